@@ -1,0 +1,448 @@
+#include "driver/driver.h"
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <cstring>
+
+#include "driver/config.h"
+#include "driver/fetch.h"
+#include "driver/flags.h"
+#include "driver/tag_filter.h"
+#include "profile/filter.h"
+#include "report/report.h"
+
+namespace cpprof {
+namespace {
+
+struct Command {
+  const char* name;
+  bool has_param;
+  bool implemented;
+  ReportFormat format;
+  const char* description;
+};
+
+// pprof's report commands. Those not implemented yet are still accepted as
+// flags so that a command line pprof takes is never a usage error here.
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
+      {"callgrind", false, false, ReportFormat::kText, "Outputs a graph in callgrind format"},
+      {"comments", false, true, ReportFormat::kComments, "Output all profile comments"},
+      {"disasm", true, false, ReportFormat::kText, "Output assembly listings annotated with samples"},
+      {"dot", false, false, ReportFormat::kText, "Outputs a graph in DOT format"},
+      {"eog", false, false, ReportFormat::kText, "Visualize graph through eog"},
+      {"evince", false, false, ReportFormat::kText, "Visualize graph through evince"},
+      {"gif", false, false, ReportFormat::kText, "Outputs a graph image in GIF format"},
+      {"gv", false, false, ReportFormat::kText, "Visualize graph through gv"},
+      {"kcachegrind", false, false, ReportFormat::kText, "Visualize report in KCachegrind"},
+      {"list", true, false, ReportFormat::kText, "Output annotated source for functions matching regexp"},
+      {"pdf", false, false, ReportFormat::kText, "Outputs a graph in PDF format"},
+      {"peek", true, false, ReportFormat::kText, "Output callers/callees of functions matching regexp"},
+      {"png", false, false, ReportFormat::kText, "Outputs a graph image in PNG format"},
+      {"proto", false, true, ReportFormat::kProto, "Outputs the profile in compressed protobuf format"},
+      {"ps", false, false, ReportFormat::kText, "Outputs a graph in PS format"},
+      {"raw", false, true, ReportFormat::kRaw, "Outputs a text representation of the raw profile"},
+      {"svg", false, false, ReportFormat::kText, "Outputs a graph in SVG format"},
+      {"tags", false, true, ReportFormat::kTags, "Outputs all tags in the profile"},
+      {"text", false, true, ReportFormat::kText, "Outputs top entries in text form"},
+      {"top", false, true, ReportFormat::kText, "Outputs top entries in text form"},
+      {"topproto", false, false, ReportFormat::kText, "Outputs top entries in compressed protobuf format"},
+      {"traces", false, true, ReportFormat::kTraces, "Outputs all profile samples in text form"},
+      {"tree", false, false, ReportFormat::kText, "Outputs a text rendering of call graph"},
+      {"web", false, false, ReportFormat::kText, "Visualize graph through web browser"},
+      {"weblist", true, false, ReportFormat::kText, "Display annotated source in a web browser"},
+  };
+  return *commands;
+}
+
+constexpr const char* kUsage = R"(usage:
+
+Produce output in the specified format.
+
+   cpprof <format> [options] [binary] <source> ...
+
+Omit the format to get an interactive shell whose commands can be used
+to generate various views of a profile (not yet available in cpprof).
+
+Details:
+  Output formats (select at most one): -top -text -traces -tags -raw -comments -proto
+  Options: -sample_index -mean -unit -divide_by -flat -cum -functions -filefunctions
+    -files -lines -addresses -noinlines -nodecount -nodefraction -edgefraction -trim
+    -compact_labels -relative_percentages -drop_negative -tagroot -tagleaf
+    -focus -ignore -hide -show -show_from -prune_from -tagfocus -tagignore -tagshow -taghide
+    -output
+  Source options: -base -diff_base -normalize -add_comment -buildid -symbolize -all_frames
+  Legacy convenience options: -inuse_space -inuse_objects -alloc_space -alloc_objects
+    -total_delay -contentions -mean_delay
+)";
+
+class Ui {
+ public:
+  void Err(const std::string& s) { std::fprintf(stderr, "%s\n", s.c_str()); }
+};
+
+Result<std::unique_ptr<re2::RE2>> CompileRegex(const char* name, const std::string& value) {
+  if (value.empty()) return std::unique_ptr<re2::RE2>();
+  auto rx = std::make_unique<re2::RE2>(value, re2::RE2::Quiet);
+  if (!rx->ok()) return Status::Error(fmt::format("parsing {} regexp: {}", name, rx->error()));
+  return rx;
+}
+
+// pprof's NumLabelUnits: the first unit seen per numeric label key, or one
+// inferred from the key.
+std::map<std::string, std::string> NumLabelUnits(const Profile& p, Ui& ui) {
+  std::map<std::string, std::string> units;
+  std::map<std::string, std::set<std::string>> ignored;
+  std::set<std::string> keys;
+  for (const Sample& s : p.samples) {
+    for (const Label& l : p.labels_of(s)) {
+      if (l.is_string()) continue;
+      std::string key(p.str(l.key));
+      keys.insert(key);
+      if (l.num_unit == 0) continue;
+      std::string unit(p.str(l.num_unit));
+      auto [it, inserted] = units.emplace(key, unit);
+      if (!inserted && it->second != unit) ignored[key].insert(unit);
+    }
+  }
+  for (const std::string& key : keys) {
+    if (units.count(key)) continue;
+    units[key] = (key == "alignment" || key == "request") ? "bytes" : key;
+  }
+  for (const auto& [key, set] : ignored) {
+    std::string list;
+    for (const std::string& u : set) list += (list.empty() ? "" : ", ") + u;
+    ui.Err(fmt::format("For tag {} used unit {}, also encountered unit(s) {}", key, units[key], list));
+  }
+  return units;
+}
+
+Status ApplyFocus(Profile& p, const std::map<std::string, std::string>& units, const Config& cfg, Ui& ui) {
+  auto focus = CompileRegex("focus", cfg.focus);
+  if (!focus.ok()) return focus.status();
+  auto ignore = CompileRegex("ignore", cfg.ignore);
+  if (!ignore.ok()) return ignore.status();
+  auto hide = CompileRegex("hide", cfg.hide);
+  if (!hide.ok()) return hide.status();
+  auto show = CompileRegex("show", cfg.show);
+  if (!show.ok()) return show.status();
+  auto show_from = CompileRegex("show_from", cfg.show_from);
+  if (!show_from.ok()) return show_from.status();
+  std::string note;
+  auto tagfocus = CompileTagFilter("tagfocus", cfg.tagfocus, units, &note);
+  if (!note.empty()) ui.Err(note), note.clear();
+  if (!tagfocus.ok()) return tagfocus.status();
+  auto tagignore = CompileTagFilter("tagignore", cfg.tagignore, units, &note);
+  if (!note.empty()) ui.Err(note);
+  if (!tagignore.ok()) return tagignore.status();
+  auto prune_from = CompileRegex("prune_from", cfg.prune_from);
+  if (!prune_from.ok()) return prune_from.status();
+
+  auto warn = [&ui](bool matched, const char* option) {
+    if (!matched) ui.Err(fmt::format("{} expression matched no samples", option));
+  };
+  NameFilterMatches m = FilterSamplesByName(p, focus->get(), ignore->get(), hide->get(), show->get());
+  warn(!*focus || m.focus, "Focus");
+  warn(!*ignore || m.ignore, "Ignore");
+  warn(!*hide || m.hide, "Hide");
+  warn(!*show || m.show, "Show");
+  if (*show_from) warn(ShowFrom(p, **show_from), "ShowFrom");
+  auto [tfm, tim] = FilterSamplesByTag(p, *tagfocus, *tagignore);
+  warn(!*tagfocus || tfm, "TagFocus");
+  warn(!*tagignore || tim, "TagIgnore");
+  auto tagshow = CompileRegex("tagshow", cfg.tagshow);
+  if (!tagshow.ok()) return tagshow.status();
+  auto taghide = CompileRegex("taghide", cfg.taghide);
+  if (!taghide.ok()) return taghide.status();
+  auto [tsm, thm] = FilterTagsByName(p, tagshow->get(), taghide->get());
+  warn(!*tagshow || tsm, "TagShow");
+  warn(!*taghide || thm, "TagHide");
+  if (*prune_from) PruneFrom(p, **prune_from);
+  return Status();
+}
+
+Result<int> SampleIndex(const Profile& p, const std::string& name) {
+  if (p.sample_types.empty()) return Status::Error("profile has no samples");
+  auto types = [&] {
+    std::string s = "[";
+    for (size_t i = 0; i < p.sample_types.size(); ++i) s += (i ? " " : "") + std::string(p.str(p.sample_types[i].type));
+    return s + "]";
+  };
+  if (name.empty()) {
+    if (p.default_sample_type != 0) {
+      for (size_t i = 0; i < p.sample_types.size(); ++i) {
+        if (p.sample_types[i].type == p.default_sample_type) return static_cast<int>(i);
+      }
+    }
+    return static_cast<int>(p.sample_types.size()) - 1;
+  }
+  char* end = nullptr;
+  long i = std::strtol(name.c_str(), &end, 10);
+  if (*end == '\0' && end != name.c_str()) {
+    if (i < 0 || i >= static_cast<long>(p.sample_types.size())) {
+      return Status::Error(
+          fmt::format("sample_index {} is outside the range [0..{}]", name, p.sample_types.size() - 1));
+    }
+    return static_cast<int>(i);
+  }
+  std::string no_inuse = name.starts_with("inuse_") ? name.substr(6) : name;
+  for (size_t k = 0; k < p.sample_types.size(); ++k) {
+    std::string_view t = p.str(p.sample_types[k].type);
+    if (t == name || t == no_inuse) return static_cast<int>(k);
+  }
+  return Status::Error(fmt::format("sample_index \"{}\" must be one of: {}", name, types()));
+}
+
+std::vector<std::string> SplitNonEmpty(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    if (comma == std::string::npos) comma = s.size();
+    if (comma > start) out.push_back(s.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Writes the report file so that a failure never leaves a partial file.
+Status WriteOutput(const std::string& path, const std::string& data) {
+  std::string tmp = path + ".tmp" + std::to_string(getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::Error(fmt::format("open {}: {}", path, std::strerror(errno)));
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    if (!out) {
+      std::remove(tmp.c_str());
+      return Status::Error(fmt::format("write {}: {}", path, std::strerror(errno)));
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Status::Error(fmt::format("rename {}: {}", path, std::strerror(errno)));
+  }
+  return Status();
+}
+
+Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::string& out) {
+  std::map<std::string, std::string> units = NumLabelUnits(p, ui);
+  // applyCommandOverrides
+  bool trim = cfg.trim;
+  if (cmd.format == ReportFormat::kText) {
+    if (cfg.nodecount == -1) cfg.nodecount = 0;
+  } else if (cfg.nodecount == -1) {
+    cfg.nodecount = 80;
+  }
+  if (cmd.format == ReportFormat::kProto || cmd.format == ReportFormat::kRaw) {
+    trim = false;
+    cfg.granularity = "addresses";
+    cfg.noinlines = false;
+  }
+  if (!trim) {
+    cfg.nodecount = 0;
+    cfg.nodefraction = 0;
+    cfg.edgefraction = 0;
+  }
+  auto [root_matched, leaf_matched] = AddLabelFrames(p, SplitNonEmpty(cfg.tagroot), SplitNonEmpty(cfg.tagleaf), cfg.unit);
+  if (!cfg.tagroot.empty() && !root_matched) ui.Err("TagRoot expression matched no samples");
+  if (!cfg.tagleaf.empty() && !leaf_matched) ui.Err("TagLeaf expression matched no samples");
+
+  if (cfg.relative_percentages) {
+    if (Status s = ApplyFocus(p, units, cfg, ui); !s.ok()) return s;
+  }
+  Result<int> index = SampleIndex(p, cfg.sample_index);
+  if (!index.ok()) return index.status();
+  if (cfg.divide_by == 0) return Status::Error("zero divisor specified");
+  ReportOptions o;
+  o.format = cmd.format;
+  o.cum_sort = cfg.sort == "cum";
+  o.drop_negative = cfg.drop_negative;
+  o.compact_labels = cfg.compact_labels;
+  o.ratio = 1 / cfg.divide_by;
+  o.node_count = cfg.nodecount;
+  o.node_fraction = cfg.nodefraction;
+  o.edge_fraction = cfg.edgefraction;
+  for (auto [k, v] : std::vector<std::pair<const char*, const std::string*>>{
+           {"focus", &cfg.focus}, {"ignore", &cfg.ignore}, {"hide", &cfg.hide}, {"show", &cfg.show},
+           {"show_from", &cfg.show_from}, {"tagfocus", &cfg.tagfocus}, {"tagignore", &cfg.tagignore},
+           {"tagshow", &cfg.tagshow}, {"taghide", &cfg.taghide}}) {
+    if (!v->empty()) o.active_filters.push_back(std::string(k) + "=" + *v);
+  }
+  o.num_label_units = units;
+  o.sample_index = *index;
+  o.mean = cfg.mean;
+  o.sample_type = std::string(cfg.mean ? "mean_" : "") + std::string(p.str(p.sample_types[*index].type));
+  o.sample_unit = p.str(p.sample_types[*index].unit);
+  o.output_unit = cfg.unit;
+  o.trim_path = cfg.trim_path;
+  o.source_path = cfg.source_path;
+  Report report(p, o);
+  if (!cfg.relative_percentages) {
+    if (Status s = ApplyFocus(p, units, cfg, ui); !s.ok()) return s;
+  }
+  // aggregate
+  const std::string& g = cfg.granularity;
+  bool inlines = !cfg.noinlines;
+  if (!(g == "addresses" && inlines)) {
+    bool function = g == "addresses" || g == "lines" || g == "functions" || g == "filefunctions";
+    bool filename = g == "addresses" || g == "lines" || g == "files" || g == "filefunctions";
+    bool line_number = g == "addresses" || g == "lines";
+    bool address = g == "addresses";
+    if (Status s = Aggregate(p, inlines, function, filename, line_number, address); !s.ok()) return s;
+  }
+  return Generate(report, out);
+}
+
+}  // namespace
+
+int RunCommandLine(const std::vector<std::string>& args) {
+  Ui ui;
+  FlagSet flags;
+  Config cfg;
+  ConfigFlags config_flags(flags, cfg);
+  std::string diff_base, base, symbolize, build_id, add_comment, tools, http;
+  int timeout = -1, seconds = -1;
+  bool inuse_space = false, inuse_objects = false, alloc_space = false, alloc_objects = false;
+  bool total_delay = false, contentions = false, mean_delay = false, no_browser = false, all_frames = false;
+  flags.String("diff_base", &diff_base);
+  flags.String("base", &base);
+  flags.String("symbolize", &symbolize);
+  flags.String("buildid", &build_id);
+  flags.Int("timeout", &timeout);
+  flags.String("add_comment", &add_comment);
+  flags.Int("seconds", &seconds);
+  flags.Bool("inuse_space", &inuse_space);
+  flags.Bool("inuse_objects", &inuse_objects);
+  flags.Bool("alloc_space", &alloc_space);
+  flags.Bool("alloc_objects", &alloc_objects);
+  flags.Bool("total_delay", &total_delay);
+  flags.Bool("contentions", &contentions);
+  flags.Bool("mean_delay", &mean_delay);
+  flags.String("tools", &tools);
+  flags.String("http", &http);
+  flags.Bool("no_browser", &no_browser);
+  flags.Bool("all_frames", &all_frames);
+  std::map<std::string, bool> bool_cmds;
+  std::map<std::string, std::string> param_cmds;
+  for (const Command& c : Commands()) {
+    if (c.has_param) {
+      flags.String(c.name, &param_cmds[c.name]);
+    } else {
+      flags.Bool(c.name, &bool_cmds[c.name]);
+    }
+  }
+  bool help = false;
+  auto parsed = flags.Parse(args, &help);
+  if (help) {
+    std::fputs(kUsage, stderr);
+    return 0;
+  }
+  if (!parsed.ok()) {
+    ui.Err(parsed.status().message());
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  std::vector<std::string> positional = *parsed;
+  if (positional.empty()) {
+    std::fputs(kUsage, stderr);
+    ui.Err("no profile source specified");
+    return 2;
+  }
+  auto fail = [&ui](const Status& s) {
+    ui.Err(s.message());
+    return 1;
+  };
+  SourceOptions src;
+  if (positional.size() > 1) {
+    std::ifstream f(positional[0], std::ios::binary);
+    char magic[4] = {};
+    if (f && f.read(magic, 4) && std::string(magic, 4) == "\x7f" "ELF") {
+      src.exec_name = positional[0];
+      positional.erase(positional.begin());
+    } else if (build_id.empty() &&
+               positional[0].find_first_not_of("0123456789abcdefABCDEF") == std::string::npos) {
+      build_id = positional[0];
+      positional.erase(positional.begin());
+    }
+  }
+  if (Status s = config_flags.ApplyChoices(); !s.ok()) return fail(s);
+  const Command* cmd = nullptr;
+  std::string cmd_param;
+  for (const Command& c : Commands()) {
+    bool chosen = c.has_param ? !param_cmds[c.name].empty() : bool_cmds[c.name];
+    if (!chosen) continue;
+    if (cmd != nullptr) return fail(Status::Error("must set at most one output format"));
+    cmd = &c;
+    if (c.has_param) cmd_param = param_cmds[c.name];
+  }
+  if (cmd != nullptr && !http.empty()) {
+    return fail(Status::Error("-http is not compatible with an output format on the command line"));
+  }
+  if (no_browser && http.empty()) return fail(Status::Error("-no_browser only makes sense with -http"));
+  auto select = [&](bool flag, const char* type, const char* option) {
+    if (!flag) return;
+    if (cfg.sample_index.empty()) {
+      cfg.sample_index = type;
+    } else {
+      ui.Err(std::string("Multiple value selections, ignoring ") + option);
+    }
+  };
+  select(total_delay, "delay", "-total_delay");
+  select(mean_delay, "delay", "-mean_delay");
+  select(contentions, "contentions", "-contentions");
+  select(inuse_space, "inuse_space", "-inuse_space");
+  select(inuse_objects, "inuse_objects", "-inuse_objects");
+  select(alloc_space, "alloc_space", "-alloc_space");
+  select(alloc_objects, "alloc_objects", "-alloc_objects");
+  if (mean_delay) cfg.mean = true;
+  src.sources = positional;
+  src.build_id = build_id;
+  src.symbolize = symbolize;
+  src.comment = add_comment;
+  src.all_frames = all_frames;
+  if (!base.empty() && !diff_base.empty()) {
+    return fail(Status::Error("-base and -diff_base flags cannot both be specified"));
+  }
+  if (!base.empty()) src.bases = {base};
+  if (!diff_base.empty()) src.bases = {diff_base}, src.diff_base = true;
+  if (cfg.normalize && src.bases.empty()) return fail(Status::Error("must have base profile to normalize by"));
+  src.normalize = cfg.normalize;
+  if (cmd == nullptr) {
+    return fail(Status::Error(http.empty() ? "interactive mode is not available yet: choose a report such as -top"
+                                           : "-http is not available yet"));
+  }
+  if (!cmd->implemented) return fail(Status::Error(fmt::format("-{} is not available yet", cmd->name)));
+
+  std::vector<std::string> warnings;
+  Result<Profile> p = FetchProfiles(src, warnings);
+  for (const std::string& w : warnings) ui.Err(w);
+  if (!p.ok()) return fail(p.status());
+  std::string out;
+  if (Status s = GenerateReport(*p, *cmd, cfg, ui, out); !s.ok()) return fail(s);
+  std::string output = cfg.output;
+  if (output.empty() && cmd->format == ReportFormat::kProto && isatty(STDOUT_FILENO)) {
+    for (int i = 1; i < 10000; ++i) {
+      std::string name = fmt::format("profile{:03d}.pb.gz", i);
+      if (access(name.c_str(), F_OK) != 0) {
+        output = name;
+        break;
+      }
+    }
+  }
+  if (output.empty()) {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return std::fflush(stdout) == 0 ? 0 : 1;
+  }
+  ui.Err("Generating report in " + output);
+  if (Status s = WriteOutput(output, out); !s.ok()) return fail(s);
+  return 0;
+}
+
+}  // namespace cpprof

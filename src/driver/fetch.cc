@@ -1,0 +1,172 @@
+#include "driver/fetch.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "profile/codec.h"
+#include "profile/filter.h"
+#include "profile/merge.h"
+#include "symbolize/demangle.h"
+
+namespace cpprof {
+namespace {
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error(fmt::format("open {}: {}", path, std::strerror(errno)));
+  std::string data;
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  if (size < 0) return Status::Error(fmt::format("read {}: not a regular file", path));
+  data.resize(static_cast<size_t>(size));
+  in.seekg(0);
+  in.read(data.data(), size);
+  if (!in) return Status::Error(fmt::format("read {}: {}", path, std::strerror(errno)));
+  return data;
+}
+
+// pprof's locateBinaries, for what applies without a symbolizer: a profile
+// without mappings gets an empty one, and -buildid / the binary argument
+// override the main mapping.
+void LocateBinaries(Profile& p, const SourceOptions& s) {
+  if (p.mappings.empty()) {
+    Mapping m;
+    m.id = 1;
+    p.mappings.push_back(m);
+    for (Location& l : p.locations) l.mapping = 0;
+  }
+  if (!s.exec_name.empty()) p.mappings[0].file = p.strings.Intern(s.exec_name);
+  if (!s.build_id.empty()) p.mappings[0].build_id = p.strings.Intern(s.build_id);
+}
+
+Result<Profile> Combine(std::vector<Profile>& profiles) {
+  std::vector<Profile*> ptrs;
+  for (Profile& p : profiles) ptrs.push_back(&p);
+  if (Status s = ScaleToCommonUnits(ptrs); !s.ok()) return s;
+  std::vector<const Profile*> cptrs(ptrs.begin(), ptrs.end());
+  return Merge(cptrs);
+}
+
+// Reads all sources, in parallel when there are several; failed ones become
+// warnings ("<source>: <error>").
+Result<Profile> Grab(const std::vector<std::string>& sources, const SourceOptions& s, const char* what,
+                     std::vector<std::string>& warnings) {
+  std::vector<Result<Profile>> results(sources.size(), Status::Error("not read"));
+  std::vector<std::thread> threads;
+  auto load = [&](size_t i) {
+    Result<std::string> data = ReadFile(sources[i]);
+    if (!data.ok()) {
+      results[i] = data.status();
+      return;
+    }
+    results[i] = ParseProfile(*data);
+    if (results[i].ok()) LocateBinaries(*results[i], s);
+  };
+  for (size_t i = 1; i < sources.size(); ++i) threads.emplace_back(load, i);
+  if (!sources.empty()) load(0);
+  for (std::thread& t : threads) t.join();
+  std::vector<Profile> loaded;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    if (!results[i].ok()) {
+      warnings.push_back(sources[i] + ": " + results[i].status().message());
+      continue;
+    }
+    loaded.push_back(std::move(results[i]).value());
+  }
+  if (loaded.empty()) {
+    if (sources.size() == 1) {
+      // One source: its own error is the whole story.
+      std::string message = warnings.back().substr(sources[0].size() + 2);
+      warnings.pop_back();
+      return Status::Error(message);
+    }
+    return Status::Error(fmt::format("failed to fetch any {} profiles", what));
+  }
+  if (loaded.size() != sources.size()) {
+    warnings.push_back(fmt::format("Fetched {} {} profiles out of {}", loaded.size(), what, sources.size()));
+  }
+  return Combine(loaded);
+}
+
+DemangleMode ParseSymbolizeMode(const std::string& mode, bool* none, bool* force,
+                                std::vector<std::string>& warnings) {
+  DemangleMode demangle = DemangleMode::kDefault;
+  std::string lower = mode;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::stringstream ss(lower);
+  std::string o;
+  while (std::getline(ss, o, ':')) {
+    if (o.empty() || o == "local" || o == "fastlocal" || o == "remote") continue;
+    if (o == "none" || o == "no") {
+      *none = true;
+      return demangle;
+    }
+    if (o == "force") {
+      *force = true;
+    } else if (o.starts_with("demangle=")) {
+      std::string d = o.substr(9);
+      if (d == "full") demangle = DemangleMode::kFull, *force = true;
+      else if (d == "none") demangle = DemangleMode::kNone, *force = true;
+      else if (d == "templates") demangle = DemangleMode::kTemplates, *force = true;
+      else if (d != "default") warnings.push_back("ignoring unrecognized symbolization option: " + mode);
+    } else {
+      warnings.push_back("ignoring unrecognized symbolization option: " + mode);
+    }
+  }
+  return demangle;
+}
+
+// pprof clears mapping files that are URLs without a build id: they named
+// where the profile came from, not a binary.
+void UnsourceMappings(Profile& p) {
+  for (Mapping& m : p.mappings) {
+    if (m.build_id != 0) continue;
+    std::string_view file = p.str(m.file);
+    size_t colon = file.find(':');
+    if (colon == std::string_view::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(file[0]))) continue;
+    bool scheme = true;
+    for (char c : file.substr(0, colon)) {
+      scheme &= std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+    }
+    if (scheme) m.file = 0;
+  }
+}
+
+}  // namespace
+
+Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& warnings) {
+  Result<Profile> p = Grab(s.sources, s, "source", warnings);
+  if (!p.ok()) return p;
+  if (!s.bases.empty()) {
+    Result<Profile> base = Grab(s.bases, s, "base", warnings);
+    if (!base.ok()) return base;
+    if (s.diff_base) SetLabel(*base, "pprof::base", "true");
+    if (s.normalize) {
+      if (Status st = Normalize(*p, *base); !st.ok()) return st;
+    }
+    const double minus_one[] = {-1};
+    std::vector<double> ratios(base->num_types(), minus_one[0]);
+    ScaleValues(*base, ratios);
+    std::vector<Profile> both;
+    both.push_back(std::move(p).value());
+    both.push_back(std::move(base).value());
+    p = Combine(both);
+    if (!p.ok()) return p;
+  }
+  bool none = false, force = false;
+  DemangleMode mode = ParseSymbolizeMode(s.symbolize, &none, &force, warnings);
+  if (!none) DemangleFunctions(*p, force, mode);
+  if (s.all_frames) p->drop_frames = p->keep_frames = 0;
+  if (Status st = RemoveUninteresting(*p); !st.ok()) warnings.push_back(st.message());
+  UnsourceMappings(*p);
+  if (!s.comment.empty()) p->comments.push_back(p->strings.Intern(s.comment));
+  if (Status st = CheckValid(*p); !st.ok()) return st;
+  return p;
+}
+
+}  // namespace cpprof

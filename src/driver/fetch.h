@@ -1,0 +1,32 @@
+// Turning source arguments into one profile: reading each source, merging
+// them, subtracting -base or -diff_base profiles, demangling and pruning, as
+// pprof's fetchProfiles does.
+#ifndef CPPROF_DRIVER_FETCH_H_
+#define CPPROF_DRIVER_FETCH_H_
+
+#include <string>
+#include <vector>
+
+#include "profile/profile.h"
+#include "profile/status.h"
+
+namespace cpprof {
+
+struct SourceOptions {
+  std::vector<std::string> sources;
+  std::vector<std::string> bases;
+  bool diff_base = false;
+  bool normalize = false;
+  std::string exec_name;
+  std::string build_id;
+  std::string symbolize;
+  std::string comment;
+  bool all_frames = false;
+};
+
+// Messages that are not fatal (a source that failed among several) go to warn.
+Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& warnings);
+
+}  // namespace cpprof
+
+#endif  // CPPROF_DRIVER_FETCH_H_

@@ -1,0 +1,32 @@
+// Reading and writing profile.proto: gzip sniffing, protobuf decoding into the
+// columnar model with pprof's validation (CheckValid), and gzipped encoding.
+#ifndef CPPROF_PROFILE_CODEC_H_
+#define CPPROF_PROFILE_CODEC_H_
+
+#include <string>
+#include <string_view>
+
+#include "profile/profile.h"
+#include "profile/status.h"
+
+namespace cpprof {
+
+// Parses a profile.proto, gzipped or not. Errors read like pprof's:
+// "parsing profile: ...", "malformed profile: ...", "decompressing profile: ...".
+Result<Profile> ParseProfile(std::string_view bytes);
+
+// Decodes an uncompressed profile.proto without the final validation.
+Result<Profile> DecodeProfile(std::string_view data);
+
+// Checks references and ids as pprof's Profile.CheckValid does.
+Status CheckValid(const Profile& p);
+
+// Serializes to profile.proto (uncompressed).
+std::string EncodeProfile(const Profile& p);
+
+// Serializes and gzips, as pprof writes profiles to disk.
+std::string WriteProfile(const Profile& p);
+
+}  // namespace cpprof
+
+#endif  // CPPROF_PROFILE_CODEC_H_

@@ -1,0 +1,241 @@
+#include "report/report.h"
+
+#include <fmt/format.h>
+
+#include "profile/codec.h"
+#include "profile/dump.h"
+#include "profile/go_time.h"
+#include "profile/units.h"
+
+namespace cpprof {
+namespace {
+
+int64_t Abs64(int64_t v) { return v < 0 ? -v : v; }
+
+// Sum of |value| of all samples, or of the -diff_base samples when there are
+// any, divided by the summed mean divisors in mean mode (computeTotal).
+int64_t ComputeTotal(const Profile& p, int index, bool mean) {
+  int64_t div = 0, total = 0, diff_div = 0, diff_total = 0;
+  size_t n = p.num_types();
+  for (size_t i = 0; i < p.samples.size(); ++i) {
+    int64_t v = Abs64(p.values[i * n + index]);
+    int64_t d = mean ? p.values[i * n] : 0;
+    total += v;
+    div += d;
+    if (p.IsDiffBaseSample(p.samples[i])) {
+      diff_total += v;
+      diff_div += d;
+    }
+  }
+  if (diff_total > 0) {
+    total = diff_total;
+    div = diff_div;
+  }
+  return div != 0 ? total / div : total;
+}
+
+std::string TrimPath(const std::string& path, const std::string& trim_path, const std::string& search_path) {
+  if (trim_path.empty()) {
+    size_t start = 0;
+    while (start <= search_path.size() && !search_path.empty()) {
+      size_t end = search_path.find(':', start);
+      if (end == std::string::npos) end = search_path.size();
+      std::string dir = search_path.substr(start, end - start);
+      std::string clean = CleanPath(dir);
+      size_t slash = clean.find_last_of('/');
+      std::string base = slash == std::string::npos ? clean : clean.substr(slash + 1);
+      std::string want = "/" + base + "/";
+      if (size_t found = path.find(want); found != std::string::npos) return path.substr(found + want.size());
+      start = end + 1;
+    }
+  }
+  std::vector<std::string> prefixes;
+  for (size_t start = 0; !trim_path.empty() && start <= trim_path.size();) {
+    size_t end = trim_path.find(':', start);
+    if (end == std::string::npos) end = trim_path.size();
+    prefixes.push_back(trim_path.substr(start, end - start));
+    start = end + 1;
+  }
+  prefixes.push_back("/proc/self/cwd/./");
+  prefixes.push_back("/proc/self/cwd/");
+  for (std::string prefix : prefixes) {
+    if (!prefix.ends_with('/')) prefix += '/';
+    if (path.starts_with(prefix)) return path.substr(prefix.size());
+  }
+  return path;
+}
+
+}  // namespace
+
+Report::Report(Profile& p, ReportOptions options)
+    : p_(p), o_(std::move(options)), total_(ComputeTotal(p, o_.sample_index, o_.mean)) {}
+
+std::string Report::FormatValue(int64_t v) const {
+  if (o_.ratio > 0 && o_.ratio != 1) v = static_cast<int64_t>(static_cast<double>(v) * o_.ratio);
+  return ScaledLabel(v, o_.sample_unit, o_.output_unit);
+}
+
+std::vector<std::string> ProfileLabels(const Report& r) {
+  const Profile& p = const_cast<Report&>(r).profile();
+  const ReportOptions& o = r.options();
+  std::vector<std::string> label;
+  if (!p.mappings.empty()) {
+    std::string_view file = p.str(p.mappings[0].file);
+    if (!file.empty()) {
+      std::string clean = CleanPath(file);
+      size_t slash = clean.find_last_of('/');
+      std::string base = slash == std::string::npos ? clean : clean.substr(slash + 1);
+      if (base.empty()) base = "/";
+      label.push_back("File: " + base);
+    }
+    if (p.mappings[0].build_id != 0) label.push_back("Build ID: " + std::string(p.str(p.mappings[0].build_id)));
+  }
+  for (StrId c : p.comments) {
+    if (!p.str(c).starts_with('#')) label.emplace_back(p.str(c));
+  }
+  if (!o.sample_type.empty()) label.push_back("Type: " + o.sample_type);
+  if (p.time_nanos != 0) label.push_back("Time: " + GoReportTime(p.time_nanos));
+  if (p.duration_nanos != 0) {
+    std::string duration = AutoLabel(p.duration_nanos, "nanoseconds");
+    auto [total_ns, unit] = ScaleValue(r.total(), o.sample_unit, "nanoseconds");
+    std::string ratio;
+    if (unit == "ns" && total_ns != 0) {
+      ratio = "(" + Percentage(static_cast<int64_t>(total_ns), p.duration_nanos) + ")";
+    }
+    label.push_back(fmt::format("Duration: {}, Total samples = {} {}", duration, r.FormatValue(r.total()), ratio));
+  }
+  return label;
+}
+
+TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
+  const ReportOptions& o = r.options();
+  TrimmedGraph t;
+  t.nodes = g.Build();
+  int64_t total = 0;
+  for (uint32_t n : t.nodes) total += g.nodes()[n].flat;
+  int64_t node_cutoff = Abs64(static_cast<int64_t>(static_cast<double>(total) * o.node_fraction));
+  int64_t edge_cutoff = Abs64(static_cast<int64_t>(static_cast<double>(total) * o.edge_fraction));
+  if (node_cutoff > 0) {
+    std::vector<bool> kept(g.nodes().size(), false);
+    size_t count = 0;
+    for (uint32_t n : t.nodes) {
+      if (Abs64(g.nodes()[n].cum) >= node_cutoff) {
+        kept[n] = true;
+        ++count;
+      }
+    }
+    if (count != t.nodes.size()) {
+      t.dropped_nodes = static_cast<int>(t.nodes.size() - count);
+      t.nodes = g.Build(kept);
+    }
+  }
+  t.orig_count = static_cast<int>(t.nodes.size());
+  NodeOrder order = o.cum_sort ? NodeOrder::kCumName : NodeOrder::kFlatName;
+  g.Sort(t.nodes, order);
+  if (o.node_count > 0) {
+    g.TrimLowFrequencyEdges(t.nodes, edge_cutoff);
+    if (static_cast<size_t>(o.node_count) < t.nodes.size()) {
+      std::vector<bool> kept(g.nodes().size(), false);
+      for (int i = 0; i < o.node_count; ++i) kept[t.nodes[i]] = true;
+      t.nodes = g.Build(kept);
+      g.Sort(t.nodes, order);
+    }
+  }
+  t.dropped_edges = g.TrimLowFrequencyEdges(t.nodes, edge_cutoff);
+  return t;
+}
+
+void SelectOutputUnit(Report& r, const GraphBuilder& g, const std::vector<uint32_t>& nodes) {
+  ReportOptions& o = r.mutable_options();
+  if (o.output_unit != "minimum" || nodes.empty()) return;
+  int64_t min_value = 0;
+  for (uint32_t n : nodes) {
+    int64_t node_min = Abs64(g.nodes()[n].flat_value());
+    if (node_min == 0) node_min = Abs64(g.nodes()[n].cum_value());
+    if (node_min > 0 && (min_value == 0 || node_min < min_value)) min_value = node_min;
+  }
+  int64_t max_value = r.total();
+  if (min_value == 0) min_value = max_value;
+  if (o.ratio > 0 && o.ratio != 1) {
+    min_value = static_cast<int64_t>(static_cast<double>(min_value) * o.ratio);
+    max_value = static_cast<int64_t>(static_cast<double>(max_value) * o.ratio);
+  }
+  std::string min_unit = ScaleValue(min_value, o.sample_unit, "minimum").second;
+  std::string max_unit = ScaleValue(max_value, o.sample_unit, "minimum").second;
+  std::string unit = min_unit;
+  if (min_unit != max_unit && min_value * 100 < max_value) {
+    unit = ScaleValue(100 * min_value, o.sample_unit, "minimum").second;
+  }
+  o.output_unit = unit.empty() ? o.sample_unit : unit;
+}
+
+std::vector<std::string> ReportLabels(const Report& r, const GraphBuilder& g, const TrimmedGraph& t,
+                                      bool full_headers) {
+  const ReportOptions& o = r.options();
+  std::vector<std::string> label;
+  if (full_headers || !o.compact_labels) label = ProfileLabels(r);
+  int64_t flat_sum = 0;
+  for (uint32_t n : t.nodes) flat_sum += g.nodes()[n].flat_value();
+  if (!o.active_filters.empty()) {
+    label.push_back("Active filters:");
+    for (std::string f : o.active_filters) {
+      if (f.size() > 80) f = f.substr(0, 80) + "\xe2\x80\xa6";
+      label.push_back("   " + f);
+    }
+  }
+  std::string pct = Percentage(flat_sum, r.total());
+  pct.erase(0, pct.find_first_not_of(' '));
+  label.push_back(fmt::format("Showing nodes accounting for {}, {} of {} total", r.FormatValue(flat_sum), pct,
+                              r.FormatValue(r.total())));
+  if (r.total() != 0) {
+    auto dropped = [&](int d, const char* what, const char* l, double fraction) {
+      label.push_back(fmt::format("Dropped {} {}{} ({} <= {})", d, what, d > 1 ? "s" : "", l,
+                                  r.FormatValue(Abs64(static_cast<int64_t>(static_cast<double>(r.total()) * fraction)))));
+    };
+    if (t.dropped_nodes > 0) dropped(t.dropped_nodes, "node", "cum", o.node_fraction);
+    if (t.dropped_edges > 0) dropped(t.dropped_edges, "edge", "freq", o.edge_fraction);
+    if (!t.nodes.empty() && static_cast<int>(t.nodes.size()) < t.orig_count) {
+      label.push_back(fmt::format("Showing top {} nodes out of {}", t.nodes.size(), t.orig_count));
+    }
+  }
+  if (full_headers) label.push_back("\nSee https://git.io/JfYMW for how to read the graph");
+  return label;
+}
+
+Status Generate(Report& r, std::string& out) {
+  Profile& p = r.profile();
+  switch (r.options().format) {
+    case ReportFormat::kText: return PrintText(r, out);
+    case ReportFormat::kTraces: return PrintTraces(r, out);
+    case ReportFormat::kTags: return PrintTags(r, out);
+    case ReportFormat::kRaw: out += DumpProfile(p); return Status();
+    case ReportFormat::kComments:
+      for (StrId c : p.comments) {
+        out += p.str(c);
+        out += '\n';
+      }
+      return Status();
+    case ReportFormat::kProto: {
+      double ratio = r.options().ratio;
+      if (ratio > 0 && ratio != 1) {
+        for (int64_t& v : p.values) v = static_cast<int64_t>(static_cast<double>(v) * ratio);
+      }
+      out += WriteProfile(p);
+      return Status();
+    }
+  }
+  return Status::Error("unexpected output format");
+}
+
+// Exposed for the text reports: trims source paths as pprof's newGraph does.
+void TrimSourcePaths(Report& r) {
+  Profile& p = r.profile();
+  const ReportOptions& o = r.options();
+  for (Function& f : p.functions) {
+    std::string path(p.str(f.filename));
+    std::string trimmed = TrimPath(path, o.trim_path, o.source_path);
+    if (trimmed != path) f.filename = p.strings.Intern(trimmed);
+  }
+}
+
+}  // namespace cpprof

@@ -1,0 +1,86 @@
+// Package report summarizes a profile into a human-readable report (pprof's
+// internal/report): reports are functions of (profile, options) that append
+// to a string and never read flags or files.
+#ifndef CPPROF_REPORT_REPORT_H_
+#define CPPROF_REPORT_REPORT_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+#include "profile/profile.h"
+#include "profile/status.h"
+
+namespace cpprof {
+
+enum class ReportFormat { kText, kTraces, kTags, kRaw, kComments, kProto };
+
+struct ReportOptions {
+  ReportFormat format = ReportFormat::kText;
+  bool cum_sort = false;
+  bool drop_negative = false;
+  bool compact_labels = false;
+  double ratio = 1;  // 1 / -divide_by
+  std::string title;
+  std::vector<std::string> active_filters;
+  std::map<std::string, std::string> num_label_units;
+  int node_count = 0;
+  double node_fraction = 0;
+  double edge_fraction = 0;
+  int sample_index = 0;
+  bool mean = false;
+  std::string sample_type;  // "mean_" prefixed when mean
+  std::string sample_unit;
+  std::string output_unit = "minimum";
+  std::string trim_path, source_path;
+};
+
+class Report {
+ public:
+  // Computes the report total now, from the profile as it is (before or after
+  // focusing, which is what -relative_percentages chooses).
+  Report(Profile& p, ReportOptions options);
+
+  Profile& profile() { return p_; }
+  const ReportOptions& options() const { return o_; }
+  ReportOptions& mutable_options() { return o_; }
+  int64_t total() const { return total_; }
+  std::string FormatValue(int64_t v) const;
+
+ private:
+  Profile& p_;
+  ReportOptions o_;
+  int64_t total_;
+};
+
+// Generates the report selected by options().format, appending to out.
+Status Generate(Report& r, std::string& out);
+
+// The header lines every report starts with (File, Build ID, comments, Type,
+// Time, Duration).
+std::vector<std::string> ProfileLabels(const Report& r);
+
+// A graph trimmed as pprof's newTrimmedGraph does for text reports.
+struct TrimmedGraph {
+  std::vector<uint32_t> nodes;  // in report order
+  int orig_count = 0;
+  int dropped_nodes = 0;
+  int dropped_edges = 0;
+};
+TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g);
+
+// Picks the output unit for "minimum" from the smallest value in the graph.
+void SelectOutputUnit(Report& r, const GraphBuilder& g, const std::vector<uint32_t>& nodes);
+
+// ProfileLabels (unless compact) plus filters and the "Showing nodes" lines.
+std::vector<std::string> ReportLabels(const Report& r, const GraphBuilder& g, const TrimmedGraph& t,
+                                      bool full_headers);
+
+Status PrintText(Report& r, std::string& out);
+Status PrintTraces(Report& r, std::string& out);
+Status PrintTags(Report& r, std::string& out);
+
+}  // namespace cpprof
+
+#endif  // CPPROF_REPORT_REPORT_H_
