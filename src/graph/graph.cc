@@ -128,6 +128,14 @@ GraphBuilder::GraphBuilder(Profile& p, const GraphOptions& options) : p_(p), opt
 }
 
 uint32_t GraphBuilder::EdgeFor(uint32_t src, uint32_t dest) {
+  if (!edge_matrix_.empty()) {
+    uint32_t& slot = edge_matrix_[size_t{compact_[src]} * kept_count_ + compact_[dest]];
+    if (slot == kNone) {
+      slot = static_cast<uint32_t>(edges_.size());
+      edges_.push_back(Edge{src, dest});
+    }
+    return slot;
+  }
   uint64_t key = (uint64_t{src} << 32) | dest;
   if (edges_.size() * 2 >= edge_table_.size()) {
     size_t size = edge_table_.empty() ? 4096 : edge_table_.size() * 2;
@@ -153,11 +161,22 @@ uint32_t GraphBuilder::EdgeFor(uint32_t src, uint32_t dest) {
   }
 }
 
-std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept) {
+std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, bool with_edges) {
   for (Node& n : nodes_) n = Node{n.info};
   edges_.clear();
   edge_table_.clear();
   edge_table_keys_.clear();
+  edge_matrix_.clear();
+  // 2048 kept nodes make a 16 MB matrix; more go through the hash table.
+  constexpr uint32_t kMaxMatrixNodes = 2048;
+  if (with_edges && !kept.empty()) {
+    compact_.assign(nodes_.size(), kNone);
+    kept_count_ = 0;
+    for (uint32_t n = 0; n < nodes_.size(); ++n) {
+      if (kept[n]) compact_[n] = kept_count_++;
+    }
+    if (kept_count_ <= kMaxMatrixNodes) edge_matrix_.assign(size_t{kept_count_} * kept_count_, kNone);
+  }
   // Per-node and per-edge stamps of the last sample that added to them, so
   // each counts once per sample without clearing a set per sample.
   std::vector<uint32_t> node_stamp(nodes_.size(), kNone);
@@ -185,7 +204,7 @@ std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept) {
           nodes_[n].cum += w;
           nodes_[n].cum_div += dw;
         }
-        if (parent != kNone && n != parent) {
+        if (with_edges && parent != kNone && n != parent) {
           uint32_t e = EdgeFor(parent, n);
           if (e >= edge_stamp.size()) edge_stamp.resize(e + 1, kNone);
           if (edge_stamp[e] != si) {

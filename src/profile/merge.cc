@@ -36,6 +36,11 @@ class Merger {
     location_of_.assign(src.locations.size(), kNone);
     function_of_.assign(src.functions.size(), kNone);
     if (out_.mappings.empty() && !src.mappings.empty()) MapMapping(0);
+    out_.stacks.reserve(out_.stacks.size() + src.stacks.size());
+    out_.labels.reserve(out_.labels.size() + src.labels.size());
+    out_.samples.reserve(out_.samples.size() + src.samples.size());
+    out_.values.reserve(out_.values.size() + src.values.size());
+    hashes_.reserve(hashes_.size() + src.samples.size());
     size_t n = src.num_types();
     for (size_t i = 0; i < src.samples.size(); ++i) {
       bool zero = true;

@@ -110,7 +110,8 @@ std::vector<std::string> ProfileLabels(const Report& r) {
 TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
   const ReportOptions& o = r.options();
   TrimmedGraph t;
-  t.nodes = g.Build();
+  // Values first; edges only for the graph that is kept (see Build).
+  t.nodes = g.Build({}, false);
   int64_t total = 0;
   for (uint32_t n : t.nodes) total += g.nodes()[n].flat;
   int64_t node_cutoff = Abs64(static_cast<int64_t>(static_cast<double>(total) * o.node_fraction));
@@ -127,7 +128,11 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
     if (count != t.nodes.size()) {
       t.dropped_nodes = static_cast<int>(t.nodes.size() - count);
       t.nodes = g.Build(kept);
+    } else {
+      t.nodes = g.Build();
     }
+  } else {
+    t.nodes = g.Build();
   }
   t.orig_count = static_cast<int>(t.nodes.size());
   NodeOrder order = o.cum_sort ? NodeOrder::kCumName : NodeOrder::kFlatName;
