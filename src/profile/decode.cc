@@ -427,7 +427,8 @@ Result<Profile> ParseProfile(std::string_view bytes) {
   Result<Profile> p = DecodeProfile(bytes);
   if (!p.ok()) {
     // pprof would go on to try the legacy text and binary formats here.
-    const std::string& msg = p.status().message();
+    const Status status = p.status();
+    const std::string& msg = status.message();
     if (msg.starts_with("malformed profile: ")) return p.status();
     if (msg != "empty input file" && msg != "concatenated profiles detected") {
       return Status::Error("parsing profile: unrecognized profile format");

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Speed and memory of cpprof against go tool pprof on the large profile that
+# Google's own writer produces (../shared/tools/bigprofile: 1M samples, ~34 MB).
+# usage: bench/run.sh [CPPROF_BINARY]   (prints one line per case)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cpprof=${1:-$here/../build/bin/cpprof}
+out=$here/out
+mkdir -p "$out"
+big=$out/big.pb.gz
+gen=$here/../../shared/tools/bigprofile/run
+[ -s "$big" ] || "$gen" "$big" >/dev/null
+export TZ=UTC PPROF_BINARY_PATH=/nonexistent HOME=$out
+echo "cpprof bench: $(date -u +%F) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "profile: $big ($(du -m "$big" | cut -f1) MB gzipped)"
+
+# measure NAME CMD...: wall seconds and peak RSS of one run, stdout discarded.
+measure() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >"$out/$name.stdout" 2>"$out/$name.stderr" || {
+    echo "$name: FAILED"; tail -3 "$out/$name.stderr"; return 1; }
+  read -r secs kb <"$out/time.txt"
+  printf '%-28s %7.2f s %8d MB\n' "$name" "$secs" $((kb / 1024))
+  eval "${name//[^a-z0-9]/_}_secs=$secs; ${name//[^a-z0-9]/_}_mb=$((kb / 1024))"
+}
+
+start=$(date +%s.%N); zcat "$big" >/dev/null; zcat_secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')
+printf '%-28s %7.2f s\n' "zcat (decompression floor)" "$zcat_secs"
+measure "cpprof -top" "$cpprof" -top "$big"
+measure "cpprof -traces" "$cpprof" -traces "$big"
+measure "cpprof -proto" "$cpprof" -proto -output "$out/roundtrip.pb.gz" "$big"
+measure "cpprof -top (roundtrip)" "$cpprof" -top "$out/roundtrip.pb.gz"
+measure "go tool pprof -top" go tool pprof -top "$big"
+if cmp -s "$out/cpprof -top.stdout" "$out/go tool pprof -top.stdout"; then same=identical; else same=DIFFERENT; fi
+echo "-top output vs go tool pprof: $same"
+awk -v gs="$go_tool_pprof__top_secs" -v cs="$cpprof__top_secs" -v gm="$go_tool_pprof__top_mb" -v cm="$cpprof__top_mb" \
+  'BEGIN{printf "ratio -top: %.1fx faster, %.1fx less memory\n", gs/cs, gm/cm}'
+echo "targets: cpprof -top <= 1.0 s and <= 400 MB"

@@ -1,0 +1,137 @@
+// Tests src/profile/decode.cc, encode.cc, gzip.cc, merge.cc and filter.cc on
+// profiles built here and on the Go-written corpus.
+#include <gtest/gtest.h>
+#include <re2/re2.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "profile/codec.h"
+#include "profile/dump.h"
+#include "profile/filter.h"
+#include "profile/gzip.h"
+#include "profile/merge.h"
+
+namespace cpprof {
+namespace {
+
+// A profile with every field set: inline frames, folded location, labels of
+// both kinds with units, mapping flags and build id, comments, doc_url.
+Profile EveryField() {
+  Profile p;
+  auto S = [&](const char* s) { return p.strings.Intern(s); };
+  p.sample_types = {{S("samples"), S("count")}, {S("cpu"), S("nanoseconds")}};
+  p.mappings.push_back({1, 0x400000, 0x500000, 0x1000, S("/bin/app"), S("abcd"), true, true, true, true});
+  p.functions.push_back({1, S("main"), S("_Z4mainv"), S("main.cc"), 3});
+  p.functions.push_back({2, S("inlined"), S("inlined"), S("lib.h"), 10});
+  p.lines = {{1, 12, 4}, {0, 20, 0}, {0, 25, 1}};
+  p.locations.push_back({1, 0, 0x401000, 0, 2, false});
+  p.locations.push_back({2, 0, 0x402000, 2, 1, true});
+  p.stacks = {0, 1, 1};
+  p.samples.push_back({0, 2, 0, 3});
+  p.samples.push_back({2, 1, 3, 0});
+  p.values = {1, 10, 2, 20};
+  p.labels = {{S("a"), S("x"), 0, 0}, {S("b"), S("y"), 0, 0}, {S("bytes"), 0, 64, S("bytes")}};
+  p.drop_frames = S("drop.*");
+  p.keep_frames = S("keep");
+  p.time_nanos = 1700000000000000000;
+  p.duration_nanos = 10000000000;
+  p.period_type = {S("cpu"), S("nanoseconds")};
+  p.period = 10000000;
+  p.comments = {S("first comment"), S("second")};
+  p.default_sample_type = S("cpu");
+  p.doc_url = S("https://example.com/doc");
+  return p;
+}
+
+TEST(CodecTest, RoundTripPreservesEveryField) {
+  Profile p = EveryField();
+  ASSERT_TRUE(CheckValid(p).ok());
+  std::string bytes = WriteProfile(p);
+  Result<Profile> q = ParseProfile(bytes);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(DumpProfile(p), DumpProfile(*q));
+  EXPECT_EQ(EncodeProfile(p), EncodeProfile(*q));
+  EXPECT_EQ(q->str(q->doc_url), "https://example.com/doc");
+  EXPECT_EQ(q->lines[0].column, 4);
+  EXPECT_TRUE(q->locations[1].is_folded);
+  EXPECT_TRUE(q->mappings[0].has_inline_frames);
+  EXPECT_EQ(q->str(q->labels[2].num_unit), "bytes");
+}
+
+TEST(CodecTest, RejectsBadInputWithOneLineErrors) {
+  for (std::string bad : {std::string(), std::string("not a profile at all\n"), std::string("\x1f\x8b\x08garbage", 11)}) {
+    Result<Profile> r = ParseProfile(bad);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().message().find('\n'), std::string::npos);
+  }
+  std::string good = WriteProfile(EveryField());
+  for (size_t cut : {good.size() / 2, good.size() - 3}) {
+    EXPECT_FALSE(ParseProfile(good.substr(0, cut)).ok()) << cut;
+  }
+}
+
+TEST(CodecTest, DetectsInvalidReferences) {
+  Profile p = EveryField();
+  p.locations[1].id = 1;  // duplicate id
+  Result<Profile> r = ParseProfile(EncodeProfile(p));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "malformed profile: multiple locations with same id: 1");
+}
+
+TEST(CodecTest, ReadsTheGoCorpus) {
+  std::ifstream in(std::string(CPPROF_SOURCE_DIR) + "/../shared/corpus/go.cpu.pb.gz", std::ios::binary);
+  if (!in) GTEST_SKIP() << "corpus not present";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Result<Profile> p = ParseProfile(ss.str());
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  Result<Profile> again = ParseProfile(WriteProfile(*p));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(DumpProfile(*p), DumpProfile(*again));
+}
+
+TEST(MergeTest, SumsEqualSamplesAndCancelsAgainstBase) {
+  Profile a = EveryField();
+  Profile b = EveryField();
+  const Profile* both[] = {&a, &b};
+  Result<Profile> m = Merge(both);
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->samples.size(), 2u);
+  EXPECT_EQ(m->values[1], 20);
+  EXPECT_EQ(m->duration_nanos, 20000000000);
+  std::vector<double> minus(2, -1.0);
+  ScaleValues(b, minus);
+  Result<Profile> diff = Merge(both);
+  ASSERT_TRUE(diff.ok());
+  EXPECT_TRUE(diff->samples.empty());
+}
+
+TEST(FilterTest, AllFramesKeepsWhatDropFramesWouldPrune) {
+  Profile p = EveryField();
+  auto S = [&](const char* s) { return p.strings.Intern(s); };
+  p.drop_frames = S("inlined");
+  p.keep_frames = 0;
+  Profile pruned = p;
+  ASSERT_TRUE(RemoveUninteresting(pruned).ok());
+  // Sample 0 is main <- inlined: the inlined callee and below go.
+  EXPECT_EQ(pruned.lines_of(pruned.locations[0]).size(), 1u);
+  EXPECT_EQ(pruned.samples[1].stack_size, 1u);
+  Profile all = p;
+  all.drop_frames = 0;  // what -all_frames does before pruning
+  ASSERT_TRUE(RemoveUninteresting(all).ok());
+  EXPECT_EQ(all.lines_of(all.locations[0]).size(), 2u);
+}
+
+TEST(FilterTest, FocusAndHide) {
+  Profile p = EveryField();
+  re2::RE2 focus("lib\\.h"), hide("inlined");
+  NameFilterMatches m = FilterSamplesByName(p, &focus, nullptr, &hide, nullptr);
+  EXPECT_TRUE(m.focus);
+  EXPECT_TRUE(m.hide);
+  ASSERT_EQ(p.samples.size(), 1u);  // sample 1 only reaches location 2 (main)
+  EXPECT_EQ(p.lines_of(p.locations[0]).size(), 1u);
+}
+
+}  // namespace
+}  // namespace cpprof
