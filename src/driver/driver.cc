@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -231,7 +232,8 @@ Status WriteOutput(const std::string& path, const std::string& data) {
   return Status();
 }
 
-Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::string& out) {
+Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::string& out,
+                      const std::function<void(std::string&)>& drain) {
   std::map<std::string, std::string> units = NumLabelUnits(p, ui);
   // applyCommandOverrides
   bool trim = cfg.trim;
@@ -283,6 +285,7 @@ Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::s
   o.output_unit = cfg.unit;
   o.trim_path = cfg.trim_path;
   o.source_path = cfg.source_path;
+  o.drain = drain;
   Report report(p, o);
   if (!cfg.relative_percentages) {
     if (Status s = ApplyFocus(p, units, cfg, ui); !s.ok()) return s;
@@ -425,7 +428,14 @@ int RunCommandLine(const std::vector<std::string>& args) {
   for (const std::string& w : warnings) ui.Err(w);
   if (!p.ok()) return fail(p.status());
   std::string out;
-  if (Status s = GenerateReport(*p, *cmd, cfg, ui, out); !s.ok()) return fail(s);
+  std::function<void(std::string&)> drain;
+  if (cfg.output.empty()) {
+    drain = [](std::string& piece) {
+      std::fwrite(piece.data(), 1, piece.size(), stdout);
+      piece.clear();
+    };
+  }
+  if (Status s = GenerateReport(*p, *cmd, cfg, ui, out, drain); !s.ok()) return fail(s);
   std::string output = cfg.output;
   if (output.empty() && cmd->format == ReportFormat::kProto && isatty(STDOUT_FILENO)) {
     for (int i = 1; i < 10000; ++i) {

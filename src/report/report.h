@@ -4,6 +4,7 @@
 #ifndef CPPROF_REPORT_REPORT_H_
 #define CPPROF_REPORT_REPORT_H_
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,6 +35,10 @@ struct ReportOptions {
   std::string sample_unit;
   std::string output_unit = "minimum";
   std::string trim_path, source_path;
+  // When set, long reports (-traces of a million samples is gigabytes) hand
+  // their output over in pieces instead of holding it all; the callback
+  // consumes and clears the string.
+  std::function<void(std::string&)> drain;
 };
 
 class Report {

@@ -32,6 +32,7 @@ Status PrintTraces(Report& r, std::string& out) {
   for (size_t si = 0; si < p.samples.size(); ++si) {
     const Sample& s = p.samples[si];
     if (s.stack_size == 0) continue;
+    if (o.drain && out.size() > (1 << 20)) o.drain(out);
     out += kSeparator;
     out += '\n';
     std::vector<std::string> str_labels, num_labels;
