@@ -149,9 +149,8 @@ Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& 
     if (s.normalize) {
       if (Status st = Normalize(*p, *base); !st.ok()) return st;
     }
-    const double minus_one[] = {-1};
-    std::vector<double> ratios(base->num_types(), minus_one[0]);
-    ScaleValues(*base, ratios);
+    std::vector<double> negate(base->num_types(), -1.0);
+    ScaleValues(*base, negate);
     std::vector<Profile> both;
     both.push_back(std::move(p).value());
     both.push_back(std::move(base).value());

@@ -429,11 +429,11 @@ Result<Profile> ParseProfile(std::string_view bytes) {
     // pprof would go on to try the legacy text and binary formats here.
     const Status status = p.status();
     const std::string& msg = status.message();
-    if (msg.starts_with("malformed profile: ")) return p.status();
+    if (msg.starts_with("malformed profile: ")) return status;
     if (msg != "empty input file" && msg != "concatenated profiles detected") {
       return Status::Error("parsing profile: unrecognized profile format");
     }
-    return p.status().WithContext("parsing profile");
+    return status.WithContext("parsing profile");
   }
   Status valid = CheckValid(*p);
   if (!valid.ok()) return valid.WithContext("malformed profile");

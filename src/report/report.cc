@@ -116,24 +116,22 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
   for (uint32_t n : t.nodes) total += g.nodes()[n].flat;
   int64_t node_cutoff = Abs64(static_cast<int64_t>(static_cast<double>(total) * o.node_fraction));
   int64_t edge_cutoff = Abs64(static_cast<int64_t>(static_cast<double>(total) * o.edge_fraction));
+  std::vector<bool> kept;  // empty: every node
   if (node_cutoff > 0) {
-    std::vector<bool> kept(g.nodes().size(), false);
+    std::vector<bool> above(g.nodes().size(), false);
     size_t count = 0;
     for (uint32_t n : t.nodes) {
       if (Abs64(g.nodes()[n].cum) >= node_cutoff) {
-        kept[n] = true;
+        above[n] = true;
         ++count;
       }
     }
     if (count != t.nodes.size()) {
       t.dropped_nodes = static_cast<int>(t.nodes.size() - count);
-      t.nodes = g.Build(kept);
-    } else {
-      t.nodes = g.Build();
+      kept = std::move(above);
     }
-  } else {
-    t.nodes = g.Build();
   }
+  t.nodes = g.Build(kept);
   t.orig_count = static_cast<int>(t.nodes.size());
   NodeOrder order = o.cum_sort ? NodeOrder::kCumName : NodeOrder::kFlatName;
   g.Sort(t.nodes, order);
