@@ -43,8 +43,9 @@ uint64_t GetUint64(pbf_reader& r) {
   return r.get_uint64();
 }
 bool GetBool(pbf_reader& r) {
-  Expect(r, pbf_wire_type::varint);
-  return r.get_bool();
+  // Not r.get_bool(): protozero reads the value's first byte before checking
+  // the buffer's end, which overruns on a truncated field (found by the fuzzer).
+  return GetUint64(r) != 0;
 }
 
 // Calls f(value) for a repeated varint field, packed or not.
