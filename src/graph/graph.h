@@ -52,6 +52,8 @@ struct GraphOptions {
 
 enum class NodeOrder { kFlatName, kCumName };
 
+struct NodeSums;
+
 // Builds graphs of one profile. The node table is computed once from the
 // locations; building again with a kept-node mask reuses it, which is how
 // pprof's trimming rebuilds "the graph of the kept nodes".
@@ -65,8 +67,15 @@ class GraphBuilder {
   // nodes are left out and edges across them become residual. Returns the
   // selected nodes: those with a value, minus negative ones if dropped.
   // Edges cost a hash lookup per frame (4M distinct edges, 2.7 s, on a
-  // 1M-sample profile); with_edges=false computes node values only.
+  // 1M-sample profile); with_edges=false computes node values only, and for
+  // the whole graph runs on all cores.
   std::vector<uint32_t> Build(const std::vector<bool>& kept = {}, bool with_edges = true);
+
+  // Replaces the edges with those into inlined callees among the kept nodes,
+  // as Build(kept) would record them, and leaves node values alone: all the
+  // text report needs for its "(inline)" markers, since rebuilding with fewer
+  // nodes does not change the kept nodes' values. Runs on all cores.
+  void BuildInlineEdges(const std::vector<bool>& kept);
 
   const Profile& profile() const { return p_; }
   std::vector<Node>& nodes() { return nodes_; }
@@ -81,8 +90,11 @@ class GraphBuilder {
   int TrimLowFrequencyEdges(const std::vector<uint32_t>& selected, int64_t cutoff);
 
  private:
-  uint32_t NodeFor(const NodeInfo& info);
-  uint32_t EdgeFor(uint32_t src, uint32_t dest);
+  template <bool kMean>
+  void SumNodeValues(size_t begin, size_t end, std::vector<NodeSums>& sums) const;
+  std::vector<NodeSums> SumAllNodeValues() const;
+  std::vector<NodeSums> SumKeptNodeValues(const std::vector<bool>& kept, bool with_edges);
+  void LinkEdges();
 
   Profile& p_;
   GraphOptions options_;
@@ -90,13 +102,7 @@ class GraphBuilder {
   std::vector<Edge> edges_;
   std::vector<uint32_t> loc_nodes_begin_;  // per location, into loc_nodes_
   std::vector<uint32_t> loc_nodes_;
-  std::vector<uint64_t> edge_table_keys_;
-  std::vector<uint32_t> edge_table_;
-  // When few nodes are kept, edges are found in a dense matrix over their
-  // compact numbers instead of the hash table.
-  std::vector<uint32_t> compact_;
-  std::vector<uint32_t> edge_matrix_;
-  uint32_t kept_count_ = 0;
+  std::vector<bool> inlined_callee_;  // per node: some location inlines it
 };
 
 // The node identity of line `line_index` of a location (or of the location
