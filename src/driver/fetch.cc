@@ -48,8 +48,7 @@ Result<Profile> Combine(std::vector<Profile>& profiles) {
   std::vector<Profile*> ptrs;
   for (Profile& p : profiles) ptrs.push_back(&p);
   if (Status s = ScaleToCommonUnits(ptrs); !s.ok()) return s;
-  std::vector<const Profile*> cptrs(ptrs.begin(), ptrs.end());
-  return Merge(cptrs);
+  return Merge(std::move(profiles));
 }
 
 // Reads all sources, in parallel when there are several; failed ones become

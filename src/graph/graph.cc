@@ -3,8 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <thread>
 #include <unordered_map>
+
+#include "profile/parallel.h"
 
 namespace cpprof {
 namespace {
@@ -143,24 +144,6 @@ struct NodeSums {
 
 namespace {
 
-// Runs work(thread, begin, end) over [0, samples) split into contiguous
-// ranges, one per core. Below 64k samples per thread a thread costs more than
-// it saves. Ranges are in sample order, so results combined in thread order
-// equal a sequential pass.
-template <typename Work>
-size_t ForSampleRanges(size_t samples, Work work) {
-  constexpr size_t kMinSamplesPerThread = 1 << 16;
-  size_t threads = std::clamp<size_t>(samples / kMinSamplesPerThread, 1,
-                                      std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> workers;
-  for (size_t t = 1; t < threads; ++t) {
-    workers.emplace_back(work, t, samples * t / threads, samples * (t + 1) / threads);
-  }
-  work(0, 0, samples / threads);
-  for (std::thread& w : workers) w.join();
-  return threads;
-}
-
 // Finds edges by (src, dest) node: a dense matrix over the kept nodes when
 // they are few (2048 kept nodes make a 16 MB matrix; the text report keeps
 // ~400 of 20k), open addressing over all pairs otherwise.
@@ -254,8 +237,8 @@ void GraphBuilder::SumNodeValues(size_t begin, size_t end, std::vector<NodeSums>
 }
 
 std::vector<NodeSums> GraphBuilder::SumAllNodeValues() const {
-  std::vector<std::vector<NodeSums>> partial(std::max(1u, std::thread::hardware_concurrency()));
-  size_t threads = ForSampleRanges(p_.samples.size(), [&](size_t t, size_t begin, size_t end) {
+  std::vector<std::vector<NodeSums>> partial(RangeCount(p_.samples.size()));
+  size_t threads = ForRanges(p_.samples.size(), [&](size_t t, size_t begin, size_t end) {
     partial[t].resize(nodes_.size());
     if (options_.mean) {
       SumNodeValues<true>(begin, end, partial[t]);
@@ -282,9 +265,9 @@ void GraphBuilder::BuildInlineEdges(const std::vector<bool>& kept) {
     std::vector<Edge> edges;
     std::vector<uint32_t> stamps;
   };
-  std::vector<Partial> partial(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<Partial> partial(RangeCount(p_.samples.size()));
   size_t n_types = p_.num_types();
-  size_t threads = ForSampleRanges(p_.samples.size(), [&](size_t t, size_t begin, size_t end) {
+  size_t threads = ForRanges(p_.samples.size(), [&](size_t t, size_t begin, size_t end) {
     Partial& out = partial[t];
     EdgeIndex index(kept, nodes_.size());
     for (size_t si = begin; si < end; ++si) {

@@ -12,12 +12,16 @@
 
 namespace cpprof {
 
-// Merges profiles with equal sample and period types into a new one.
-// Mappings, locations and functions are deduplicated by pprof's keys and
+// Merges profiles with equal sample and period types into one, consuming
+// them: the others are appended to the first, which is then compacted.
+Result<Profile> Merge(std::vector<Profile> profiles);
+
+// pprof's Merge of a single profile, in place (pprof merges every input, even
+// one): mappings, locations and functions are deduplicated by pprof's keys and
 // renumbered 1..N in order of first use by a sample; samples with the same
-// stack and labels are summed; all-zero samples are dropped. Merging a single
-// profile compacts it the same way (pprof merges every input, even one).
-Result<Profile> Merge(std::span<const Profile* const> profiles);
+// stack and labels are summed; all-zero samples are dropped. Each sample must
+// own its stack range, as after decoding (stacks are rewritten in place).
+void Compact(Profile& p);
 
 // Converts sample and period values of all profiles to their finest common
 // unit (pprof's measurement.ScaleProfiles), so that "ms" and "s" merge.

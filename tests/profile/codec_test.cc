@@ -94,15 +94,14 @@ TEST(CodecTest, ReadsTheGoCorpus) {
 TEST(MergeTest, SumsEqualSamplesAndCancelsAgainstBase) {
   Profile a = EveryField();
   Profile b = EveryField();
-  const Profile* both[] = {&a, &b};
-  Result<Profile> m = Merge(both);
+  Result<Profile> m = Merge({a, b});
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->samples.size(), 2u);
   EXPECT_EQ(m->values[1], 20);
   EXPECT_EQ(m->duration_nanos, 20000000000);
   std::vector<double> minus(2, -1.0);
   ScaleValues(b, minus);
-  Result<Profile> diff = Merge(both);
+  Result<Profile> diff = Merge({a, b});
   ASSERT_TRUE(diff.ok());
   EXPECT_TRUE(diff->samples.empty());
 }
