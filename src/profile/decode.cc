@@ -9,12 +9,15 @@
 // profile has ~30M frames, and a temporary copy of 64-bit ids would cost 240 MB.
 
 #include <algorithm>
+#include <exception>
+#include <optional>
 #include <unordered_map>
 
 #include <protozero/pbf_reader.hpp>
 
 #include "profile/codec.h"
 #include "profile/gzip.h"
+#include "profile/parallel.h"
 #include "profile/proto_format.h"
 
 namespace cpprof {
@@ -107,7 +110,7 @@ class Decoder {
     BuildStrings();
     ResolveStrings();
     ResolveReferences();
-    for (std::string_view s : sample_views_) DecodeSample(s);
+    DecodeSamples();
   }
 
  private:
@@ -317,55 +320,129 @@ class Decoder {
     }
   }
 
-  void DecodeSample(std::string_view data) {
+  // One thread's share of the sample pools: the counting pass sizes it, the
+  // decoding pass fills it.
+  struct SampleSlice {
+    size_t stack_pos = 0, stack_end = 0;
+    size_t label_pos = 0, label_end = 0;
+    std::vector<int64_t> values;  // scratch for one sample's values
+    std::exception_ptr error;
+  };
+
+  // Decodes the samples on all cores, writing each thread's samples into
+  // its own slices of the pools (31M frames in ~1M samples on the benchmark
+  // profile). A first pass counts frames and labels per range; packed
+  // location ids are counted by their final varint bytes. The first error in
+  // sample order wins, as in a sequential decode.
+  void DecodeSamples() {
+    size_t count = sample_views_.size();
+    std::vector<SampleSlice> slices(RangeCount(count));
+    ForRanges(count, [&](size_t r, size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) CountSample(sample_views_[i], slices[r]);
+    });
+    size_t stacks = 0, labels = 0;
+    for (SampleSlice& slice : slices) {
+      slice.stack_pos = stacks;
+      stacks = slice.stack_end += stacks;
+      slice.label_pos = labels;
+      labels = slice.label_end += labels;
+    }
+    p_.stacks.resize(stacks);
+    p_.labels.resize(labels);
+    p_.samples.resize(count);
+    p_.values.resize(count * p_.num_types());
+    ForRanges(count, [&](size_t r, size_t begin, size_t end) {
+      try {
+        for (size_t i = begin; i < end; ++i) DecodeSample(i, slices[r]);
+      } catch (...) {
+        slices[r].error = std::current_exception();
+      }
+    });
+    for (const SampleSlice& slice : slices) {
+      if (slice.error) std::rethrow_exception(slice.error);
+    }
+  }
+
+  static void CountSample(std::string_view data, SampleSlice& slice) {
+    pbf_reader m(data.data(), data.size());
+    while (m.next()) {
+      if (m.tag() == proto::kSampleLabel) {
+        ++slice.label_end;
+      } else if (m.tag() == proto::kSampleLocationId && m.wire_type() == pbf_wire_type::length_delimited) {
+        protozero::data_view ids = m.get_view();
+        for (size_t i = 0; i < ids.size(); ++i) slice.stack_end += (static_cast<unsigned char>(ids.data()[i]) & 0x80) == 0;
+        continue;
+      } else if (m.tag() == proto::kSampleLocationId) {
+        ++slice.stack_end;
+      }
+      m.skip();
+    }
+  }
+
+  void DecodeSample(size_t index, SampleSlice& slice) const {
+    std::string_view data = sample_views_[index];
     pbf_reader m(data.data(), data.size());
     Sample s;
-    s.stack_begin = static_cast<uint32_t>(p_.stacks.size());
-    s.label_begin = static_cast<uint32_t>(p_.labels.size());
-    size_t values_begin = p_.values.size();
+    s.stack_begin = static_cast<uint32_t>(slice.stack_pos);
+    s.label_begin = static_cast<uint32_t>(slice.label_pos);
+    slice.values.clear();
     bool missing_location = false;
     while (m.next()) {
       switch (m.tag()) {
         case proto::kSampleLocationId:
           ForEachVarint(m, [&](uint64_t id) {
-            uint32_t index = locations_.Find(id);
-            missing_location |= index == kNone;
-            p_.stacks.push_back(index);
+            uint32_t loc = locations_.Find(id);
+            missing_location |= loc == kNone;
+            if (slice.stack_pos == slice.stack_end) throw DecodeError{"malformed sample", true};
+            p_.stacks[slice.stack_pos++] = loc;
           });
           break;
         case proto::kSampleValue:
-          ForEachVarint(m, [&](uint64_t v) { p_.values.push_back(static_cast<int64_t>(v)); });
+          ForEachVarint(m, [&](uint64_t v) { slice.values.push_back(static_cast<int64_t>(v)); });
           break;
         case proto::kSampleLabel:
-          DecodeLabel(m);
+          if (std::optional<Label> l = DecodeLabel(m)) {
+            if (slice.label_pos == slice.label_end) throw DecodeError{"malformed sample", true};
+            p_.labels[slice.label_pos++] = *l;
+          }
           break;
         default:
           m.skip();
       }
     }
-    size_t nvalues = p_.values.size() - values_begin;
-    if (nvalues != p_.num_types()) {
-      if (p_.num_types() == 0) throw DecodeError{"missing sample type information", true};
-      throw DecodeError{"mismatch: sample has " + std::to_string(nvalues) + " values vs. " +
-                        std::to_string(p_.num_types()) + " types", true};
+    size_t n = p_.num_types();
+    if (slice.values.size() != n) {
+      if (n == 0) throw DecodeError{"missing sample type information", true};
+      throw DecodeError{"mismatch: sample has " + std::to_string(slice.values.size()) + " values vs. " +
+                        std::to_string(n) + " types", true};
     }
     if (missing_location) throw DecodeError{"sample has nil location", true};
-    s.stack_size = static_cast<uint32_t>(p_.stacks.size() - s.stack_begin);
-    s.label_count = static_cast<uint32_t>(p_.labels.size() - s.label_begin);
+    std::copy(slice.values.begin(), slice.values.end(), p_.values.begin() + static_cast<ptrdiff_t>(index * n));
+    s.stack_size = static_cast<uint32_t>(slice.stack_pos - s.stack_begin);
+    s.label_count = static_cast<uint32_t>(slice.label_pos - s.label_begin);
     CanonicalizeLabels(s);
-    p_.samples.push_back(s);
+    p_.samples[index] = s;
   }
 
-  void DecodeLabel(pbf_reader& r) {
+  // A label, or nothing for one pprof drops. Runs on decoding threads, so it
+  // only reads decoder state.
+  std::optional<Label> DecodeLabel(pbf_reader& r) const {
     Expect(r, pbf_wire_type::length_delimited);
     pbf_reader m = r.get_message();
     Label l;
+    auto str = [&] {
+      int64_t index = GetInt64(m);
+      if (index < 0 || static_cast<uint64_t>(index) >= string_ids_.size()) {
+        throw DecodeError{"malformed profile format"};
+      }
+      return string_ids_[index];
+    };
     while (m.next()) {
       switch (m.tag()) {
-        case proto::kLabelKey: l.key = Str(RawStr(GetInt64(m))); break;
-        case proto::kLabelStr: l.str = Str(RawStr(GetInt64(m))); break;
+        case proto::kLabelKey: l.key = str(); break;
+        case proto::kLabelStr: l.str = str(); break;
         case proto::kLabelNum: l.num = GetInt64(m); break;
-        case proto::kLabelNumUnit: l.num_unit = Str(RawStr(GetInt64(m))); break;
+        case proto::kLabelNumUnit: l.num_unit = str(); break;
         default: m.skip();
       }
     }
@@ -375,12 +452,12 @@ class Decoder {
       l.num = 0;
       l.num_unit = 0;
     } else if (l.num == 0 && l.num_unit == 0) {
-      return;
+      return std::nullopt;
     }
-    p_.labels.push_back(l);
+    return l;
   }
 
-  void CanonicalizeLabels(const Sample& s) {
+  void CanonicalizeLabels(const Sample& s) const {
     if (s.label_count < 2) return;
     auto begin = p_.labels.begin() + s.label_begin;
     std::stable_sort(begin, begin + s.label_count, [&](const Label& a, const Label& b) {

@@ -91,6 +91,44 @@ TEST(CodecTest, ReadsTheGoCorpus) {
   EXPECT_EQ(DumpProfile(*p), DumpProfile(*again));
 }
 
+// 300k samples: enough that decoding and merging split the work across
+// threads (64k samples a thread at least) wherever there are two cores.
+Profile ManySamples(size_t count) {
+  Profile p = EveryField();
+  p.samples.clear();
+  p.values.clear();
+  p.stacks.clear();
+  for (size_t i = 0; i < count; ++i) {
+    uint32_t depth = 1 + i % 7;
+    p.samples.push_back({static_cast<uint32_t>(p.stacks.size()), depth, static_cast<uint32_t>(i % 3), i % 2 ? 1u : 0u});
+    for (uint32_t d = 0; d < depth; ++d) p.stacks.push_back((i >> d) & 1);
+    p.values.push_back(static_cast<int64_t>(i % 5));  // some all-zero samples too
+    p.values.push_back(0);
+  }
+  return p;
+}
+
+TEST(CodecTest, ParallelDecodeEqualsTheProfileWritten) {
+  Profile p = ManySamples(300000);
+  Result<Profile> q = ParseProfile(WriteProfile(p));
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(DumpProfile(p), DumpProfile(*q));
+}
+
+TEST(CodecTest, ParallelDecodeReportsTheFirstBadSample) {
+  std::string good = EncodeProfile(ManySamples(300000));
+  // Samples may come anywhere in the message: one with a single value at the
+  // end (the last thread's), one naming location 99 at the start (the first's).
+  const std::string one_value("\x12\x02\x10\x05", 4);
+  const std::string unknown_location("\x12\x06\x08\x63\x10\x01\x10\x00", 8);
+  Result<Profile> late = DecodeProfile(good + one_value);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.status().message(), "malformed profile: mismatch: sample has 1 values vs. 2 types");
+  Result<Profile> both = DecodeProfile(unknown_location + good + one_value);
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.status().message(), "malformed profile: sample has nil location");
+}
+
 TEST(MergeTest, SumsEqualSamplesAndCancelsAgainstBase) {
   Profile a = EveryField();
   Profile b = EveryField();
