@@ -310,7 +310,7 @@ int RunCommandLine(const std::vector<std::string>& args) {
   FlagSet flags;
   Config cfg;
   ConfigFlags config_flags(flags, cfg);
-  std::string diff_base, base, symbolize, build_id, add_comment, tools, http;
+  std::string diff_base, base, symbolize, build_id, add_comment, tools, http, tls_cert, tls_key, tls_ca;
   int timeout = -1, seconds = -1;
   bool inuse_space = false, inuse_objects = false, alloc_space = false, alloc_objects = false;
   bool total_delay = false, contentions = false, mean_delay = false, no_browser = false, all_frames = false;
@@ -332,6 +332,9 @@ int RunCommandLine(const std::vector<std::string>& args) {
   flags.String("http", &http);
   flags.Bool("no_browser", &no_browser);
   flags.Bool("all_frames", &all_frames);
+  flags.String("tls_cert", &tls_cert);
+  flags.String("tls_key", &tls_key);
+  flags.String("tls_ca", &tls_ca);
   std::map<std::string, bool> bool_cmds;
   std::map<std::string, std::string> param_cmds;
   for (const Command& c : Commands()) {
@@ -410,6 +413,8 @@ int RunCommandLine(const std::vector<std::string>& args) {
   src.symbolize = symbolize;
   src.comment = add_comment;
   src.all_frames = all_frames;
+  src.http = HttpOptions{seconds, timeout, tls_cert, tls_key, tls_ca};
+  src.progress = [&ui](const std::string& message) { ui.Err(message); };
   if (!base.empty() && !diff_base.empty()) {
     return fail(Status::Error("-base and -diff_base flags cannot both be specified"));
   }

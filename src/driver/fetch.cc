@@ -2,13 +2,21 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "profile/codec.h"
+#include "profile/go_time.h"
 #include "profile/filter.h"
 #include "profile/merge.h"
 #include "symbolize/demangle.h"
@@ -51,14 +59,28 @@ Result<Profile> Combine(std::vector<Profile>& profiles) {
   return Merge(std::move(profiles));
 }
 
+// The bytes of a source: the file when there is one, else the URL it names
+// (*remote is then set).
+Result<std::string> ReadSource(const std::string& source, const SourceOptions& s, std::atomic<bool>* remote) {
+  struct stat st;
+  std::optional<RemoteSource> url;
+  if (stat(source.c_str(), &st) != 0) url = AdjustURL(source, s.http);
+  if (!url) return ReadFile(source);
+  s.progress("Fetching profile over HTTP from " + url->url);
+  if (url->duration_nanos > 0) s.progress(fmt::format("Please wait... ({})", GoDurationString(url->duration_nanos)));
+  Result<std::string> data = FetchURL(*url, s.http);
+  if (data.ok()) *remote = true;
+  return data;
+}
+
 // Reads all sources, in parallel when there are several; failed ones become
-// warnings ("<source>: <error>").
+// warnings ("<source>: <error>"). *remote tells whether one came over HTTP.
 Result<Profile> Grab(const std::vector<std::string>& sources, const SourceOptions& s, const char* what,
-                     std::vector<std::string>& warnings) {
+                     std::vector<std::string>& warnings, std::atomic<bool>* remote) {
   std::vector<Result<Profile>> results(sources.size(), Status::Error("not read"));
   std::vector<std::thread> threads;
   auto load = [&](size_t i) {
-    Result<std::string> data = ReadFile(sources[i]);
+    Result<std::string> data = ReadSource(sources[i], s, remote);
     if (!data.ok()) {
       results[i] = data.status();
       return;
@@ -136,13 +158,58 @@ void UnsourceMappings(Profile& p) {
   }
 }
 
+// pprof keeps a copy of every profile fetched from a server, in
+// $PPROF_TMPDIR, else $HOME/pprof, else the temp directory, named after the
+// main binary and the sample types: pprof.app.samples.cpu.001.pb.gz.
+void SaveFetched(const Profile& p, const std::function<void(const std::string&)>& print) {
+  std::vector<std::string> dirs;
+  if (const char* d = std::getenv("PPROF_TMPDIR"); d != nullptr && *d != '\0') dirs.emplace_back(d);
+  if (const char* h = std::getenv("HOME"); h != nullptr && *h != '\0') dirs.push_back(std::string(h) + "/pprof");
+  const char* tmp = std::getenv("TMPDIR");
+  dirs.emplace_back(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp");
+  std::string dir;
+  for (const std::string& d : dirs) {
+    std::error_code ec;
+    std::filesystem::create_directories(d, ec);
+    if (!ec) {
+      dir = d;
+      break;
+    }
+    print(fmt::format("Could not use temp dir {}: {}", d, ec.message()));
+  }
+  if (dir.empty()) return;
+  std::string prefix = "pprof.";
+  if (!p.mappings.empty() && p.mappings[0].file != 0) {
+    prefix += std::filesystem::path(std::string(p.str(p.mappings[0].file))).filename().string() + ".";
+  }
+  for (const ValueType& t : p.sample_types) prefix += std::string(p.str(t.type)) + ".";
+  std::string bytes = WriteProfile(p);
+  for (int i = 1; i < 10000; ++i) {
+    std::string path = fmt::format("{}/{}{:03d}.pb.gz", dir, prefix, i);
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0666);
+    if (fd < 0 && errno == EEXIST) continue;
+    bool ok = fd >= 0 && write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+    std::string why = std::strerror(errno);
+    if (fd >= 0 && close(fd) != 0) ok = false;
+    if (ok) {
+      print("Saved profile in " + path);
+    } else {
+      if (fd >= 0) unlink(path.c_str());
+      print(fmt::format("Could not save profile: {}: {}", path, why));
+    }
+    return;
+  }
+  print(fmt::format("Could not save profile: could not create file of the form {}/{}001.pb.gz", dir, prefix));
+}
+
 }  // namespace
 
 Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& warnings) {
-  Result<Profile> p = Grab(s.sources, s, "source", warnings);
+  std::atomic<bool> remote = false;
+  Result<Profile> p = Grab(s.sources, s, "source", warnings, &remote);
   if (!p.ok()) return p;
   if (!s.bases.empty()) {
-    Result<Profile> base = Grab(s.bases, s, "base", warnings);
+    Result<Profile> base = Grab(s.bases, s, "base", warnings, &remote);
     if (!base.ok()) return base;
     if (s.diff_base) SetLabel(*base, "pprof::base", "true");
     if (s.normalize) {
@@ -163,6 +230,7 @@ Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& 
   if (Status st = RemoveUninteresting(*p); !st.ok()) warnings.push_back(st.message());
   UnsourceMappings(*p);
   if (!s.comment.empty()) p->comments.push_back(p->strings.Intern(s.comment));
+  if (remote) SaveFetched(*p, s.progress);
   if (Status st = CheckValid(*p); !st.ok()) return st;
   return p;
 }

@@ -4,9 +4,11 @@
 #ifndef CPPROF_DRIVER_FETCH_H_
 #define CPPROF_DRIVER_FETCH_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "driver/http_fetch.h"
 #include "profile/profile.h"
 #include "profile/status.h"
 
@@ -22,9 +24,15 @@ struct SourceOptions {
   std::string symbolize;
   std::string comment;
   bool all_frames = false;
+  HttpOptions http;
+  // Prints progress as it happens ("Fetching profile over HTTP from ...").
+  std::function<void(const std::string&)> progress = [](const std::string&) {};
 };
 
-// Messages that are not fatal (a source that failed among several) go to warn.
+// Sources that are not files but URLs are fetched over HTTP, and then the
+// merged profile is saved as pprof saves it ("Saved profile in ...").
+// Messages that are not fatal (a source that failed among several) go to
+// warnings.
 Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& warnings);
 
 }  // namespace cpprof
