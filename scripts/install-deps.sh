@@ -3,7 +3,7 @@
 # usage: scripts/install-deps.sh [build|test]   (test = build + what the test suite needs)
 set -euo pipefail
 build=(build-essential cmake ninja-build pkg-config libdeflate-dev libprotozero-dev libre2-dev libfmt-dev
-       libcpp-httplib-dev)
+       libcpp-httplib-dev libedit-dev)
 # golang-go gives the oracle (`go tool pprof`) and the Go programs that write test profiles;
 # golang-github-google-pprof-dev gives Google's profile writer for edge-case and benchmark profiles;
 # clang + libclang-rt give libFuzzer.

@@ -4,6 +4,9 @@
 #define CPPROF_DRIVER_CONFIG_H_
 
 #include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
 
 #include "driver/flags.h"
 
@@ -35,6 +38,29 @@ struct Config {
   std::string granularity = "functions";
 };
 
+// One option: its name (flag, shell variable), its URL parameter in the web
+// UI, and where it lives in Config. A field with choices is a radio group
+// whose choices are also names of their own ("cum", "lines").
+struct ConfigField {
+  std::string_view name;
+  std::string_view url_param;  // empty: not kept in URLs
+  std::variant<std::string Config::*, bool Config::*, int Config::*, double Config::*> member;
+  std::vector<std::string_view> choices;
+};
+
+// Every option, in pprof's order.
+const std::vector<ConfigField>& ConfigFields();
+
+// The field a name selects: its own name or one of its choices.
+const ConfigField* FindConfigField(std::string_view name);
+
+// The value as pprof prints it (Go's fmt.Sprint).
+std::string ConfigValue(const Config& cfg, const ConfigField& field);
+
+// pprof's configure: "name=value" in the shell. A choice name takes a bool
+// ("cum", "lines=true"); errors read like pprof's.
+Status SetConfig(Config& cfg, std::string_view name, std::string_view value);
+
 // Registers the config fields as flags. Radio groups (-flat/-cum and the
 // granularities) become one bool flag per choice; ApplyChoices turns them
 // into the field values, failing on "conflicting options set".
@@ -45,8 +71,7 @@ class ConfigFlags {
 
  private:
   Config& cfg_;
-  bool flat_ = false, cum_ = false;
-  bool functions_ = false, filefunctions_ = false, files_ = false, lines_ = false, addresses_ = false;
+  std::vector<std::pair<std::string_view, bool>> chosen_;  // choice name -> flag given
 };
 
 }  // namespace cpprof

@@ -12,23 +12,16 @@
 #include <set>
 #include <cstring>
 
+#include "driver/command.h"
 #include "driver/config.h"
 #include "driver/fetch.h"
+#include "driver/interactive.h"
 #include "driver/flags.h"
 #include "driver/tag_filter.h"
 #include "profile/filter.h"
 #include "report/report.h"
 
 namespace cpprof {
-namespace {
-
-struct Command {
-  const char* name;
-  bool has_param;
-  bool implemented;
-  ReportFormat format;
-  const char* description;
-};
 
 // pprof's report commands. Those not implemented yet are still accepted as
 // flags so that a command line pprof takes is never a usage error here.
@@ -84,10 +77,7 @@ Details:
     -total_delay -contentions -mean_delay
 )";
 
-class Ui {
- public:
-  void Err(const std::string& s) { std::fprintf(stderr, "%s\n", s.c_str()); }
-};
+namespace {
 
 Result<std::unique_ptr<re2::RE2>> CompileRegex(const char* name, const std::string& value) {
   if (value.empty()) return std::unique_ptr<re2::RE2>();
@@ -169,6 +159,8 @@ Status ApplyFocus(Profile& p, const std::map<std::string, std::string>& units, c
   return Status();
 }
 
+}  // namespace
+
 Result<int> SampleIndex(const Profile& p, const std::string& name) {
   if (p.sample_types.empty()) return Status::Error("profile has no samples");
   auto types = [&] {
@@ -201,6 +193,8 @@ Result<int> SampleIndex(const Profile& p, const std::string& name) {
   return Status::Error(fmt::format("sample_index \"{}\" must be one of: {}", name, types()));
 }
 
+namespace {
+
 std::vector<std::string> SplitNonEmpty(const std::string& s) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -232,6 +226,38 @@ Status WriteOutput(const std::string& path, const std::string& data) {
   return Status();
 }
 
+// pprof's reportOptions: what a report takes from the config and profile.
+Result<ReportOptions> MakeReportOptions(const Profile& p, ReportFormat format, const Config& cfg,
+                                        const std::map<std::string, std::string>& units) {
+  Result<int> index = SampleIndex(p, cfg.sample_index);
+  if (!index.ok()) return index.status();
+  if (cfg.divide_by == 0) return Status::Error("zero divisor specified");
+  ReportOptions o;
+  o.format = format;
+  o.cum_sort = cfg.sort == "cum";
+  o.drop_negative = cfg.drop_negative;
+  o.compact_labels = cfg.compact_labels;
+  o.ratio = 1 / cfg.divide_by;
+  o.node_count = cfg.nodecount;
+  o.node_fraction = cfg.nodefraction;
+  o.edge_fraction = cfg.edgefraction;
+  for (auto [k, v] : std::vector<std::pair<const char*, const std::string*>>{
+           {"focus", &cfg.focus}, {"ignore", &cfg.ignore}, {"hide", &cfg.hide}, {"show", &cfg.show},
+           {"show_from", &cfg.show_from}, {"tagfocus", &cfg.tagfocus}, {"tagignore", &cfg.tagignore},
+           {"tagshow", &cfg.tagshow}, {"taghide", &cfg.taghide}}) {
+    if (!v->empty()) o.active_filters.push_back(std::string(k) + "=" + *v);
+  }
+  o.num_label_units = units;
+  o.sample_index = *index;
+  o.mean = cfg.mean;
+  o.sample_type = std::string(cfg.mean ? "mean_" : "") + std::string(p.str(p.sample_types[*index].type));
+  o.sample_unit = p.str(p.sample_types[*index].unit);
+  o.output_unit = cfg.unit;
+  o.trim_path = cfg.trim_path;
+  o.source_path = cfg.source_path;
+  return o;
+}
+
 Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::string& out,
                       const std::function<void(std::string&)>& drain) {
   std::map<std::string, std::string> units = NumLabelUnits(p, ui);
@@ -259,34 +285,10 @@ Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::s
   if (cfg.relative_percentages) {
     if (Status s = ApplyFocus(p, units, cfg, ui); !s.ok()) return s;
   }
-  Result<int> index = SampleIndex(p, cfg.sample_index);
-  if (!index.ok()) return index.status();
-  if (cfg.divide_by == 0) return Status::Error("zero divisor specified");
-  ReportOptions o;
-  o.format = cmd.format;
-  o.cum_sort = cfg.sort == "cum";
-  o.drop_negative = cfg.drop_negative;
-  o.compact_labels = cfg.compact_labels;
-  o.ratio = 1 / cfg.divide_by;
-  o.node_count = cfg.nodecount;
-  o.node_fraction = cfg.nodefraction;
-  o.edge_fraction = cfg.edgefraction;
-  for (auto [k, v] : std::vector<std::pair<const char*, const std::string*>>{
-           {"focus", &cfg.focus}, {"ignore", &cfg.ignore}, {"hide", &cfg.hide}, {"show", &cfg.show},
-           {"show_from", &cfg.show_from}, {"tagfocus", &cfg.tagfocus}, {"tagignore", &cfg.tagignore},
-           {"tagshow", &cfg.tagshow}, {"taghide", &cfg.taghide}}) {
-    if (!v->empty()) o.active_filters.push_back(std::string(k) + "=" + *v);
-  }
-  o.num_label_units = units;
-  o.sample_index = *index;
-  o.mean = cfg.mean;
-  o.sample_type = std::string(cfg.mean ? "mean_" : "") + std::string(p.str(p.sample_types[*index].type));
-  o.sample_unit = p.str(p.sample_types[*index].unit);
-  o.output_unit = cfg.unit;
-  o.trim_path = cfg.trim_path;
-  o.source_path = cfg.source_path;
-  o.drain = drain;
-  Report report(p, o);
+  Result<ReportOptions> o = MakeReportOptions(p, cmd.format, cfg, units);
+  if (!o.ok()) return o.status();
+  o->drain = drain;
+  Report report(p, *o);
   if (!cfg.relative_percentages) {
     if (Status s = ApplyFocus(p, units, cfg, ui); !s.ok()) return s;
   }
@@ -304,6 +306,44 @@ Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::s
 }
 
 }  // namespace
+
+Status RunReport(Profile& p, const Command& cmd, const std::string& param, const Config& cfg, Ui& ui) {
+  (void)param;  // taken by the reports that have one (peek, list, disasm)
+  std::string out;
+  std::function<void(std::string&)> drain;
+  if (cfg.output.empty()) {
+    drain = [](std::string& piece) {
+      std::fwrite(piece.data(), 1, piece.size(), stdout);
+      piece.clear();
+    };
+  }
+  if (Status s = GenerateReport(p, cmd, cfg, ui, out, drain); !s.ok()) return s;
+  std::string output = cfg.output;
+  if (output.empty() && cmd.format == ReportFormat::kProto && isatty(STDOUT_FILENO)) {
+    for (int i = 1; i < 10000; ++i) {
+      std::string name = fmt::format("profile{:03d}.pb.gz", i);
+      if (access(name.c_str(), F_OK) != 0) {
+        output = name;
+        break;
+      }
+    }
+  }
+  if (output.empty()) {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    if (std::fflush(stdout) != 0) return Status::Error(fmt::format("write error: {}", std::strerror(errno)));
+    return Status();
+  }
+  ui.Err("Generating report in " + output);
+  return WriteOutput(output, out);
+}
+
+std::vector<std::string> ProfileHeader(Profile& p, const Config& cfg, Ui& ui, int64_t* total) {
+  Result<ReportOptions> o = MakeReportOptions(p, ReportFormat::kText, cfg, NumLabelUnits(p, ui));
+  if (!o.ok()) return {};
+  Report report(p, *o);
+  *total = report.total();
+  return ProfileLabels(report);
+}
 
 int RunCommandLine(const std::vector<std::string>& args) {
   Ui ui;
@@ -422,41 +462,15 @@ int RunCommandLine(const std::vector<std::string>& args) {
   if (!diff_base.empty()) src.bases = {diff_base}, src.diff_base = true;
   if (cfg.normalize && src.bases.empty()) return fail(Status::Error("must have base profile to normalize by"));
   src.normalize = cfg.normalize;
-  if (cmd == nullptr) {
-    return fail(Status::Error(http.empty() ? "interactive mode is not available yet: choose a report such as -top"
-                                           : "-http is not available yet"));
-  }
-  if (!cmd->implemented) return fail(Status::Error(fmt::format("-{} is not available yet", cmd->name)));
+  if (cmd == nullptr && !http.empty()) return fail(Status::Error("-http is not available yet"));
+  if (cmd != nullptr && !cmd->implemented) return fail(Status::Error(fmt::format("-{} is not available yet", cmd->name)));
 
   std::vector<std::string> warnings;
   Result<Profile> p = FetchProfiles(src, warnings);
   for (const std::string& w : warnings) ui.Err(w);
   if (!p.ok()) return fail(p.status());
-  std::string out;
-  std::function<void(std::string&)> drain;
-  if (cfg.output.empty()) {
-    drain = [](std::string& piece) {
-      std::fwrite(piece.data(), 1, piece.size(), stdout);
-      piece.clear();
-    };
-  }
-  if (Status s = GenerateReport(*p, *cmd, cfg, ui, out, drain); !s.ok()) return fail(s);
-  std::string output = cfg.output;
-  if (output.empty() && cmd->format == ReportFormat::kProto && isatty(STDOUT_FILENO)) {
-    for (int i = 1; i < 10000; ++i) {
-      std::string name = fmt::format("profile{:03d}.pb.gz", i);
-      if (access(name.c_str(), F_OK) != 0) {
-        output = name;
-        break;
-      }
-    }
-  }
-  if (output.empty()) {
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    return std::fflush(stdout) == 0 ? 0 : 1;
-  }
-  ui.Err("Generating report in " + output);
-  if (Status s = WriteOutput(output, out); !s.ok()) return fail(s);
+  if (cmd == nullptr) return RunInteractive(*p, cfg, ui);
+  if (Status s = RunReport(*p, *cmd, cmd_param, cfg, ui); !s.ok()) return fail(s);
   return 0;
 }
 

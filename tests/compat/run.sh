@@ -29,6 +29,8 @@
 #   TZ=<zone>   run this case with that TZ (default TZ=UTC).
 #   !           error case: both must exit non-zero; stdout is not compared.
 #   !"text"     ... and both stderrs must contain text.
+#   <<"a;b"     interactive case: the commands a and b (';' separates them)
+#               are fed on stdin, one per line, with no report flag given.
 #
 # Ends with the line "N passed, N failed"; exits 1 if any case failed.
 
@@ -47,10 +49,14 @@ if [ "${1:-}" = "--case" ]; then
 	tz=UTC
 	expect_err=0
 	err_text=
+	stdin=/dev/null
 	rest=$line
 	while :; do
 		if [[ $rest =~ ^TZ=([^[:space:]]+)[[:space:]]+(.*)$ ]]; then
 			tz=${BASH_REMATCH[1]}; rest=${BASH_REMATCH[2]}
+		elif [[ $rest =~ ^\<\<\"([^\"]*)\"[[:space:]]+(.*)$ ]]; then
+			stdin=$res.stdin; rest=${BASH_REMATCH[2]}
+			printf '%s\n' "${BASH_REMATCH[1]}" | tr ';' '\n' >"$stdin"
 		elif [[ $rest =~ ^\!\"([^\"]*)\"[[:space:]]+(.*)$ ]]; then
 			expect_err=1; err_text=${BASH_REMATCH[1]}; rest=${BASH_REMATCH[2]}
 		elif [[ $rest =~ ^\![[:space:]]+(.*)$ ]]; then
@@ -80,7 +86,7 @@ if [ "${1:-}" = "--case" ]; then
 	run() { # tag cmd...
 		local tag=$1; shift
 		(cd "$COMPAT_OUT/cwd" && TZ=$tz timeout 120 "$@" "${flags[@]}" "${srcs[@]}" \
-			</dev/null >"$res.$tag.out" 2>"$res.$tag.err")
+			<"$stdin" >"$res.$tag.out" 2>"$res.$tag.err")
 		echo $? >"$res.$tag.rc"
 	}
 	run go "${oracle[@]}"

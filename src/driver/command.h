@@ -1,0 +1,49 @@
+// What the command line and the interactive shell share: pprof's report
+// commands, and running one on a profile.
+#ifndef CPPROF_DRIVER_COMMAND_H_
+#define CPPROF_DRIVER_COMMAND_H_
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "driver/config.h"
+#include "profile/profile.h"
+#include "profile/status.h"
+#include "report/report.h"
+
+namespace cpprof {
+
+// Where messages go: stderr, as pprof prints them.
+class Ui {
+ public:
+  void Err(const std::string& s) { std::fprintf(stderr, "%s\n", s.c_str()); }
+};
+
+struct Command {
+  const char* name;
+  bool has_param;  // takes a regexp: -list=RE, "list RE"
+  bool implemented;
+  ReportFormat format;
+  const char* description;
+};
+
+// pprof's report commands, sorted by name.
+const std::vector<Command>& Commands();
+
+// The sample type a config's sample_index names (an index, a type name, or
+// empty for the default), with pprof's errors.
+Result<int> SampleIndex(const Profile& p, const std::string& name);
+
+// Generates the report and writes it: to stdout, to cfg.output, or for
+// binary formats on a terminal to profileNNN.<ext> ("Generating report in").
+// Filters change p, so the shell passes a copy.
+Status RunReport(Profile& p, const Command& cmd, const std::string& param, const Config& cfg, Ui& ui);
+
+// The profile's header lines (File, Type, Time, ...) for the config, and
+// the report total.
+std::vector<std::string> ProfileHeader(Profile& p, const Config& cfg, Ui& ui, int64_t* total);
+
+}  // namespace cpprof
+
+#endif  // CPPROF_DRIVER_COMMAND_H_
