@@ -132,8 +132,11 @@ GraphBuilder::GraphBuilder(Profile& p, const GraphOptions& options) : p_(p), opt
     }
   }
   loc_nodes_begin_.push_back(static_cast<uint32_t>(loc_nodes_.size()));
+  single_node_.resize(p.locations.size(), kNone);
+  for (uint32_t loc = 0; loc < p.locations.size(); ++loc) {
+    if (loc_nodes_begin_[loc + 1] - loc_nodes_begin_[loc] == 1) single_node_[loc] = loc_nodes_[loc_nodes_begin_[loc]];
+  }
 }
-
 
 // Per-node sums while building; 40 bytes against Node's 136, so the 20k
 // nodes of a 1M-sample profile stay in L2 during the pass over 31M frames.
@@ -220,17 +223,22 @@ void GraphBuilder::SumNodeValues(size_t begin, size_t end, std::vector<NodeSums>
     auto stack = p_.stack(p_.samples[si]);
     if (stack.empty()) continue;
     uint32_t stamp = static_cast<uint32_t>(si);
+    auto add_cum = [&](uint32_t n) {
+      NodeSums& t = sums[n];
+      if (t.stamp == stamp) return;
+      t.stamp = stamp;
+      t.cum += w;
+      if (kMean) t.cum_div += dw;
+    };
     for (uint32_t loc : stack) {
-      for (uint32_t ni = loc_nodes_begin_[loc], e = loc_nodes_begin_[loc + 1]; ni < e; ++ni) {
-        NodeSums& t = sums[loc_nodes_[ni]];
-        if (t.stamp == stamp) continue;
-        t.stamp = stamp;
-        t.cum += w;
-        if (kMean) t.cum_div += dw;
+      if (uint32_t n = single_node_[loc]; n != kNone) {
+        add_cum(n);
+        continue;
       }
+      for (uint32_t ni = loc_nodes_begin_[loc], e = loc_nodes_begin_[loc + 1]; ni < e; ++ni) add_cum(loc_nodes_[ni]);
     }
     // The leaf is the innermost line of the first location.
-    NodeSums& leaf = sums[loc_nodes_[loc_nodes_begin_[stack[0]]]];
+    NodeSums& leaf = sums[loc_nodes_[loc_nodes_begin_[stack[0]]]];  // innermost line
     leaf.flat += w;
     if (kMean) leaf.flat_div += dw;
   }
@@ -266,6 +274,24 @@ void GraphBuilder::BuildInlineEdges(const std::vector<bool>& kept) {
     std::vector<uint32_t> stamps;
   };
   std::vector<Partial> partial(RangeCount(p_.samples.size()));
+  // Per node: 0 dropped, 1 kept, 2 kept and an inlined callee (an edge
+  // target); a byte each, looked up once per frame.
+  enum : uint8_t { kDropped, kKept, kTarget };
+  std::vector<uint8_t> kind(nodes_.size());
+  for (uint32_t n = 0; n < nodes_.size(); ++n) {
+    kind[n] = !kept.empty() && !kept[n] ? kDropped : inlined_callee_[n] ? kTarget : kKept;
+  }
+  // Locations holding a target: a sample without one adds no edge and is
+  // skipped after a one-byte look per frame.
+  std::vector<uint8_t> has_target(p_.locations.size());
+  // For single-node locations, node and kind in one word: one load a frame.
+  std::vector<uint32_t> single_code(p_.locations.size(), kNone);
+  for (uint32_t loc = 0; loc < p_.locations.size(); ++loc) {
+    for (uint32_t ni = loc_nodes_begin_[loc]; ni < loc_nodes_begin_[loc + 1]; ++ni) {
+      has_target[loc] |= kind[loc_nodes_[ni]] == kTarget;
+    }
+    if (uint32_t n = single_node_[loc]; n != kNone) single_code[loc] = n << 2 | kind[n];
+  }
   size_t n_types = p_.num_types();
   size_t threads = ForRanges(p_.samples.size(), [&](size_t t, size_t begin, size_t end) {
     Partial& out = partial[t];
@@ -274,32 +300,41 @@ void GraphBuilder::BuildInlineEdges(const std::vector<bool>& kept) {
       int64_t w = p_.values[si * n_types + options_.sample_index];
       int64_t dw = options_.mean ? p_.values[si * n_types] : 0;
       if (w == 0 && dw == 0) continue;
+      auto stack = p_.stack(p_.samples[si]);
+      uint8_t any = 0;
+      for (uint32_t loc : stack) any |= has_target[loc];
+      if (!any) continue;
       uint32_t parent = kNone;
       bool residual = false;
-      auto stack = p_.stack(p_.samples[si]);
-      for (size_t i = stack.size(); i-- > 0;) {
-        uint32_t begin_ni = loc_nodes_begin_[stack[i]], end_ni = loc_nodes_begin_[stack[i] + 1];
-        for (uint32_t ni = end_ni; ni-- > begin_ni;) {
-          uint32_t n = loc_nodes_[ni];
-          if (!kept.empty() && !kept[n]) {
-            residual = true;
-            continue;
-          }
-          if (parent != kNone && n != parent && inlined_callee_[n]) {
-            uint32_t e = index.Find(parent, n, out.edges);
-            if (e == out.stamps.size()) out.stamps.push_back(kNone);
-            if (out.stamps[e] != si) {
-              out.stamps[e] = static_cast<uint32_t>(si);
-              Edge& edge = out.edges[e];
-              edge.weight += w;
-              edge.weight_div += dw;
-              edge.residual |= residual;
-              edge.is_inline &= ni != end_ni - 1;
-            }
-          }
-          parent = n;
-          residual = false;
+      // One node of the stack, root first; `inlined`: not its location's outermost line.
+      auto visit = [&](uint32_t n, uint8_t k, bool inlined) {
+        if (k == kDropped) {
+          residual = true;
+          return;
         }
+        if (k == kTarget && parent != kNone && n != parent) {
+          uint32_t e = index.Find(parent, n, out.edges);
+          if (e == out.stamps.size()) out.stamps.push_back(kNone);
+          if (out.stamps[e] != si) {
+            out.stamps[e] = static_cast<uint32_t>(si);
+            Edge& edge = out.edges[e];
+            edge.weight += w;
+            edge.weight_div += dw;
+            edge.residual |= residual;
+            edge.is_inline &= inlined;
+          }
+        }
+        parent = n;
+        residual = false;
+      };
+      for (size_t i = stack.size(); i-- > 0;) {
+        uint32_t loc = stack[i];
+        if (uint32_t code = single_code[loc]; code != kNone) {
+          visit(code >> 2, code & 3, false);
+          continue;
+        }
+        uint32_t begin_ni = loc_nodes_begin_[loc], end_ni = loc_nodes_begin_[loc + 1];
+        for (uint32_t ni = end_ni; ni-- > begin_ni;) visit(loc_nodes_[ni], kind[loc_nodes_[ni]], ni != end_ni - 1);
       }
     }
   });

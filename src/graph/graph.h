@@ -102,6 +102,7 @@ class GraphBuilder {
   std::vector<Edge> edges_;
   std::vector<uint32_t> loc_nodes_begin_;  // per location, into loc_nodes_
   std::vector<uint32_t> loc_nodes_;
+  std::vector<uint32_t> single_node_;  // per location: its node if it has one, else kNone
   std::vector<bool> inlined_callee_;  // per node: some location inlines it
 };
 
