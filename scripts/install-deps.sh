@@ -7,11 +7,15 @@ build=(build-essential cmake ninja-build pkg-config libdeflate-dev libprotozero-
 # golang-go gives the oracle (`go tool pprof`) and the Go programs that write test profiles;
 # golang-github-google-pprof-dev gives Google's profile writer for edge-case and benchmark profiles;
 # clang + libclang-rt give libFuzzer.
-testing=(libgtest-dev golang-go golang-github-google-pprof-dev clang libclang-rt-14-dev)
+# chromium, nodejs and npm run the web UI's browser tests (Playwright comes from npm).
+testing=(libgtest-dev golang-go golang-github-google-pprof-dev clang libclang-rt-14-dev chromium nodejs npm)
 want=("${build[@]}")
 [ "${1:-build}" = test ] && want+=("${testing[@]}")
 missing=()
 for p in "${want[@]}"; do
+  # A node and npm from elsewhere (e.g. NodeSource's nodejs, which bundles
+  # npm and conflicts with Debian's) serve as well.
+  case $p in nodejs) command -v node >/dev/null && continue ;; npm) command -v npm >/dev/null && continue ;; esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -4,6 +4,7 @@
 #define CPPROF_DRIVER_COMMAND_H_
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,11 @@ const std::vector<Command>& Commands();
 // The sample type a config's sample_index names (an index, a type name, or
 // empty for the default), with pprof's errors.
 Result<int> SampleIndex(const Profile& p, const std::string& name);
+
+// Generates the report into out; with drain set, long reports hand over
+// their output in pieces as they go.
+Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::string& out,
+                      const std::function<void(std::string&)>& drain = nullptr);
 
 // Generates the report and writes it: to stdout, to cfg.output, or for
 // binary formats on a terminal to profileNNN.<ext> ("Generating report in").

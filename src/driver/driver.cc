@@ -258,6 +258,8 @@ Result<ReportOptions> MakeReportOptions(const Profile& p, ReportFormat format, c
   return o;
 }
 
+}  // namespace
+
 Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::string& out,
                       const std::function<void(std::string&)>& drain) {
   std::map<std::string, std::string> units = NumLabelUnits(p, ui);
@@ -305,8 +307,6 @@ Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::s
   return Generate(report, out);
 }
 
-}  // namespace
-
 Status RunReport(Profile& p, const Command& cmd, const std::string& param, const Config& cfg, Ui& ui) {
   (void)param;  // taken by the reports that have one (peek, list, disasm)
   std::string out;
@@ -345,7 +345,7 @@ std::vector<std::string> ProfileHeader(Profile& p, const Config& cfg, Ui& ui, in
   return ProfileLabels(report);
 }
 
-int RunCommandLine(const std::vector<std::string>& args) {
+int RunCommandLine(const std::vector<std::string>& args, const WebUI& web) {
   Ui ui;
   FlagSet flags;
   Config cfg;
@@ -462,13 +462,14 @@ int RunCommandLine(const std::vector<std::string>& args) {
   if (!diff_base.empty()) src.bases = {diff_base}, src.diff_base = true;
   if (cfg.normalize && src.bases.empty()) return fail(Status::Error("must have base profile to normalize by"));
   src.normalize = cfg.normalize;
-  if (cmd == nullptr && !http.empty()) return fail(Status::Error("-http is not available yet"));
+  if (cmd == nullptr && !http.empty() && !web) return fail(Status::Error("-http is not available in this build"));
   if (cmd != nullptr && !cmd->implemented) return fail(Status::Error(fmt::format("-{} is not available yet", cmd->name)));
 
   std::vector<std::string> warnings;
   Result<Profile> p = FetchProfiles(src, warnings);
   for (const std::string& w : warnings) ui.Err(w);
   if (!p.ok()) return fail(p.status());
+  if (cmd == nullptr && !http.empty()) return web(*p, cfg, http, !no_browser, ui);
   if (cmd == nullptr) return RunInteractive(*p, cfg, ui);
   if (Status s = RunReport(*p, *cmd, cmd_param, cfg, ui); !s.ok()) return fail(s);
   return 0;

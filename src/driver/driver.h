@@ -4,13 +4,23 @@
 #ifndef CPPROF_DRIVER_DRIVER_H_
 #define CPPROF_DRIVER_DRIVER_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "driver/command.h"
+#include "driver/config.h"
+#include "profile/profile.h"
+
 namespace cpprof {
 
+// Serves the web UI for -http=address until interrupted; returns the exit
+// status. Supplied by web/, which builds on the driver, not the other way.
+using WebUI = std::function<int(const Profile& p, const Config& cfg, const std::string& address,
+                                bool open_browser, Ui& ui)>;
+
 // Runs cpprof with argv[1..]; returns the process exit status.
-int RunCommandLine(const std::vector<std::string>& args);
+int RunCommandLine(const std::vector<std::string>& args, const WebUI& web = nullptr);
 
 }  // namespace cpprof
 

@@ -6,6 +6,7 @@
 #define CPPROF_GRAPH_GRAPH_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,11 @@ class GraphBuilder {
   const std::vector<Edge>& edges() const { return edges_; }
 
   std::string PrintableName(uint32_t node) const;
+
+  // The nodes of a location's lines, innermost (the leaf side) first.
+  std::span<const uint32_t> LocationNodes(uint32_t loc) const {
+    return {loc_nodes_.data() + loc_nodes_begin_[loc], loc_nodes_begin_[loc + 1] - loc_nodes_begin_[loc]};
+  }
   void Sort(std::vector<uint32_t>& selected, NodeOrder order) const;
 
   // Removes in-edges of selected nodes lighter than the cutoff; returns how many.

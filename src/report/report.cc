@@ -227,6 +227,7 @@ Status Generate(Report& r, std::string& out) {
     case ReportFormat::kText: return PrintText(r, out);
     case ReportFormat::kTraces: return PrintTraces(r, out);
     case ReportFormat::kTags: return PrintTags(r, out);
+    case ReportFormat::kFlameGraph: return PrintFlameGraph(r, out);
     case ReportFormat::kRaw: out += DumpProfile(p); return Status();
     case ReportFormat::kComments:
       for (StrId c : p.comments) {

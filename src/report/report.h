@@ -15,7 +15,7 @@
 
 namespace cpprof {
 
-enum class ReportFormat { kText, kTraces, kTags, kRaw, kComments, kProto };
+enum class ReportFormat { kText, kTraces, kTags, kRaw, kComments, kProto, kFlameGraph };
 
 struct ReportOptions {
   ReportFormat format = ReportFormat::kText;
@@ -85,6 +85,7 @@ std::vector<std::string> ReportLabels(const Report& r, const GraphBuilder& g, co
 Status PrintText(Report& r, std::string& out);
 Status PrintTraces(Report& r, std::string& out);
 Status PrintTags(Report& r, std::string& out);
+Status PrintFlameGraph(Report& r, std::string& out);  // JSON for the web UI
 
 }  // namespace cpprof
 

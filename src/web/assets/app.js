@@ -1,0 +1,243 @@
+// cpprof web UI: the flame graph (drawn on a canvas, so a million-sample
+// profile stays smooth) and the top table. The server computes every view
+// from the loaded profile; the URL parameters are pprof's, so shared links
+// keep working.
+'use strict';
+
+const params = new URLSearchParams(location.search);
+const view = location.pathname === '/top' ? 'top' : 'flamegraph';
+const ROW = 18;  // px per flame graph row
+const $ = (id) => document.getElementById(id);
+
+// window.cpprof exposes the page's state to tests.
+const state = window.cpprof = { ready: false, root: null, zoom: null, selected: null, flame: false };
+
+function showError(message) {
+  $('error').textContent = message;
+  $('error').hidden = false;
+}
+
+async function fetchData(path) {
+  const res = await fetch(path + '?' + params.toString());
+  const body = await res.text();
+  if (!res.ok) {
+    let message = body;
+    try { message = JSON.parse(body).error; } catch (e) { /* plain text */ }
+    throw new Error(message);
+  }
+  return body;
+}
+
+// Values as pprof prints them: 1.50s, 12.3MB, 42.
+function formatValue(v, unit) {
+  const scales = {
+    nanoseconds: [[1e9, 's'], [1e6, 'ms'], [1e3, 'us'], [1, 'ns']],
+    bytes: [[2 ** 40, 'TB'], [2 ** 30, 'GB'], [2 ** 20, 'MB'], [2 ** 10, 'kB'], [1, 'B']],
+  }[unit];
+  if (!scales) return String(v);
+  for (const [size, name] of scales) {
+    if (Math.abs(v) >= size || size === 1) {
+      const x = v / size;
+      return (Number.isInteger(x) ? x : x.toFixed(2).replace(/\.?0+$/, '')) + name;
+    }
+  }
+  return String(v);
+}
+
+// The preorder arrays (n: name, v: value, c: child count) as a tree.
+function buildTree(data) {
+  let next = 0;
+  function node(depth, parent) {
+    const i = next++;
+    const t = { name: data.n[i] < 0 ? 'root' : data.names[data.n[i]], value: data.v[i], depth, parent, children: [] };
+    for (let k = 0; k < data.c[i]; k++) t.children.push(node(depth + 1, t));
+    return t;
+  }
+  return node(0, null);
+}
+
+function width(t) { return Math.abs(t.value); }
+
+// Warm colours from the name, so a function keeps its colour across views;
+// in a diff, red for growth and green for shrinkage.
+function color(t, diff, match) {
+  if (match) return '#c97bdc';
+  if (diff) {
+    const share = Math.min(1, Math.abs(t.value) / Math.max(1, width(state.zoom)) * 4);
+    const light = 90 - Math.round(share * 45);
+    return t.value >= 0 ? `hsl(0, 75%, ${light}%)` : `hsl(120, 55%, ${light}%)`;
+  }
+  let h = 0;
+  for (let i = 0; i < t.name.length; i++) h = (h * 31 + t.name.charCodeAt(i)) >>> 0;
+  return `hsl(${10 + (h % 40)}, ${70 + (h >> 8) % 20}%, ${58 + (h >> 16) % 12}%)`;
+}
+
+const boxes = [];  // drawn rectangles, for hit tests: [x, y, w, node]
+
+function drawFlame() {
+  const canvas = $('flame');
+  const zoom = state.zoom;
+  let depth = 0;
+  (function measure(t) { depth = Math.max(depth, t.depth); t.children.forEach(measure); })(zoom);
+  const ancestors = [];
+  for (let a = zoom.parent; a; a = a.parent) ancestors.unshift(a);
+  const rows = ancestors.length + depth - zoom.depth + 1;
+  const scale = window.devicePixelRatio || 1;
+  const cssWidth = canvas.parentElement.clientWidth;
+  canvas.style.height = rows * ROW + 'px';
+  canvas.width = cssWidth * scale;
+  canvas.height = rows * ROW * scale;
+  const ctx = canvas.getContext('2d');
+  ctx.scale(scale, scale);
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  boxes.length = 0;
+  const diff = state.diff;
+  let regexp = null;
+  try { regexp = $('search').value ? new RegExp($('search').value) : null; } catch (e) { regexp = null; }
+  let matched = 0;
+  const y = (row) => (state.flame ? rows - 1 - row : row) * ROW;
+  function box(t, x, w, row) {
+    const match = regexp !== null && regexp.test(t.name);
+    ctx.fillStyle = color(t, diff, match);
+    ctx.fillRect(x, y(row), Math.max(w - 0.5, 0.5), ROW - 1);
+    if (w > 30) {
+      ctx.fillStyle = '#111';
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(x, y(row), w - 2, ROW);
+      ctx.clip();
+      ctx.fillText(t.name, x + 3, y(row) + ROW / 2);
+      ctx.restore();
+    }
+    boxes.push([x, y(row), w, t]);
+    return match;
+  }
+  ancestors.forEach((a, row) => box(a, 0, cssWidth, row));
+  const perUnit = cssWidth / Math.max(1, width(zoom));
+  (function draw(t, x, row) {
+    const w = width(t) * perUnit;
+    if (w < 0.3) return;
+    if (box(t, x, w, row)) {
+      matched += t.value;
+      // Matches inside a match are counted once.
+      const saved = regexp;
+      regexp = null;
+      t.children.forEach((c) => { draw(c, x, row + 1); x += width(c) * perUnit; });
+      regexp = saved;
+      return;
+    }
+    for (const c of t.children) {
+      draw(c, x, row + 1);
+      x += width(c) * perUnit;
+    }
+  })(zoom, 0, ancestors.length);
+  const unit = state.data.unit;
+  $('details').textContent = regexp
+    ? `Matched: ${formatValue(matched, unit)} (${(100 * matched / Math.max(1, width(state.root))).toFixed(2)}%)`
+    : '\u00a0';
+}
+
+function setZoom(t) {
+  state.zoom = t;
+  const crumbs = $('crumbs');
+  crumbs.textContent = '';
+  const path = [];
+  for (let a = t; a; a = a.parent) path.unshift(a);
+  path.forEach((a, i) => {
+    if (i) crumbs.append(' \u203a ');
+    const link = document.createElement('a');
+    link.textContent = a.name;
+    link.onclick = () => setZoom(a);
+    crumbs.append(link);
+  });
+  drawFlame();
+}
+
+function hit(event) {
+  const rect = $('flame').getBoundingClientRect();
+  const x = event.clientX - rect.left, y = event.clientY - rect.top;
+  for (const [bx, by, bw, t] of boxes) {
+    if (x >= bx && x < bx + bw && y >= by && y < by + ROW) return t;
+  }
+  return null;
+}
+
+function describe(t) {
+  const unit = state.data.unit;
+  const pct = (100 * t.value / Math.max(1, width(state.root))).toFixed(2);
+  return `${t.name}  ${formatValue(t.value, unit)} (${pct}%)`;
+}
+
+function escapeRegexp(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
+
+// Refine as pprof's web UI does: the selection (or the search) as a regexp
+// in f, i or h, then reload.
+function refine(param) {
+  let re = $('search').value;
+  if (state.selected) re = '^' + escapeRegexp(state.selected.name) + '$';
+  if (!re) {
+    showError('Select a box or type a search regexp first.');
+    return;
+  }
+  params.set(param, re);
+  location.search = params.toString();
+}
+
+async function main() {
+  for (const a of document.querySelectorAll('nav a')) {
+    if (a.id !== 'download') a.href = a.getAttribute('href') + '?' + params.toString();
+  }
+  $('view-' + view).classList.add('current');
+  $('focus').onclick = () => refine('f');
+  $('ignore').onclick = () => refine('i');
+  $('hide').onclick = () => refine('h');
+  $('reset').onclick = () => {
+    for (const p of ['f', 'i', 'h', 's', 'sf', 'tf', 'ti']) params.delete(p);
+    location.search = params.toString();
+  };
+  try {
+    const header = JSON.parse(await fetchData('/data/header'));
+    $('labels').textContent = header.lines.join('\n');
+    const select = $('sample');
+    header.types.forEach((t, i) => {
+      const o = new Option(t, t, false, i === header.index);
+      select.add(o);
+    });
+    select.onchange = () => { params.set('si', select.value); location.search = params.toString(); };
+    if (view === 'top') {
+      $('top').textContent = await fetchData('/data/top');
+      $('top').hidden = false;
+      for (const id of ['orientation', 'search']) $(id).hidden = true;
+    } else {
+      state.data = JSON.parse(await fetchData('/data/flamegraph'));
+      state.root = buildTree(state.data);
+      state.diff = state.data.diff;
+      const canvas = $('flame');
+      canvas.hidden = false;
+      canvas.onmousemove = (e) => {
+        const t = hit(e);
+        if (t) $('details').textContent = describe(t);
+      };
+      canvas.onclick = (e) => {
+        const t = hit(e);
+        if (!t) return;
+        state.selected = t;
+        setZoom(t);
+      };
+      $('search').oninput = drawFlame;
+      $('orientation').onclick = () => {
+        state.flame = !state.flame;
+        $('orientation').textContent = state.flame ? 'Icicle' : 'Flame';
+        drawFlame();
+      };
+      window.onresize = drawFlame;
+      setZoom(state.root);
+    }
+  } catch (e) {
+    showError(e.message);
+  }
+  state.ready = true;
+}
+
+main();

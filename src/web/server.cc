@@ -1,0 +1,174 @@
+#include "web/server.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <cstdlib>
+#include <mutex>
+
+#include "profile/codec.h"
+#include "web/assets.h"
+
+namespace cpprof {
+namespace {
+
+bool IsLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+bool IsLoopbackPeer(const std::string& addr) {
+  return addr == "::1" || addr.starts_with("127.") || addr.starts_with("::ffff:127.");
+}
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// The config a request asks for: the command line's, with pprof's URL
+// parameters (f=focus, si=sample_index, g=granularity, ...) applied.
+Result<Config> ConfigFor(const httplib::Request& req, const Config& base) {
+  Config cfg = base;
+  for (const ConfigField& f : ConfigFields()) {
+    if (f.url_param.empty() || !req.has_param(std::string(f.url_param))) continue;
+    std::string value = req.get_param_value(std::string(f.url_param));
+    if (Status s = SetConfig(cfg, f.name, value); !s.ok()) return s;
+  }
+  return cfg;
+}
+
+class WebServer {
+ public:
+  WebServer(const Profile& p, const Config& cfg, Ui& ui) : p_(p), cfg_(cfg), ui_(ui) {}
+
+  int Run(const std::string& address, bool open_browser) {
+    size_t colon = address.rfind(':');
+    std::string host = colon == std::string::npos ? address : address.substr(0, colon);
+    std::string port_text = colon == std::string::npos ? "" : address.substr(colon + 1);
+    if (host.empty()) host = "localhost";
+    int port = 0;
+    if (!port_text.empty()) {
+      char* end = nullptr;
+      long v = std::strtol(port_text.c_str(), &end, 10);
+      if (*end != '\0' || v < 0 || v > 65535) {
+        ui_.Err(fmt::format("invalid -http port \"{}\"", port_text));
+        return 1;
+      }
+      port = static_cast<int>(v);
+    }
+    loopback_only_ = IsLoopbackHost(host);
+    Routes();
+    if (port == 0) {
+      port = server_.bind_to_any_port(host);
+    } else if (!server_.bind_to_port(host, port)) {
+      port = -1;
+    }
+    if (port < 0) {
+      ui_.Err(fmt::format("failed to listen on {}:{}", host, port_text));
+      return 1;
+    }
+    std::string url = fmt::format("http://{}:{}", host.find(':') != std::string::npos ? "[" + host + "]" : host, port);
+    ui_.Err("Serving web UI on " + url);
+    if (open_browser) OpenBrowser(url);
+    return server_.listen_after_bind() ? 0 : 1;
+  }
+
+ private:
+  void Routes() {
+    server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (loopback_only_ && !IsLoopbackPeer(req.remote_addr)) {
+        res.status = 403;
+        res.set_content("forbidden: the web UI only answers this machine\n", "text/plain");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    auto page = [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(kAsset_index_html), "text/html; charset=utf-8");
+    };
+    for (const char* view : {"/", "/flamegraph", "/top"}) server_.Get(view, page);
+    server_.Get("/app.js", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(kAsset_app_js), "text/javascript; charset=utf-8");
+    });
+    server_.Get("/style.css", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(kAsset_style_css), "text/css; charset=utf-8");
+    });
+    server_.Get("/data/header", [this](const httplib::Request& req, httplib::Response& res) { Header(req, res); });
+    server_.Get("/data/flamegraph", [this](const httplib::Request& req, httplib::Response& res) {
+      Report(req, res, Command{"flamegraph", false, true, ReportFormat::kFlameGraph, ""}, "application/json");
+    });
+    server_.Get("/data/top", [this](const httplib::Request& req, httplib::Response& res) {
+      Report(req, res, Command{"top", false, true, ReportFormat::kText, ""}, "text/plain; charset=utf-8");
+    });
+    server_.Get("/download", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Disposition", "attachment; filename=\"profile.pb.gz\"");
+      res.set_content(WriteProfile(p_), "application/octet-stream");
+    });
+  }
+
+  // The page's header lines and the sample types to choose from.
+  void Header(const httplib::Request& req, httplib::Response& res) {
+    Result<Config> cfg = ConfigFor(req, cfg_);
+    if (!cfg.ok()) return Fail(res, cfg.status());
+    std::lock_guard<std::mutex> lock(mu_);
+    Profile copy = p_;
+    int64_t total = 0;
+    std::vector<std::string> lines = ProfileHeader(copy, *cfg, ui_, &total);
+    Result<int> index = SampleIndex(p_, cfg->sample_index);
+    std::string json = "{\"lines\":[";
+    for (size_t i = 0; i < lines.size(); ++i) json += (i ? "," : "") + JsonString(lines[i]);
+    json += "],\"types\":[";
+    for (size_t i = 0; i < p_.sample_types.size(); ++i) json += (i ? "," : "") + JsonString(p_.str(p_.sample_types[i].type));
+    json += fmt::format("],\"index\":{}}}", index.ok() ? *index : 0);
+    res.set_content(json, "application/json");
+  }
+
+  void Report(const httplib::Request& req, httplib::Response& res, const Command& cmd, const char* type) {
+    Result<Config> cfg = ConfigFor(req, cfg_);
+    if (!cfg.ok()) return Fail(res, cfg.status());
+    cfg->output.clear();
+    // One report at a time: each works on its own copy of the profile.
+    std::lock_guard<std::mutex> lock(mu_);
+    Profile copy = p_;
+    std::string out;
+    if (Status s = GenerateReport(copy, cmd, *cfg, ui_, out); !s.ok()) return Fail(res, s);
+    res.set_content(out, type);
+  }
+
+  static void Fail(httplib::Response& res, const Status& s) {
+    res.status = 400;
+    res.set_content("{\"error\":" + JsonString(s.message()) + "}", "application/json");
+  }
+
+  // $BROWSER, else xdg-open, in the background; a missing one is fine.
+  static void OpenBrowser(const std::string& url) {
+    const char* browser = std::getenv("BROWSER");
+    std::string cmd = fmt::format("{} '{}' >/dev/null 2>&1 &", browser && *browser ? browser : "xdg-open", url);
+    if (std::system(cmd.c_str()) != 0) return;
+  }
+
+  const Profile& p_;
+  Config cfg_;
+  Ui& ui_;
+  httplib::Server server_;
+  std::mutex mu_;
+  bool loopback_only_ = true;
+};
+
+}  // namespace
+
+int ServeWebUI(const Profile& p, const Config& cfg, const std::string& address, bool open_browser, Ui& ui) {
+  return WebServer(p, cfg, ui).Run(address, open_browser);
+}
+
+}  // namespace cpprof

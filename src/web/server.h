@@ -1,0 +1,23 @@
+// The web UI (-http): a small HTTP server on the loaded profile with pprof's
+// views and URL parameters. The page and its script are embedded in the
+// binary; each view is computed from the profile decoded once at start.
+#ifndef CPPROF_WEB_SERVER_H_
+#define CPPROF_WEB_SERVER_H_
+
+#include <string>
+
+#include "driver/command.h"
+#include "driver/config.h"
+#include "profile/profile.h"
+
+namespace cpprof {
+
+// Serves on address ("host:port"; empty host = localhost, empty or 0 port =
+// a free one) until the process is stopped. Prints "Serving web UI on
+// http://..." and opens a browser when asked. When bound to a loopback
+// address, requests from elsewhere get 403.
+int ServeWebUI(const Profile& p, const Config& cfg, const std::string& address, bool open_browser, Ui& ui);
+
+}  // namespace cpprof
+
+#endif  // CPPROF_WEB_SERVER_H_

@@ -1,0 +1,118 @@
+// Browser and HTTP tests of cpprof's web UI: a real server on loopback and
+// Debian's chromium driven by Playwright. Screenshots go to OUTDIR for people
+// to look at.
+// usage: node ui_test.mjs CPPROF PROFILE_DIR OUTDIR
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const [cpprof, profiles, outdir] = process.argv.slice(2);
+mkdirSync(outdir, { recursive: true });
+let passed = 0, failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) { passed++; } else { failed++; console.log(`FAIL ${name} ${detail}`); }
+}
+
+// Starts cpprof -http on a free port; resolves to [url, process].
+function serve(args) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(cpprof, ['-http=127.0.0.1:0', '-no_browser', ...args], { env: { ...process.env, TZ: 'UTC' } });
+    let err = '';
+    proc.stderr.on('data', (d) => {
+      err += d;
+      const m = err.match(/Serving web UI on (\S+)/);
+      if (m) resolve([m[1], proc]);
+    });
+    proc.on('exit', (code) => reject(new Error(`cpprof exited ${code}: ${err}`)));
+    setTimeout(() => reject(new Error('no "Serving web UI" line: ' + err)), 20000);
+  });
+}
+
+const ready = (page) => page.waitForFunction(() => window.cpprof && window.cpprof.ready, null, { timeout: 20000 });
+
+const [url, server] = await serve([`${profiles}/cpu.pb.gz`]);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  // Flame graph, the default view.
+  await page.goto(url);
+  await ready(page);
+  const total = await page.evaluate(() => window.cpprof.root.value);
+  check('flame graph: data loaded', total > 0, `total=${total}`);
+  check('flame graph: header', (await page.textContent('#labels')).includes('Type: cpu'));
+  check('flame graph: canvas drawn', await page.evaluate(() => document.getElementById('flame').height > 100));
+  await page.screenshot({ path: `${outdir}/flamegraph.png` });
+
+  // Click the second row's first box: it becomes the zoom root, in the crumbs.
+  const box = await page.locator('#flame').boundingBox();
+  await page.mouse.click(box.x + 5, box.y + 18 * 1.5);
+  const zoomed = await page.evaluate(() => window.cpprof.zoom && window.cpprof.zoom.name);
+  check('click zooms', zoomed && zoomed !== 'root', `zoom=${zoomed}`);
+  check('crumbs show the path', (await page.textContent('#crumbs')).includes(zoomed));
+  await page.screenshot({ path: `${outdir}/flamegraph-zoomed.png` });
+
+  // Search highlights and sums the matches.
+  await page.fill('#search', 'sort\\.');
+  check('search sums matches', (await page.textContent('#details')).startsWith('Matched:'));
+
+  // Focus on the selection: the URL carries f=, the total shrinks.
+  await page.fill('#search', '');
+  await Promise.all([page.waitForNavigation(), page.click('#focus')]);
+  await ready(page);
+  check('focus in URL', new URL(page.url()).searchParams.get('f') === `^${zoomed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, page.url());
+  const focused = await page.evaluate(() => window.cpprof.root.value);
+  check('focus shrinks the total', focused > 0 && focused < total, `${focused} vs ${total}`);
+  check('focus listed in header', (await page.textContent('#labels')).length > 0);
+
+  // Another sample type.
+  await Promise.all([page.waitForNavigation(), page.selectOption('#sample', 'samples')]);
+  await ready(page);
+  check('sample type in URL', new URL(page.url()).searchParams.get('si') === 'samples');
+  check('sample type in header', (await page.textContent('#labels')).includes('Type: samples'));
+
+  // Top view.
+  await page.goto(`${url}/top`);
+  await ready(page);
+  check('top view', (await page.textContent('#top')).includes('flat  flat%   sum%        cum   cum%'));
+  await page.screenshot({ path: `${outdir}/top.png` });
+
+  // Download: the loaded profile, gzipped.
+  const bytes = await page.evaluate(async () => Array.from(new Uint8Array(await (await fetch('/download')).arrayBuffer()).slice(0, 2)));
+  check('download is gzip', bytes[0] === 0x1f && bytes[1] === 0x8b, JSON.stringify(bytes));
+
+  // Errors show in the page.
+  await page.goto(`${url}/?f=(`);
+  await ready(page);
+  check('bad regexp shown', (await page.textContent('#error')).includes('parsing focus regexp'));
+  check('no script errors', errors.length === 0, errors.join('; '));
+
+  // Hostile requests get clean answers and the server lives on.
+  const status = async (path) => (await fetch(url + path)).status;
+  check('bad regexp is 400', (await status('/data/flamegraph?f=(')) === 400);
+  check('bad number is 400', (await status('/data/top?n=99999999999999999999')) === 400);
+  check('traversal is 404', (await status('/../../etc/passwd')) === 404);
+  check('huge parameter', [200, 400, 414].includes(await status('/data/top?f=' + 'a'.repeat(100000))));
+  check('still serving', (await status('/data/header')) === 200);
+
+  // A diff: growth red, shrinkage green.
+  const [diffUrl, diffServer] = await serve([`-diff_base=${profiles}/heap-before.pb.gz`, `${profiles}/heap-after.pb.gz`]);
+  try {
+    await page.goto(diffUrl);
+    await ready(page);
+    check('diff mode', await page.evaluate(() => window.cpprof.diff));
+    await page.screenshot({ path: `${outdir}/diff.png` });
+  } finally {
+    diffServer.kill();
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
