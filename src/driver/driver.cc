@@ -207,24 +207,45 @@ std::vector<std::string> SplitNonEmpty(const std::string& s) {
   return out;
 }
 
-// Writes the report file so that a failure never leaves a partial file.
-Status WriteOutput(const std::string& path, const std::string& data) {
-  std::string tmp = path + ".tmp" + std::to_string(getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Status::Error(fmt::format("open {}: {}", path, std::strerror(errno)));
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    if (!out) {
-      std::remove(tmp.c_str());
-      return Status::Error(fmt::format("write {}: {}", path, std::strerror(errno)));
+// A report file written under a temporary name while the report is
+// generated, and renamed into place when complete: a failure never leaves a
+// partial file, and a 2.5 GB -traces never sits in memory.
+class OutputFile {
+ public:
+  explicit OutputFile(const std::string& path) : path_(path), tmp_(path + ".tmp" + std::to_string(getpid())) {}
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  ~OutputFile() {
+    if (!committed_) std::remove(tmp_.c_str());
+  }
+
+  Status Open() {
+    out_.open(tmp_, std::ios::binary | std::ios::trunc);
+    if (!out_) return Status::Error(fmt::format("open {}: {}", path_, std::strerror(errno)));
+    return Status();
+  }
+
+  // Appends and clears piece (the report's drain).
+  void Write(std::string& piece) {
+    out_.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    piece.clear();
+  }
+
+  Status Commit() {
+    out_.close();
+    if (!out_) return Status::Error(fmt::format("write {}: {}", path_, std::strerror(errno)));
+    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+      return Status::Error(fmt::format("rename {}: {}", path_, std::strerror(errno)));
     }
+    committed_ = true;
+    return Status();
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Status::Error(fmt::format("rename {}: {}", path, std::strerror(errno)));
-  }
-  return Status();
-}
+
+ private:
+  std::string path_, tmp_;
+  std::ofstream out_;
+  bool committed_ = false;
+};
 
 // pprof's reportOptions: what a report takes from the config and profile.
 Result<ReportOptions> MakeReportOptions(const Profile& p, ReportFormat format, const Config& cfg,
@@ -309,15 +330,6 @@ Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::s
 
 Status RunReport(Profile& p, const Command& cmd, const std::string& param, const Config& cfg, Ui& ui) {
   (void)param;  // taken by the reports that have one (peek, list, disasm)
-  std::string out;
-  std::function<void(std::string&)> drain;
-  if (cfg.output.empty()) {
-    drain = [](std::string& piece) {
-      std::fwrite(piece.data(), 1, piece.size(), stdout);
-      piece.clear();
-    };
-  }
-  if (Status s = GenerateReport(p, cmd, cfg, ui, out, drain); !s.ok()) return s;
   std::string output = cfg.output;
   if (output.empty() && cmd.format == ReportFormat::kProto && isatty(STDOUT_FILENO)) {
     for (int i = 1; i < 10000; ++i) {
@@ -328,13 +340,25 @@ Status RunReport(Profile& p, const Command& cmd, const std::string& param, const
       }
     }
   }
+  std::string out;
   if (output.empty()) {
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    auto to_stdout = [](std::string& piece) {
+      std::fwrite(piece.data(), 1, piece.size(), stdout);
+      piece.clear();
+    };
+    if (Status s = GenerateReport(p, cmd, cfg, ui, out, to_stdout); !s.ok()) return s;
+    to_stdout(out);
     if (std::fflush(stdout) != 0) return Status::Error(fmt::format("write error: {}", std::strerror(errno)));
     return Status();
   }
+  OutputFile file(output);
+  if (Status s = file.Open(); !s.ok()) return s;
+  if (Status s = GenerateReport(p, cmd, cfg, ui, out, [&file](std::string& piece) { file.Write(piece); }); !s.ok()) {
+    return s;
+  }
   ui.Err("Generating report in " + output);
-  return WriteOutput(output, out);
+  file.Write(out);
+  return file.Commit();
 }
 
 std::vector<std::string> ProfileHeader(Profile& p, const Config& cfg, Ui& ui, int64_t* total) {
