@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -15,6 +16,7 @@
 #include "driver/config.h"
 #include "driver/fetch.h"
 #include "driver/flags.h"
+#include "driver/render.h"
 #include "driver/tag_filter.h"
 #include "profile/filter.h"
 #include "report/report.h"
@@ -22,43 +24,51 @@
 namespace cpprof {
 namespace {
 
+// How a report reaches the user after it is generated.
+enum class Viewer { kNone, kBrowser, kKcachegrind };
+
 struct Command {
   const char* name;
   bool has_param;
   bool implemented;
   ReportFormat format;
   const char* description;
+  const char* render = nullptr;  // graphviz output format the DOT text is rendered to
+  const char* away = nullptr;    // binary: file extension used instead of a terminal
+  Viewer viewer = Viewer::kNone;
 };
 
 // pprof's report commands. Those not implemented yet are still accepted as
 // flags so that a command line pprof takes is never a usage error here.
 const std::vector<Command>& Commands() {
+  using F = ReportFormat;
   static const auto* commands = new std::vector<Command>{
-      {"callgrind", false, false, ReportFormat::kText, "Outputs a graph in callgrind format"},
-      {"comments", false, true, ReportFormat::kComments, "Output all profile comments"},
-      {"disasm", true, false, ReportFormat::kText, "Output assembly listings annotated with samples"},
-      {"dot", false, false, ReportFormat::kText, "Outputs a graph in DOT format"},
-      {"eog", false, false, ReportFormat::kText, "Visualize graph through eog"},
-      {"evince", false, false, ReportFormat::kText, "Visualize graph through evince"},
-      {"gif", false, false, ReportFormat::kText, "Outputs a graph image in GIF format"},
-      {"gv", false, false, ReportFormat::kText, "Visualize graph through gv"},
-      {"kcachegrind", false, false, ReportFormat::kText, "Visualize report in KCachegrind"},
-      {"list", true, false, ReportFormat::kText, "Output annotated source for functions matching regexp"},
-      {"pdf", false, false, ReportFormat::kText, "Outputs a graph in PDF format"},
-      {"peek", true, false, ReportFormat::kText, "Output callers/callees of functions matching regexp"},
-      {"png", false, false, ReportFormat::kText, "Outputs a graph image in PNG format"},
-      {"proto", false, true, ReportFormat::kProto, "Outputs the profile in compressed protobuf format"},
-      {"ps", false, false, ReportFormat::kText, "Outputs a graph in PS format"},
-      {"raw", false, true, ReportFormat::kRaw, "Outputs a text representation of the raw profile"},
-      {"svg", false, false, ReportFormat::kText, "Outputs a graph in SVG format"},
-      {"tags", false, true, ReportFormat::kTags, "Outputs all tags in the profile"},
-      {"text", false, true, ReportFormat::kText, "Outputs top entries in text form"},
-      {"top", false, true, ReportFormat::kText, "Outputs top entries in text form"},
-      {"topproto", false, false, ReportFormat::kText, "Outputs top entries in compressed protobuf format"},
-      {"traces", false, true, ReportFormat::kTraces, "Outputs all profile samples in text form"},
-      {"tree", false, false, ReportFormat::kText, "Outputs a text rendering of call graph"},
-      {"web", false, false, ReportFormat::kText, "Visualize graph through web browser"},
-      {"weblist", true, false, ReportFormat::kText, "Display annotated source in a web browser"},
+      {"callgrind", false, true, F::kCallgrind, "Outputs a graph in callgrind format", nullptr, "callgraph.out"},
+      {"comments", false, true, F::kComments, "Output all profile comments"},
+      {"disasm", true, false, F::kText, "Output assembly listings annotated with samples"},
+      {"dot", false, true, F::kDot, "Outputs a graph in DOT format"},
+      {"eog", false, false, F::kText, "Visualize graph through eog"},
+      {"evince", false, false, F::kText, "Visualize graph through evince"},
+      {"gif", false, true, F::kDot, "Outputs a graph image in GIF format", "gif", "gif"},
+      {"gv", false, false, F::kText, "Visualize graph through gv"},
+      {"kcachegrind", false, true, F::kCallgrind, "Visualize report in KCachegrind", nullptr, nullptr,
+       Viewer::kKcachegrind},
+      {"list", true, false, F::kText, "Output annotated source for functions matching regexp"},
+      {"pdf", false, true, F::kDot, "Outputs a graph in PDF format", "pdf", "pdf"},
+      {"peek", true, true, F::kTree, "Output callers/callees of functions matching regexp"},
+      {"png", false, true, F::kDot, "Outputs a graph image in PNG format", "png", "png"},
+      {"proto", false, true, F::kProto, "Outputs the profile in compressed protobuf format", nullptr, "pb.gz"},
+      {"ps", false, true, F::kDot, "Outputs a graph in PS format", "ps", "ps"},
+      {"raw", false, true, F::kRaw, "Outputs a text representation of the raw profile"},
+      {"svg", false, true, F::kDot, "Outputs a graph in SVG format", "svg", "svg"},
+      {"tags", false, true, F::kTags, "Outputs all tags in the profile"},
+      {"text", false, true, F::kText, "Outputs top entries in text form"},
+      {"top", false, true, F::kText, "Outputs top entries in text form"},
+      {"topproto", false, true, F::kTopProto, "Outputs top entries in compressed protobuf format", nullptr, "pb.gz"},
+      {"traces", false, true, F::kTraces, "Outputs all profile samples in text form"},
+      {"tree", false, true, F::kTree, "Outputs a text rendering of call graph"},
+      {"web", false, true, F::kDot, "Visualize graph through web browser", "svg", nullptr, Viewer::kBrowser},
+      {"weblist", true, false, F::kText, "Display annotated source in a web browser"},
   };
   return *commands;
 }
@@ -73,7 +83,8 @@ Omit the format to get an interactive shell whose commands can be used
 to generate various views of a profile (not yet available in cpprof).
 
 Details:
-  Output formats (select at most one): -top -text -traces -tags -raw -comments -proto
+  Output formats (select at most one): -top -text -tree -peek=RE -traces -tags -raw
+    -comments -proto -topproto -dot -svg -png -pdf -gif -ps -web -callgrind -kcachegrind
   Options: -sample_index -mean -unit -divide_by -flat -cum -functions -filefunctions
     -files -lines -addresses -noinlines -nodecount -nodefraction -edgefraction -trim
     -compact_labels -relative_percentages -drop_negative -tagroot -tagleaf
@@ -232,17 +243,45 @@ Status WriteOutput(const std::string& path, const std::string& data) {
   return Status();
 }
 
-Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::string& out,
-                      const std::function<void(std::string&)>& drain) {
+// -web and -kcachegrind: the report goes to a file in the temporary
+// directory that a viewer opens. The file stays, since browsers opened
+// through xdg-open read it after the command has returned.
+Status View(const Command& cmd, const std::string& data, Ui& ui) {
+  bool web = cmd.viewer == Viewer::kBrowser;
+  const char* tmp = std::getenv("TMPDIR");
+  Result<std::string> path = NewTempFile(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "cpprof", web ? ".svg" : ".grind");
+  if (!path.ok()) return path.status();
+  if (Status s = WriteOutput(*path, data); !s.ok()) return s;
+  std::vector<std::string> viewers;
+  if (web) {
+    if (const char* browser = std::getenv("BROWSER"); browser != nullptr && *browser != '\0') viewers.push_back(browser);
+    // xdg-open is only for a desktop session.
+    if (std::getenv("DISPLAY") != nullptr || std::getenv("WAYLAND_DISPLAY") != nullptr) viewers.push_back("xdg-open");
+  } else {
+    viewers.push_back("kcachegrind");
+  }
+  if (!RunViewer(viewers, *path)) {
+    ui.Err(web ? "No browser found (set $BROWSER); the graph is in " + *path
+               : "kcachegrind not found; the callgrind report is in " + *path);
+  }
+  return Status();
+}
+
+Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_param, Config cfg, Ui& ui,
+                      std::string& out, const std::function<void(std::string&)>& drain) {
   std::map<std::string, std::string> units = NumLabelUnits(p, ui);
   // applyCommandOverrides
   bool trim = cfg.trim;
-  if (cmd.format == ReportFormat::kText) {
+  std::string_view name = cmd.name;
+  if (name == "peek") {
+    trim = false;
+  } else if (name == "text" || name == "top" || name == "topproto") {
     if (cfg.nodecount == -1) cfg.nodecount = 0;
   } else if (cfg.nodecount == -1) {
     cfg.nodecount = 80;
   }
-  if (cmd.format == ReportFormat::kProto || cmd.format == ReportFormat::kRaw) {
+  if (cmd.format == ReportFormat::kProto || cmd.format == ReportFormat::kRaw ||
+      cmd.format == ReportFormat::kCallgrind) {
     trim = false;
     cfg.granularity = "addresses";
     cfg.noinlines = false;
@@ -265,6 +304,13 @@ Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::s
   ReportOptions o;
   o.format = cmd.format;
   o.cum_sort = cfg.sort == "cum";
+  o.call_tree = cfg.call_tree;
+  if (cmd.has_param) {
+    auto symbol = std::make_shared<re2::RE2>(cmd_param, re2::RE2::Quiet);
+    if (!symbol->ok()) return Status::Error(fmt::format("parsing argument regexp {}: {}", cmd_param, symbol->error()));
+    o.symbol = std::move(symbol);
+  }
+  if (!p.mappings.empty() && p.mappings[0].file != 0) o.title = GoBase(p.str(p.mappings[0].file));
   o.drop_negative = cfg.drop_negative;
   o.compact_labels = cfg.compact_labels;
   o.ratio = 1 / cfg.divide_by;
@@ -435,16 +481,22 @@ int RunCommandLine(const std::vector<std::string>& args) {
       piece.clear();
     };
   }
-  if (Status s = GenerateReport(*p, *cmd, cfg, ui, out, drain); !s.ok()) return fail(s);
+  if (Status s = GenerateReport(*p, *cmd, cmd_param, cfg, ui, out, drain); !s.ok()) return fail(s);
+  if (cmd->render != nullptr) {
+    Result<std::string> rendered = RenderDot(out, cmd->render);
+    if (!rendered.ok()) return fail(rendered.status());
+    out = std::move(*rendered);
+  }
   std::string output = cfg.output;
-  if (output.empty() && cmd->format == ReportFormat::kProto && isatty(STDOUT_FILENO)) {
-    for (int i = 1; i < 10000; ++i) {
-      std::string name = fmt::format("profile{:03d}.pb.gz", i);
-      if (access(name.c_str(), F_OK) != 0) {
-        output = name;
-        break;
-      }
-    }
+  if (output.empty() && cmd->viewer != Viewer::kNone) {
+    Status s = View(*cmd, out, ui);
+    return s.ok() ? 0 : fail(s);
+  }
+  if (output.empty() && cmd->away != nullptr && isatty(STDOUT_FILENO)) {
+    // Binary data never goes to a terminal: pprof's awayFromTTY.
+    Result<std::string> file = NewTempFile("", "profile", std::string(".") + cmd->away);
+    if (!file.ok()) return fail(file.status());
+    output = *file;
   }
   if (output.empty()) {
     std::fwrite(out.data(), 1, out.size(), stdout);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "profile/units.h"
+
 namespace cpprof {
 namespace {
 
@@ -22,43 +24,7 @@ struct NodeInfoHash {
   }
 };
 
-// fmt.Sprint of pprof's NodeInfo struct, the last tie-break when sorting.
-std::string GoStructString(const Profile& p, const NodeInfo& i) {
-  return fmt::format("{{{} {} {} {} {} {} {}}}", p.str(i.name), p.str(i.orig_name), i.address, p.str(i.file),
-                     i.start_line, i.lineno, p.str(i.objfile));
-}
-
 }  // namespace
-
-std::string CleanPath(std::string_view path) {
-  if (path.empty()) return ".";
-  bool rooted = path[0] == '/';
-  std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    std::string_view part = path.substr(i, j - i);
-    if (part.empty() || part == ".") {
-      // skip
-    } else if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!rooted) {
-        parts.push_back(part);
-      }
-    } else {
-      parts.push_back(part);
-    }
-    i = j + 1;
-  }
-  std::string out = rooted ? "/" : "";
-  for (size_t k = 0; k < parts.size(); ++k) {
-    if (k) out += '/';
-    out += parts[k];
-  }
-  return out.empty() ? "." : out;
-}
 
 NodeInfo MakeNodeInfo(Profile& p, const Location& loc, int line_index, bool keep_object_names) {
   StrId objfile = loc.mapping != kNone ? p.mappings[loc.mapping].file : 0;
@@ -84,30 +50,8 @@ NodeInfo MakeNodeInfo(Profile& p, const Location& loc, int line_index, bool keep
   return info;
 }
 
-std::string PrintableName(const Profile& p, const NodeInfo& i) {
-  std::string out;
-  auto add = [&out](std::string_view s) {
-    if (!out.empty()) out += ' ';
-    out += s;
-  };
-  if (i.address != 0) add(fmt::format("{:016x}", i.address));
-  if (i.name != 0) add(p.str(i.name));
-  if (i.lineno != 0) {
-    add(fmt::format("{}:{}", p.str(i.file), i.lineno));
-  } else if (i.file != 0) {
-    add(p.str(i.file));
-  } else if (i.name != 0) {
-    // the name says it all
-  } else if (i.objfile != 0) {
-    std::string_view obj = p.str(i.objfile);
-    size_t slash = obj.find_last_of('/');
-    std::string base(slash == std::string_view::npos ? obj : obj.substr(slash + 1));
-    if (base.empty()) base = obj.empty() ? "." : "/";
-    add("[" + base + "]");
-  } else {
-    add("<unknown>");
-  }
-  return out;
+size_t GraphBuilder::TagKeyHash::operator()(const TagKey& k) const {
+  return HashKey((uint64_t{k.node} << 32) | k.group) ^ k.name;
 }
 
 GraphBuilder::GraphBuilder(Profile& p, const GraphOptions& options) : p_(p), options_(options) {
@@ -119,12 +63,64 @@ GraphBuilder::GraphBuilder(Profile& p, const GraphOptions& options) : p_(p), opt
     int count = std::max<int>(1, static_cast<int>(loc.line_count));
     for (int i = 0; i < count; ++i) {
       NodeInfo info = MakeNodeInfo(p, loc, loc.line_count == 0 ? -1 : i, options.keep_object_names);
-      auto [it, inserted] = index.emplace(info, static_cast<uint32_t>(nodes_.size()));
-      if (inserted) nodes_.push_back(Node{info});
+      auto [it, inserted] = index.emplace(info, static_cast<uint32_t>(infos_.size()));
+      if (inserted) infos_.push_back(info);
       loc_nodes_.push_back(it->second);
     }
   }
   loc_nodes_begin_.push_back(static_cast<uint32_t>(loc_nodes_.size()));
+  if (options_.collect_tags) CollectSampleTags();
+}
+
+// pprof's joinLabels and the numeric label values, once per sample.
+void GraphBuilder::CollectSampleTags() {
+  StrId hidden = p_.strings.Intern(options_.hidden_label_key);
+  StrId numeric = p_.strings.Intern(options_.numeric_tag_key);
+  std::unordered_map<std::string, uint32_t> groups{{"", 0}};
+  std::unordered_map<std::string, uint32_t> names;
+  group_names_ = {""};
+  sample_group_.reserve(p_.samples.size());
+  sample_num_begin_.reserve(p_.samples.size() + 1);
+  std::vector<std::string> pairs;
+  for (const Sample& s : p_.samples) {
+    pairs.clear();
+    sample_num_begin_.push_back(static_cast<uint32_t>(sample_nums_.size()));
+    for (const Label& l : p_.labels_of(s)) {
+      if (l.is_string()) {
+        if (l.key != hidden) pairs.push_back(fmt::format("{}:{}", p_.str(l.key), p_.str(l.str)));
+      } else if (l.key == numeric) {
+        std::string name = ScaledLabel(l.num, options_.numeric_tag_unit, options_.tag_output_unit);
+        auto [it, inserted] = names.emplace(std::move(name), static_cast<uint32_t>(tag_names_.size()));
+        if (inserted) tag_names_.push_back(it->first);
+        sample_nums_.emplace_back(it->second, l.num);
+      }
+    }
+    std::sort(pairs.begin(), pairs.end());
+    std::string joined;
+    for (size_t i = 0; i < pairs.size(); ++i) joined += (i ? "\\n" : "") + pairs[i];
+    auto [it, inserted] = groups.emplace(std::move(joined), static_cast<uint32_t>(group_names_.size()));
+    if (inserted) group_names_.push_back(it->first);
+    sample_group_.push_back(it->second);
+  }
+  sample_num_begin_.push_back(static_cast<uint32_t>(sample_nums_.size()));
+}
+
+void GraphBuilder::AddTags(uint32_t node, uint32_t sample, int64_t w, int64_t dw, bool flat) {
+  auto add = [&](uint32_t group, uint32_t name, int64_t value) {
+    auto [it, inserted] = tag_index_.emplace(TagKey{node, group, name}, static_cast<uint32_t>(tags_.size()));
+    if (inserted) {
+      tags_.push_back(NodeTag{.group = group, .name = name, .value = value});
+      nodes_[node].tags.push_back(it->second);
+    }
+    NodeTag& t = tags_[it->second];
+    (flat ? t.flat : t.cum) += w;
+    (flat ? t.flat_div : t.cum_div) += dw;
+  };
+  uint32_t group = sample_group_[sample];
+  if (group != 0) add(group, kNone, 0);
+  for (uint32_t i = sample_num_begin_[sample]; i < sample_num_begin_[sample + 1]; ++i) {
+    add(group, sample_nums_[i].first, sample_nums_[i].second);
+  }
 }
 
 uint32_t GraphBuilder::EdgeFor(uint32_t src, uint32_t dest) {
@@ -161,15 +157,40 @@ uint32_t GraphBuilder::EdgeFor(uint32_t src, uint32_t dest) {
   }
 }
 
-std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, bool with_edges) {
-  for (Node& n : nodes_) n = Node{n.info};
+std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, bool values_only) {
   edges_.clear();
   edge_table_.clear();
   edge_table_keys_.clear();
   edge_matrix_.clear();
+  tags_.clear();
+  tag_index_.clear();
+  if (options_.call_tree) {
+    BuildTree();
+  } else {
+    BuildGraph(kept, values_only);
+  }
+  names_.resize(nodes_.size());
+  for (uint32_t e = 0; e < edges_.size(); ++e) {
+    nodes_[edges_[e].src].out.push_back(e);
+    nodes_[edges_[e].dest].in.push_back(e);
+  }
+  std::vector<uint32_t> selected;
+  for (uint32_t n = 0; n < nodes_.size(); ++n) {
+    const Node& node = nodes_[n];
+    if (node.cum == 0 && node.flat == 0) continue;
+    if (options_.drop_negative && (node.flat < 0 || (node.flat == 0 && node.cum < 0))) continue;
+    selected.push_back(n);
+  }
+  return selected;
+}
+
+void GraphBuilder::BuildGraph(const std::vector<bool>& kept, bool values_only) {
+  nodes_.resize(infos_.size());
+  for (uint32_t n = 0; n < infos_.size(); ++n) nodes_[n] = Node(infos_[n]);
+  bool tags = options_.collect_tags && !values_only;
   // 2048 kept nodes make a 16 MB matrix; more go through the hash table.
   constexpr uint32_t kMaxMatrixNodes = 2048;
-  if (with_edges && !kept.empty()) {
+  if (!values_only && !kept.empty()) {
     compact_.assign(nodes_.size(), kNone);
     kept_count_ = 0;
     for (uint32_t n = 0; n < nodes_.size(); ++n) {
@@ -203,8 +224,9 @@ std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, bool wi
           node_stamp[n] = si;
           nodes_[n].cum += w;
           nodes_[n].cum_div += dw;
+          if (tags) AddTags(n, si, w, dw, false);
         }
-        if (with_edges && parent != kNone && n != parent) {
+        if (!values_only && parent != kNone && n != parent) {
           uint32_t e = EdgeFor(parent, n);
           if (e >= edge_stamp.size()) edge_stamp.resize(e + 1, kNone);
           if (edge_stamp[e] != si) {
@@ -223,55 +245,65 @@ std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, bool wi
     if (parent != kNone && !residual) {
       nodes_[parent].flat += w;
       nodes_[parent].flat_div += dw;
+      if (tags) AddTags(parent, si, w, dw, true);
     }
   }
-  for (uint32_t e = 0; e < edges_.size(); ++e) {
-    nodes_[edges_[e].src].out.push_back(e);
-    nodes_[edges_[e].dest].in.push_back(e);
-  }
-  std::vector<uint32_t> selected;
-  for (uint32_t n = 0; n < nodes_.size(); ++n) {
-    const Node& node = nodes_[n];
-    if (node.cum == 0 && node.flat == 0) continue;
-    if (options_.drop_negative && (node.flat < 0 || (node.flat == 0 && node.cum < 0))) continue;
-    selected.push_back(n);
-  }
-  return selected;
 }
 
-std::string GraphBuilder::PrintableName(uint32_t node) const { return cpprof::PrintableName(p_, nodes_[node].info); }
-
-void GraphBuilder::Sort(std::vector<uint32_t>& selected, NodeOrder order) const {
-  std::vector<std::string> names(nodes_.size());
-  for (uint32_t n : selected) names[n] = PrintableName(n);
-  auto abs64 = [](int64_t v) { return v < 0 ? -v : v; };
-  std::sort(selected.begin(), selected.end(), [&](uint32_t l, uint32_t r) {
-    const Node &a = nodes_[l], &b = nodes_[r];
-    if (order == NodeOrder::kFlatName) {
-      if (abs64(a.flat) != abs64(b.flat)) return abs64(a.flat) > abs64(b.flat);
-      if (names[l] != names[r]) return names[l] < names[r];
-      if (abs64(a.cum) != abs64(b.cum)) return abs64(a.cum) > abs64(b.cum);
-    } else {
-      if (abs64(a.cum) != abs64(b.cum)) return abs64(a.cum) > abs64(b.cum);
-      if (names[l] != names[r]) return names[l] < names[r];
-      if (abs64(a.flat) != abs64(b.flat)) return abs64(a.flat) > abs64(b.flat);
-    }
-    return GoStructString(p_, a.info) < GoStructString(p_, b.info);
-  });
-}
-
-int GraphBuilder::TrimLowFrequencyEdges(const std::vector<uint32_t>& selected, int64_t cutoff) {
-  int dropped = 0;
-  for (uint32_t n : selected) {
-    for (uint32_t e : nodes_[n].in) {
-      Edge& edge = edges_[e];
-      if (!edge.removed && (edge.weight < 0 ? -edge.weight : edge.weight) < cutoff) {
-        edge.removed = true;
-        ++dropped;
+// pprof's newTree: a node per (calling node, frame), so every node has one
+// caller and each path through the stacks is its own branch.
+void GraphBuilder::BuildTree() {
+  nodes_.clear();
+  names_.clear();
+  std::unordered_map<uint64_t, uint32_t> children;  // (parent + 1) << 32 | info -> node
+  size_t n_types = p_.num_types();
+  for (uint32_t si = 0; si < p_.samples.size(); ++si) {
+    const Sample& s = p_.samples[si];
+    int64_t w = p_.values[si * n_types + options_.sample_index];
+    int64_t dw = options_.mean ? p_.values[si * n_types] : 0;
+    if (w == 0 && dw == 0) continue;
+    uint32_t parent = kNone;
+    auto stack = p_.stack(s);
+    for (size_t i = stack.size(); i-- > 0;) {
+      uint32_t loc = stack[i];
+      uint32_t begin = loc_nodes_begin_[loc], end = loc_nodes_begin_[loc + 1];
+      for (uint32_t ni = end; ni-- > begin;) {
+        uint64_t key = (uint64_t{parent + 1} << 32) | loc_nodes_[ni];
+        auto [it, inserted] = children.emplace(key, static_cast<uint32_t>(nodes_.size()));
+        if (inserted) {
+          nodes_.emplace_back(infos_[loc_nodes_[ni]], parent);
+        }
+        uint32_t n = it->second;
+        nodes_[n].cum += w;
+        nodes_[n].cum_div += dw;
+        if (options_.collect_tags) AddTags(n, si, w, dw, false);
+        if (parent != kNone) {
+          Edge& edge = edges_[EdgeFor(parent, n)];
+          edge.weight += w;
+          edge.weight_div += dw;
+          edge.is_inline &= ni != end - 1;
+        }
+        parent = n;
       }
     }
+    if (parent != kNone) {
+      nodes_[parent].flat += w;
+      nodes_[parent].flat_div += dw;
+      if (options_.collect_tags) AddTags(parent, si, w, dw, true);
+    }
   }
-  return dropped;
+}
+
+const std::string& GraphBuilder::PrintableName(uint32_t node) const {
+  std::string& name = names_[node];
+  if (name.empty()) name = cpprof::PrintableName(p_, nodes_[node].info);
+  return name;
+}
+
+size_t GraphBuilder::LiveCount(const std::vector<uint32_t>& edges) const {
+  size_t count = 0;
+  for (uint32_t e : edges) count += !edges_[e].removed;
+  return count;
 }
 
 }  // namespace cpprof

@@ -3,6 +3,9 @@
 
 #include <protozero/pbf_writer.hpp>
 
+#include <type_traits>
+#include <vector>
+
 #include "profile/codec.h"
 #include "profile/gzip.h"
 #include "profile/proto_format.h"
@@ -31,11 +34,11 @@ class Encoder {
       WriteValueType(w, proto::kPeriodType, p_.period_type);
     }
     WriteOpt(w, proto::kPeriod, p_.period);
-    if (!p_.comments.empty()) {
-      protozero::packed_field_int64 c(w, proto::kComment);
-      for (StrId id : p_.comments) c.add_element(S(id));
-    }
-    WriteOpt(w, proto::kDefaultSampleType, S(p_.default_sample_type));
+    std::vector<int64_t> comments;
+    for (StrId id : p_.comments) comments.push_back(S(id));
+    WriteRepeated<protozero::packed_field_int64>(w, proto::kComment, comments);
+    // pprof writes default_sample_type even when it is 0.
+    w.add_int64(proto::kDefaultSampleType, S(p_.default_sample_type));
     WriteOpt(w, proto::kDocUrl, S(p_.doc_url));
     return out;
   }
@@ -80,18 +83,32 @@ class Encoder {
     WriteOpt(m, proto::kVtUnit, S(vt.unit));
   }
 
+  // pprof packs repeated numbers only when there are more than 2 of them.
+  template <typename Packed, typename Range>
+  static void WriteRepeated(protozero::pbf_writer& w, uint32_t field, const Range& values) {
+    if (values.size() > 2) {
+      Packed packed(w, field);
+      for (auto v : values) packed.add_element(v);
+      return;
+    }
+    for (auto v : values) {
+      if constexpr (std::is_same_v<Packed, protozero::packed_field_uint64>) {
+        w.add_uint64(field, v);
+      } else {
+        w.add_int64(field, v);
+      }
+    }
+  }
+
   void WriteSamples(protozero::pbf_writer& w) {
+    std::vector<uint64_t> ids;
     for (size_t i = 0; i < p_.samples.size(); ++i) {
       const Sample& s = p_.samples[i];
       protozero::pbf_writer m(w, proto::kSample);
-      if (s.stack_size != 0) {
-        protozero::packed_field_uint64 ids(m, proto::kSampleLocationId);
-        for (uint32_t loc : p_.stack(s)) ids.add_element(p_.locations[loc].id);
-      }
-      if (p_.num_types() != 0) {
-        protozero::packed_field_int64 vals(m, proto::kSampleValue);
-        for (int64_t v : p_.values_of(i)) vals.add_element(v);
-      }
+      ids.clear();
+      for (uint32_t loc : p_.stack(s)) ids.push_back(p_.locations[loc].id);
+      WriteRepeated<protozero::packed_field_uint64>(m, proto::kSampleLocationId, ids);
+      WriteRepeated<protozero::packed_field_int64>(m, proto::kSampleValue, p_.values_of(i));
       for (const Label& l : p_.labels_of(s)) {
         protozero::pbf_writer lm(m, proto::kSampleLabel);
         WriteOpt(lm, proto::kLabelKey, S(l.key));

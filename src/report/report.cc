@@ -107,11 +107,32 @@ std::vector<std::string> ProfileLabels(const Report& r) {
   return label;
 }
 
+GraphOptions GraphOptionsFor(const Report& r) {
+  const ReportOptions& o = r.options();
+  GraphOptions g;
+  g.sample_index = o.sample_index;
+  g.mean = o.mean;
+  g.drop_negative = o.drop_negative;
+  bool visual = o.format == ReportFormat::kDot;
+  g.call_tree = o.call_tree && (visual || o.format == ReportFormat::kCallgrind);
+  // Binary names separate functions only where addresses matter.
+  g.keep_object_names = o.format == ReportFormat::kRaw || o.format == ReportFormat::kCallgrind;
+  g.collect_tags = visual;
+  if (auto it = o.num_label_units.find(g.numeric_tag_key); it != o.num_label_units.end()) {
+    g.numeric_tag_unit = it->second;
+  }
+  g.tag_output_unit = o.output_unit;
+  return g;
+}
+
 TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
   const ReportOptions& o = r.options();
+  bool visual = o.format == ReportFormat::kDot;
+  bool tree = g.options().call_tree;
   TrimmedGraph t;
-  // Values first; edges only for the graph that is kept (see Build).
-  t.nodes = g.Build({}, false);
+  // Values first; edges only for the graph that is kept (see Build). A call
+  // tree is built once and trimmed in place, as pprof does.
+  t.nodes = g.Build({}, !tree);
   int64_t total = 0;
   for (uint32_t n : t.nodes) total += g.nodes()[n].flat;
   int64_t node_cutoff = Abs64(static_cast<int64_t>(static_cast<double>(total) * o.node_fraction));
@@ -128,23 +149,32 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
     }
     if (count != t.nodes.size()) {
       t.dropped_nodes = static_cast<int>(t.nodes.size() - count);
+      if (tree) g.TrimTree(t.nodes, above);
       kept = std::move(above);
     }
   }
-  t.nodes = g.Build(kept);
+  if (!tree) t.nodes = g.Build(kept);
   t.orig_count = static_cast<int>(t.nodes.size());
-  NodeOrder order = o.cum_sort ? NodeOrder::kCumName : NodeOrder::kFlatName;
+  NodeOrder order = visual ? NodeOrder::kEntropy : o.cum_sort ? NodeOrder::kCumName : NodeOrder::kFlatName;
   g.Sort(t.nodes, order);
   if (o.node_count > 0) {
+    g.TrimLowFrequencyTags(t.nodes, node_cutoff);
     g.TrimLowFrequencyEdges(t.nodes, edge_cutoff);
-    if (static_cast<size_t>(o.node_count) < t.nodes.size()) {
-      std::vector<bool> kept(g.nodes().size(), false);
-      for (int i = 0; i < o.node_count; ++i) kept[t.nodes[i]] = true;
-      t.nodes = g.Build(kept);
+    size_t top = g.TopNodeCount(t.nodes, o.node_count, visual);
+    if (top < t.nodes.size()) {
+      std::vector<bool> first(g.nodes().size(), false);
+      for (size_t i = 0; i < top; ++i) first[t.nodes[i]] = true;
+      if (tree) {
+        g.TrimTree(t.nodes, first);
+      } else {
+        t.nodes = g.Build(first);
+      }
       g.Sort(t.nodes, order);
     }
   }
+  g.TrimLowFrequencyTags(t.nodes, node_cutoff);
   t.dropped_edges = g.TrimLowFrequencyEdges(t.nodes, edge_cutoff);
+  if (visual) g.RemoveRedundantEdges(t.nodes);
   return t;
 }
 
@@ -166,7 +196,8 @@ void SelectOutputUnit(Report& r, const GraphBuilder& g, const std::vector<uint32
   std::string min_unit = ScaleValue(min_value, o.sample_unit, "minimum").second;
   std::string max_unit = ScaleValue(max_value, o.sample_unit, "minimum").second;
   std::string unit = min_unit;
-  if (min_unit != max_unit && min_value * 100 < max_value) {
+  // Callgrind shows integers only, so it keeps the smallest value's unit.
+  if (min_unit != max_unit && min_value * 100 < max_value && o.format != ReportFormat::kCallgrind) {
     unit = ScaleValue(100 * min_value, o.sample_unit, "minimum").second;
   }
   o.output_unit = unit.empty() ? o.sample_unit : unit;
@@ -209,6 +240,10 @@ Status Generate(Report& r, std::string& out) {
   Profile& p = r.profile();
   switch (r.options().format) {
     case ReportFormat::kText: return PrintText(r, out);
+    case ReportFormat::kTree: return PrintTree(r, out);
+    case ReportFormat::kDot: return PrintDot(r, out);
+    case ReportFormat::kCallgrind: return PrintCallgrind(r, out);
+    case ReportFormat::kTopProto: return PrintTopProto(r, out);
     case ReportFormat::kTraces: return PrintTraces(r, out);
     case ReportFormat::kTags: return PrintTags(r, out);
     case ReportFormat::kRaw: out += DumpProfile(p); return Status();
@@ -230,7 +265,6 @@ Status Generate(Report& r, std::string& out) {
   return Status::Error("unexpected output format");
 }
 
-// Exposed for the text reports: trims source paths as pprof's newGraph does.
 void TrimSourcePaths(Report& r) {
   Profile& p = r.profile();
   const ReportOptions& o = r.options();
