@@ -5,8 +5,10 @@ set -euo pipefail
 build=(build-essential cmake ninja-build pkg-config libdeflate-dev libprotozero-dev libre2-dev libfmt-dev)
 # golang-go gives the oracle (`go tool pprof`) and the Go programs that write test profiles;
 # golang-github-google-pprof-dev gives Google's profile writer for edge-case and benchmark profiles;
-# clang + libclang-rt give libFuzzer.
-testing=(libgtest-dev golang-go golang-github-google-pprof-dev clang libclang-rt-14-dev)
+# clang + libclang-rt give libFuzzer; graphviz renders -svg/-png/-pdf (cpprof runs its `dot` at
+# run time, so it is only needed by users of those reports and by the render tests);
+# util-linux's `script` gives the render test a terminal.
+testing=(libgtest-dev golang-go golang-github-google-pprof-dev clang libclang-rt-14-dev graphviz util-linux)
 want=("${build[@]}")
 [ "${1:-build}" = test ] && want+=("${testing[@]}")
 missing=()

@@ -87,11 +87,53 @@ Result<std::string> RunFiltered(const std::vector<std::string>& args, std::strin
   return output;
 }
 
+// Graphviz's scanner rejects quoted strings longer than 16384 bytes ("syntax
+// error ... longer than 16384?", pprof issue #809), which C++ template names
+// reach. Longer strings keep their first and last 1 KiB around an ellipsis:
+// the end of a node label holds its values, and 2 KiB of one name already
+// make a graph some 15000 pixels wide.
+constexpr size_t kMaxDotString = 16000, kKeptEnds = 1024;
+
+// A cut position at or before `at` that splits no escape pair and no UTF-8
+// character.
+size_t SafeCut(std::string_view s, size_t at) {
+  while (at > 0 && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) --at;
+  size_t backslashes = 0;
+  while (backslashes < at && s[at - 1 - backslashes] == '\\') ++backslashes;
+  return backslashes % 2 == 1 ? at - 1 : at;
+}
+
 }  // namespace
+
+std::string ShortenLongDotStrings(std::string_view dot) {
+  std::string out;
+  out.reserve(dot.size());
+  size_t i = 0;
+  while (i < dot.size()) {
+    size_t open = dot.find('"', i);
+    if (open == std::string_view::npos) break;
+    size_t close = open + 1;
+    while (close < dot.size() && dot[close] != '"') close += dot[close] == '\\' ? 2 : 1;
+    close = std::min(close, dot.size());
+    out.append(dot.substr(i, open + 1 - i));
+    std::string_view body = dot.substr(open + 1, close - open - 1);
+    if (body.size() > kMaxDotString) {
+      out.append(body.substr(0, SafeCut(body, kKeptEnds)));
+      out.append("\xe2\x80\xa6");
+      out.append(body.substr(SafeCut(body, body.size() - kKeptEnds)));
+    } else {
+      out.append(body);
+    }
+    i = close;
+  }
+  if (i < dot.size()) out.append(dot.substr(i));
+  return out;
+}
 
 Result<std::string> RenderDot(std::string_view dot, std::string_view format) {
   int spawn_errno = 0;
-  Result<std::string> out = RunFiltered({"dot", "-T" + std::string(format)}, dot, &spawn_errno);
+  std::string input = ShortenLongDotStrings(dot);
+  Result<std::string> out = RunFiltered({"dot", "-T" + std::string(format)}, input, &spawn_errno);
   if (spawn_errno == ENOENT) {
     return Status::Error(fmt::format(
         "cannot render -{}: graphviz's dot program is not installed (install graphviz, e.g. apt-get install graphviz)",

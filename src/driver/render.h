@@ -17,6 +17,10 @@ namespace cpprof {
 // install graphviz when `dot` cannot be run.
 Result<std::string> RenderDot(std::string_view dot, std::string_view format);
 
+// Keeps every quoted string of DOT text within graphviz's 16384-byte limit
+// (pprof issue #809) by cutting out its middle; RenderDot applies it.
+std::string ShortenLongDotStrings(std::string_view dot);
+
 // pprof's massageSVG: the SVG fills the browser window and pans and zooms
 // with the embedded svgpan script.
 std::string MassageSvg(std::string svg);

@@ -117,7 +117,20 @@ void GraphBuilder::AddTags(uint32_t node, uint32_t sample, int64_t w, int64_t dw
     (flat ? t.flat_div : t.cum_div) += dw;
   };
   uint32_t group = sample_group_[sample];
-  if (group != 0) add(group, kNone, 0);
+  if (group != 0 && !label_tag_slots_.empty()) {
+    uint32_t row = compact_.empty() ? node : compact_[node];
+    uint32_t& slot = label_tag_slots_[size_t{row} * group_names_.size() + group];
+    if (slot == kNone) {
+      slot = static_cast<uint32_t>(tags_.size());
+      tags_.push_back(NodeTag{.group = group});
+      nodes_[node].tags.push_back(slot);
+    }
+    NodeTag& t = tags_[slot];
+    (flat ? t.flat : t.cum) += w;
+    (flat ? t.flat_div : t.cum_div) += dw;
+  } else if (group != 0) {
+    add(group, kNone, 0);
+  }
   for (uint32_t i = sample_num_begin_[sample]; i < sample_num_begin_[sample + 1]; ++i) {
     add(group, sample_nums_[i].first, sample_nums_[i].second);
   }
@@ -164,6 +177,7 @@ std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, bool va
   edge_matrix_.clear();
   tags_.clear();
   tag_index_.clear();
+  label_tag_slots_.clear();
   if (options_.call_tree) {
     BuildTree();
   } else {
@@ -190,6 +204,8 @@ void GraphBuilder::BuildGraph(const std::vector<bool>& kept, bool values_only) {
   bool tags = options_.collect_tags && !values_only;
   // 2048 kept nodes make a 16 MB matrix; more go through the hash table.
   constexpr uint32_t kMaxMatrixNodes = 2048;
+  compact_.clear();
+  uint32_t rows = static_cast<uint32_t>(nodes_.size());
   if (!values_only && !kept.empty()) {
     compact_.assign(nodes_.size(), kNone);
     kept_count_ = 0;
@@ -197,6 +213,13 @@ void GraphBuilder::BuildGraph(const std::vector<bool>& kept, bool values_only) {
       if (kept[n]) compact_[n] = kept_count_++;
     }
     if (kept_count_ <= kMaxMatrixNodes) edge_matrix_.assign(size_t{kept_count_} * kept_count_, kNone);
+    rows = kept_count_;
+  }
+  // Label tags: 4M slots (16 MB), e.g. 2048 kept nodes x 2048 label sets,
+  // make the dense table; more use the hash table.
+  constexpr size_t kMaxTagSlots = size_t{4} << 20;
+  if (tags && size_t{rows} * group_names_.size() <= kMaxTagSlots) {
+    label_tag_slots_.assign(size_t{rows} * group_names_.size(), kNone);
   }
   // Per-node and per-edge stamps of the last sample that added to them, so
   // each counts once per sample without clearing a set per sample.

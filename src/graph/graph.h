@@ -169,6 +169,9 @@ class GraphBuilder {
     size_t operator()(const TagKey& k) const;
   };
   std::unordered_map<TagKey, uint32_t, TagKeyHash> tag_index_;
+  // Label tags of a graph build found in a dense (node row x group) table
+  // when it fits, instead of the hash table: a lookup per frame and sample.
+  std::vector<uint32_t> label_tag_slots_;
 };
 
 // The node identity of line `line_index` of a location (or of the location
