@@ -77,6 +77,8 @@ struct GraphOptions {
   std::string numeric_tag_unit = "bytes";
   std::string tag_output_unit = "minimum";
   std::string hidden_label_key = "pprof::base";
+  // Threads a graph build uses; 0 picks (2 from 200K samples on).
+  int threads_for_testing = 0;
 };
 
 enum class NodeOrder { kFlatName, kCumName, kEntropy };
@@ -131,11 +133,27 @@ class GraphBuilder {
   void TrimTree(std::vector<uint32_t>& selected, const std::vector<bool>& kept);
 
  private:
-  void BuildGraph(const std::vector<bool>& kept, bool values_only);
-  void BuildTree();
+  struct Accumulator;
+  struct TagKey {
+    uint32_t node, group, name;
+    bool operator==(const TagKey&) const = default;
+  };
+  struct TagKeyHash {
+    size_t operator()(const TagKey& k) const;
+  };
+
+  std::vector<Accumulator> BuildGraph(const std::vector<bool>& kept, bool values_only);
+  std::vector<Accumulator> BuildTree();
+  // Sums the accumulators into nodes_, edges_ and tags_, in their order.
+  void Merge(std::vector<Accumulator>& parts);
   void CollectSampleTags();
-  uint32_t EdgeFor(uint32_t src, uint32_t dest);
-  void AddTags(uint32_t node, uint32_t sample, int64_t w, int64_t dw, bool flat);
+  // A sample's value and mean divisor; false when both are 0 (pprof skips it).
+  bool Weights(uint32_t sample, int64_t* w, int64_t* dw) const;
+  // Calls visit(info, outermost) for each frame of a sample, root first and
+  // each location's lines outer to inner; outermost is false for a frame
+  // inlined into the next one.
+  template <typename Visit>
+  void WalkStack(uint32_t sample, Visit&& visit) const;
   bool IsRedundantEdge(uint32_t e) const;
 
   Profile& p_;
@@ -145,33 +163,19 @@ class GraphBuilder {
   std::vector<uint32_t> loc_nodes_;        // indices into infos_
   std::vector<Node> nodes_;  // graph mode: one per info; tree mode: one per context
   std::vector<Edge> edges_;
-  std::vector<uint64_t> edge_table_keys_;
-  std::vector<uint32_t> edge_table_;
-  // When few nodes are kept, edges are found in a dense matrix over their
-  // compact numbers instead of the hash table.
+  std::vector<NodeTag> tags_;
+  // Builds with a kept mask number the kept nodes 0..kept_count_-1, for the
+  // dense edge and tag tables.
   std::vector<uint32_t> compact_;
-  std::vector<uint32_t> edge_matrix_;
   uint32_t kept_count_ = 0;
   mutable std::vector<std::string> names_;  // PrintableName cache, "" = not yet
 
   // Tags: per sample a label group and numeric tags, computed once.
-  std::vector<NodeTag> tags_;
   std::vector<std::string> group_names_;  // [0] = "" (no labels)
   std::vector<std::string> tag_names_;
   std::vector<uint32_t> sample_group_;
   std::vector<uint32_t> sample_num_begin_;  // per sample + 1, into sample_nums_
   std::vector<std::pair<uint32_t, int64_t>> sample_nums_;  // (tag name, value)
-  struct TagKey {
-    uint32_t node, group, name;
-    bool operator==(const TagKey&) const = default;
-  };
-  struct TagKeyHash {
-    size_t operator()(const TagKey& k) const;
-  };
-  std::unordered_map<TagKey, uint32_t, TagKeyHash> tag_index_;
-  // Label tags of a graph build found in a dense (node row x group) table
-  // when it fits, instead of the hash table: a lookup per frame and sample.
-  std::vector<uint32_t> label_tag_slots_;
 };
 
 // The node identity of line `line_index` of a location (or of the location

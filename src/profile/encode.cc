@@ -78,6 +78,8 @@ class Encoder {
   }
 
   void WriteValueType(protozero::pbf_writer& w, uint32_t field, const ValueType& vt) {
+    // protozero drops a submessage that stays empty; pprof writes it.
+    if (S(vt.type) == 0 && S(vt.unit) == 0) return w.add_message(field, "", 0);
     protozero::pbf_writer m(w, field);
     WriteOpt(m, proto::kVtType, S(vt.type));
     WriteOpt(m, proto::kVtUnit, S(vt.unit));
@@ -110,6 +112,10 @@ class Encoder {
       WriteRepeated<protozero::packed_field_uint64>(m, proto::kSampleLocationId, ids);
       WriteRepeated<protozero::packed_field_int64>(m, proto::kSampleValue, p_.values_of(i));
       for (const Label& l : p_.labels_of(s)) {
+        if (S(l.key) == 0 && S(l.str) == 0 && l.num == 0 && S(l.num_unit) == 0) {
+          m.add_message(proto::kSampleLabel, "", 0);  // kept, as for value types
+          continue;
+        }
         protozero::pbf_writer lm(m, proto::kSampleLabel);
         WriteOpt(lm, proto::kLabelKey, S(l.key));
         WriteOpt(lm, proto::kLabelStr, S(l.str));
