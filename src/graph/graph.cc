@@ -70,6 +70,11 @@ GraphBuilder::GraphBuilder(Profile& p, const GraphOptions& options) : p_(p), opt
     }
   }
   loc_nodes_begin_.push_back(static_cast<uint32_t>(loc_nodes_.size()));
+  loc_code_.resize(p.locations.size());
+  for (size_t l = 0; l < p.locations.size(); ++l) {
+    bool single = loc_nodes_begin_[l + 1] - loc_nodes_begin_[l] == 1;
+    loc_code_[l] = single ? loc_nodes_[loc_nodes_begin_[l]] : kInlinedLocation;
+  }
   if (options_.collect_tags) CollectSampleTags();
 }
 
@@ -206,6 +211,11 @@ void GraphBuilder::WalkStack(uint32_t sample, Visit&& visit) const {
   auto stack = p_.stack(p_.samples[sample]);
   for (size_t i = stack.size(); i-- > 0;) {
     uint32_t loc = stack[i];
+    uint32_t code = loc_code_[loc];
+    if ((code & kInlinedLocation) == 0) {
+      visit(code, true);
+      continue;
+    }
     uint32_t begin = loc_nodes_begin_[loc], end = loc_nodes_begin_[loc + 1];
     for (uint32_t ni = end; ni-- > begin;) visit(loc_nodes_[ni], ni == end - 1);
   }
@@ -285,16 +295,12 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
   nodes_.resize(infos_.size());
   for (uint32_t n = 0; n < infos_.size(); ++n) nodes_[n] = Node(infos_[n]);
   bool tags = options_.collect_tags && !values_only;
-  compact_.clear();
-  uint32_t rows = static_cast<uint32_t>(nodes_.size());
-  if (!values_only && !kept.empty()) {
-    compact_.assign(nodes_.size(), kNone);
-    kept_count_ = 0;
-    for (uint32_t n = 0; n < nodes_.size(); ++n) {
-      if (kept[n]) compact_[n] = kept_count_++;
-    }
-    rows = kept_count_;
-  }
+  // Kept nodes are numbered 0..kept_count_-1 (every node when none is
+  // dropped); dropped ones get kNone.
+  compact_.resize(nodes_.size());
+  kept_count_ = 0;
+  for (uint32_t n = 0; n < nodes_.size(); ++n) compact_[n] = kept.empty() || kept[n] ? kept_count_++ : kNone;
+  uint32_t rows = kept_count_;
   // Half the samples each on two threads when there are enough of them to
   // pay for a thread and the merge (1M samples: about 0.3 s saved per pass).
   constexpr size_t kMinSamplesPerThread = 100000;
@@ -306,7 +312,7 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
     part.sums.resize(nodes_.size());
     // 2048 kept nodes make a 16 MB matrix; more go through the hash table.
     constexpr uint32_t kMaxMatrixNodes = 2048;
-    if (!compact_.empty() && kept_count_ <= kMaxMatrixNodes) {
+    if (!values_only && !kept.empty() && kept_count_ <= kMaxMatrixNodes) {
       part.edge_matrix.assign(size_t{kept_count_} * kept_count_, kNone);
     }
     // Label tags: 4M slots (16 MB), e.g. 2048 kept nodes x 2048 label sets,
@@ -316,8 +322,6 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
       part.label_tag_slots.assign(size_t{rows} * group_names_.size(), kNone);
     }
   }
-  std::vector<uint8_t> dropped(nodes_.size(), 0);
-  for (uint32_t n = 0; n < nodes_.size() && !kept.empty(); ++n) dropped[n] = !kept[n];
   auto run = [&](Accumulator& part, uint32_t first, uint32_t last) {
     int64_t w, dw;
     for (uint32_t si = first; si < last; ++si) {
@@ -325,7 +329,7 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
       uint32_t parent = kNone;
       bool residual = false;
       WalkStack(si, [&](uint32_t n, bool outermost) {
-        if (dropped[n]) {
+        if (compact_[n] == kNone) {
           residual = true;
           return;
         }
