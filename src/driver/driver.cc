@@ -24,8 +24,8 @@
 namespace cpprof {
 namespace {
 
-// How a report reaches the user after it is generated.
-enum class Viewer { kNone, kBrowser, kKcachegrind };
+// The viewer of -web: $BROWSER, else xdg-open in a desktop session.
+constexpr const char* kBrowser = "browser";
 
 struct Command {
   const char* name;
@@ -35,7 +35,8 @@ struct Command {
   const char* description;
   const char* render = nullptr;  // graphviz output format the DOT text is rendered to
   const char* away = nullptr;    // binary: file extension used instead of a terminal
-  Viewer viewer = Viewer::kNone;
+  const char* viewer = nullptr;  // program that opens the report (kBrowser: a browser)
+  bool pan_zoom = false;         // SVG with pprof's pan and zoom script
 };
 
 // pprof's report commands. Those not implemented yet are still accepted as
@@ -47,12 +48,11 @@ const std::vector<Command>& Commands() {
       {"comments", false, true, F::kComments, "Output all profile comments"},
       {"disasm", true, false, F::kText, "Output assembly listings annotated with samples"},
       {"dot", false, true, F::kDot, "Outputs a graph in DOT format"},
-      {"eog", false, false, F::kText, "Visualize graph through eog"},
-      {"evince", false, false, F::kText, "Visualize graph through evince"},
+      {"eog", false, true, F::kDot, "Visualize graph through eog", "svg", nullptr, "eog"},
+      {"evince", false, true, F::kDot, "Visualize graph through evince", "pdf", nullptr, "evince"},
       {"gif", false, true, F::kDot, "Outputs a graph image in GIF format", "gif", "gif"},
-      {"gv", false, false, F::kText, "Visualize graph through gv"},
-      {"kcachegrind", false, true, F::kCallgrind, "Visualize report in KCachegrind", nullptr, nullptr,
-       Viewer::kKcachegrind},
+      {"gv", false, true, F::kDot, "Visualize graph through gv", "ps", nullptr, "gv --noantialias"},
+      {"kcachegrind", false, true, F::kCallgrind, "Visualize report in KCachegrind", nullptr, nullptr, "kcachegrind"},
       {"list", true, false, F::kText, "Output annotated source for functions matching regexp"},
       {"pdf", false, true, F::kDot, "Outputs a graph in PDF format", "pdf", "pdf"},
       {"peek", true, true, F::kTree, "Output callers/callees of functions matching regexp"},
@@ -60,14 +60,14 @@ const std::vector<Command>& Commands() {
       {"proto", false, true, F::kProto, "Outputs the profile in compressed protobuf format", nullptr, "pb.gz"},
       {"ps", false, true, F::kDot, "Outputs a graph in PS format", "ps", "ps"},
       {"raw", false, true, F::kRaw, "Outputs a text representation of the raw profile"},
-      {"svg", false, true, F::kDot, "Outputs a graph in SVG format", "svg", "svg"},
+      {"svg", false, true, F::kDot, "Outputs a graph in SVG format", "svg", "svg", nullptr, true},
       {"tags", false, true, F::kTags, "Outputs all tags in the profile"},
       {"text", false, true, F::kText, "Outputs top entries in text form"},
       {"top", false, true, F::kText, "Outputs top entries in text form"},
       {"topproto", false, true, F::kTopProto, "Outputs top entries in compressed protobuf format", nullptr, "pb.gz"},
       {"traces", false, true, F::kTraces, "Outputs all profile samples in text form"},
       {"tree", false, true, F::kTree, "Outputs a text rendering of call graph"},
-      {"web", false, true, F::kDot, "Visualize graph through web browser", "svg", nullptr, Viewer::kBrowser},
+      {"web", false, true, F::kDot, "Visualize graph through web browser", "svg", nullptr, kBrowser, true},
       {"weblist", true, false, F::kText, "Display annotated source in a web browser"},
   };
   return *commands;
@@ -84,7 +84,8 @@ to generate various views of a profile (not yet available in cpprof).
 
 Details:
   Output formats (select at most one): -top -text -tree -peek=RE -traces -tags -raw
-    -comments -proto -topproto -dot -svg -png -pdf -gif -ps -web -callgrind -kcachegrind
+    -comments -proto -topproto -dot -svg -png -pdf -gif -ps -web -eog -evince -gv
+    -callgrind -kcachegrind
   Options: -sample_index -mean -unit -divide_by -flat -cum -functions -filefunctions
     -files -lines -addresses -noinlines -nodecount -nodefraction -edgefraction -trim
     -compact_labels -relative_percentages -drop_negative -tagroot -tagleaf
@@ -243,13 +244,14 @@ Status WriteOutput(const std::string& path, const std::string& data) {
   return Status();
 }
 
-// -web and -kcachegrind: the report goes to a file in the temporary
-// directory that a viewer opens. The file stays, since browsers opened
-// through xdg-open read it after the command has returned.
+// -web, -kcachegrind, -eog, -evince, -gv: the report goes to a file in the
+// temporary directory that a viewer opens. The file stays, since browsers
+// opened through xdg-open read it after the command has returned.
 Status View(const Command& cmd, const std::string& data, Ui& ui) {
-  bool web = cmd.viewer == Viewer::kBrowser;
+  bool web = std::string_view(cmd.viewer) == kBrowser;
   const char* tmp = std::getenv("TMPDIR");
-  Result<std::string> path = NewTempFile(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "cpprof", web ? ".svg" : ".grind");
+  std::string suffix = std::string(".") + (cmd.render != nullptr ? cmd.render : "grind");
+  Result<std::string> path = NewTempFile(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "cpprof", suffix);
   if (!path.ok()) return path.status();
   if (Status s = WriteOutput(*path, data); !s.ok()) return s;
   std::vector<std::string> viewers;
@@ -258,11 +260,11 @@ Status View(const Command& cmd, const std::string& data, Ui& ui) {
     // xdg-open is only for a desktop session.
     if (std::getenv("DISPLAY") != nullptr || std::getenv("WAYLAND_DISPLAY") != nullptr) viewers.push_back("xdg-open");
   } else {
-    viewers.push_back("kcachegrind");
+    viewers.push_back(cmd.viewer);
   }
   if (!RunViewer(viewers, *path)) {
     ui.Err(web ? "No browser found (set $BROWSER); the graph is in " + *path
-               : "kcachegrind not found; the callgrind report is in " + *path);
+               : fmt::format("{} could not be run; the report is in {}", cmd.viewer, *path));
   }
   return Status();
 }
@@ -485,10 +487,10 @@ int RunCommandLine(const std::vector<std::string>& args) {
   if (cmd->render != nullptr) {
     Result<std::string> rendered = RenderDot(out, cmd->render);
     if (!rendered.ok()) return fail(rendered.status());
-    out = std::move(*rendered);
+    out = cmd->pan_zoom ? MassageSvg(std::move(*rendered)) : std::move(*rendered);
   }
   std::string output = cfg.output;
-  if (output.empty() && cmd->viewer != Viewer::kNone) {
+  if (output.empty() && cmd->viewer != nullptr) {
     Status s = View(*cmd, out, ui);
     return s.ok() ? 0 : fail(s);
   }

@@ -140,7 +140,6 @@ Result<std::string> RenderDot(std::string_view dot, std::string_view format) {
         format));
   }
   if (!out.ok()) return Status::Error(fmt::format("rendering the graph with graphviz: {}", out.status().message()));
-  if (format == "svg") return MassageSvg(std::move(*out));
   return out;
 }
 

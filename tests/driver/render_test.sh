@@ -3,10 +3,11 @@
 # and pprof's pan/zoom viewport, -png/-pdf/-gif/-ps have valid headers and
 # sane sizes, a 20 KiB function name renders (pprof issue #809), binary
 # output to a terminal goes to profileNNN.<ext>, a missing graphviz is one
-# clear line, and -web/-kcachegrind say where the file is without a viewer.
+# clear line, and -web/-kcachegrind/-evince say where the file is without a
+# viewer.
 # usage: render_test.sh CPPROF   (exit 77 = skipped: graphviz not installed)
 set -u
-cpprof=$1
+cpprof=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 prof=$here/../../examples/profiles/cpu.pb.gz
 long=$here/testdata/longname.pb.gz
@@ -104,6 +105,12 @@ kcg_ok() {
     f=$(grep -o "$work/cpprof[0-9]*\.grind" kcg.txt) && grep -q '^events:' "$f"
 }
 check "-kcachegrind without kcachegrind prints the file" kcg_ok
+mkdir onlydot && ln -s "$(command -v dot)" onlydot/dot
+evince_ok() {
+  PATH=$work/onlydot TMPDIR="$work" "$cpprof" -evince "$prof" 2>evince.txt &&
+    f=$(grep -o "$work/cpprof[0-9]*\.pdf" evince.txt) && head -c 5 "$f" | grep -q '%PDF-'
+}
+check "-evince without evince prints the pdf" evince_ok
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
