@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "profile/profile.h"
@@ -106,7 +105,6 @@ class GraphBuilder {
   const std::vector<Node>& nodes() const { return nodes_; }
   std::vector<Edge>& edges() { return edges_; }
   const std::vector<Edge>& edges() const { return edges_; }
-  std::vector<NodeTag>& tags() { return tags_; }
   const std::vector<NodeTag>& tags() const { return tags_; }
   const std::string& group_name(uint32_t group) const { return group_names_[group]; }
   const std::string& tag_name(const NodeTag& t) const { return t.name == kNone ? group_names_[t.group] : tag_names_[t.name]; }

@@ -116,7 +116,7 @@ GraphOptions GraphOptionsFor(const Report& r) {
   bool visual = o.format == ReportFormat::kDot;
   g.call_tree = o.call_tree && (visual || o.format == ReportFormat::kCallgrind);
   // Binary names separate functions only where addresses matter.
-  g.keep_object_names = o.format == ReportFormat::kRaw || o.format == ReportFormat::kCallgrind;
+  g.keep_object_names = o.format == ReportFormat::kCallgrind;
   g.collect_tags = visual;
   if (auto it = o.num_label_units.find(g.numeric_tag_key); it != o.num_label_units.end()) {
     g.numeric_tag_unit = it->second;
