@@ -6,9 +6,12 @@ build=(build-essential cmake ninja-build pkg-config libdeflate-dev libprotozero-
        libcpp-httplib-dev libedit-dev)
 # golang-go gives the oracle (`go tool pprof`) and the Go programs that write test profiles;
 # golang-github-google-pprof-dev gives Google's profile writer for edge-case and benchmark profiles;
-# clang + libclang-rt give libFuzzer.
-# chromium, nodejs and npm run the web UI's browser tests (Playwright comes from npm).
-testing=(libgtest-dev golang-go golang-github-google-pprof-dev clang libclang-rt-14-dev chromium nodejs npm)
+# clang + libclang-rt give libFuzzer; graphviz renders -svg/-png/-pdf (cpprof runs its `dot` at
+# run time, so it is only needed by users of those reports and by the render tests);
+# util-linux's `script` gives the render test a terminal; chromium, nodejs and npm run the
+# web UI's browser tests (Playwright comes from npm).
+testing=(libgtest-dev golang-go golang-github-google-pprof-dev clang libclang-rt-14-dev graphviz util-linux
+         chromium nodejs npm)
 want=("${build[@]}")
 [ "${1:-build}" = test ] && want+=("${testing[@]}")
 missing=()

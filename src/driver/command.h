@@ -27,6 +27,10 @@ struct Command {
   bool implemented;
   ReportFormat format;
   const char* description;
+  const char* render = nullptr;  // graphviz output format the DOT text is rendered to
+  const char* away = nullptr;    // binary: file extension used instead of a terminal
+  const char* viewer = nullptr;  // program that opens the report ("browser": a browser)
+  bool pan_zoom = false;         // SVG with pprof's pan and zoom script
 };
 
 // pprof's report commands, sorted by name.
@@ -38,11 +42,12 @@ Result<int> SampleIndex(const Profile& p, const std::string& name);
 
 // Generates the report into out; with drain set, long reports hand over
 // their output in pieces as they go.
-Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::string& out,
-                      const std::function<void(std::string&)>& drain = nullptr);
+Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_param, Config cfg, Ui& ui,
+                      std::string& out, const std::function<void(std::string&)>& drain = nullptr);
 
-// Generates the report and writes it: to stdout, to cfg.output, or for
-// binary formats on a terminal to profileNNN.<ext> ("Generating report in").
+// Generates the report and writes it: to stdout, to cfg.output, for binary
+// formats on a terminal to profileNNN.<ext> ("Generating report in"), or to
+// a viewer (-web, -kcachegrind); DOT is rendered through graphviz first.
 // Filters change p, so the shell passes a copy.
 Status RunReport(Profile& p, const Command& cmd, const std::string& param, const Config& cfg, Ui& ui);
 

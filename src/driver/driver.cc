@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -17,41 +18,46 @@
 #include "driver/fetch.h"
 #include "driver/interactive.h"
 #include "driver/flags.h"
+#include "driver/render.h"
 #include "driver/tag_filter.h"
 #include "profile/filter.h"
 #include "report/report.h"
 
 namespace cpprof {
+// The viewer of -web: $BROWSER, else xdg-open in a desktop session.
+constexpr const char* kBrowser = "browser";
+
 
 // pprof's report commands. Those not implemented yet are still accepted as
 // flags so that a command line pprof takes is never a usage error here.
 const std::vector<Command>& Commands() {
+  using F = ReportFormat;
   static const auto* commands = new std::vector<Command>{
-      {"callgrind", false, false, ReportFormat::kText, "Outputs a graph in callgrind format"},
-      {"comments", false, true, ReportFormat::kComments, "Output all profile comments"},
-      {"disasm", true, false, ReportFormat::kText, "Output assembly listings annotated with samples"},
-      {"dot", false, false, ReportFormat::kText, "Outputs a graph in DOT format"},
-      {"eog", false, false, ReportFormat::kText, "Visualize graph through eog"},
-      {"evince", false, false, ReportFormat::kText, "Visualize graph through evince"},
-      {"gif", false, false, ReportFormat::kText, "Outputs a graph image in GIF format"},
-      {"gv", false, false, ReportFormat::kText, "Visualize graph through gv"},
-      {"kcachegrind", false, false, ReportFormat::kText, "Visualize report in KCachegrind"},
-      {"list", true, false, ReportFormat::kText, "Output annotated source for functions matching regexp"},
-      {"pdf", false, false, ReportFormat::kText, "Outputs a graph in PDF format"},
-      {"peek", true, false, ReportFormat::kText, "Output callers/callees of functions matching regexp"},
-      {"png", false, false, ReportFormat::kText, "Outputs a graph image in PNG format"},
-      {"proto", false, true, ReportFormat::kProto, "Outputs the profile in compressed protobuf format"},
-      {"ps", false, false, ReportFormat::kText, "Outputs a graph in PS format"},
-      {"raw", false, true, ReportFormat::kRaw, "Outputs a text representation of the raw profile"},
-      {"svg", false, false, ReportFormat::kText, "Outputs a graph in SVG format"},
-      {"tags", false, true, ReportFormat::kTags, "Outputs all tags in the profile"},
-      {"text", false, true, ReportFormat::kText, "Outputs top entries in text form"},
-      {"top", false, true, ReportFormat::kText, "Outputs top entries in text form"},
-      {"topproto", false, false, ReportFormat::kText, "Outputs top entries in compressed protobuf format"},
-      {"traces", false, true, ReportFormat::kTraces, "Outputs all profile samples in text form"},
-      {"tree", false, false, ReportFormat::kText, "Outputs a text rendering of call graph"},
-      {"web", false, false, ReportFormat::kText, "Visualize graph through web browser"},
-      {"weblist", true, false, ReportFormat::kText, "Display annotated source in a web browser"},
+      {"callgrind", false, true, F::kCallgrind, "Outputs a graph in callgrind format", nullptr, "callgraph.out"},
+      {"comments", false, true, F::kComments, "Output all profile comments"},
+      {"disasm", true, false, F::kText, "Output assembly listings annotated with samples"},
+      {"dot", false, true, F::kDot, "Outputs a graph in DOT format"},
+      {"eog", false, true, F::kDot, "Visualize graph through eog", "svg", nullptr, "eog"},
+      {"evince", false, true, F::kDot, "Visualize graph through evince", "pdf", nullptr, "evince"},
+      {"gif", false, true, F::kDot, "Outputs a graph image in GIF format", "gif", "gif"},
+      {"gv", false, true, F::kDot, "Visualize graph through gv", "ps", nullptr, "gv --noantialias"},
+      {"kcachegrind", false, true, F::kCallgrind, "Visualize report in KCachegrind", nullptr, nullptr, "kcachegrind"},
+      {"list", true, false, F::kText, "Output annotated source for functions matching regexp"},
+      {"pdf", false, true, F::kDot, "Outputs a graph in PDF format", "pdf", "pdf"},
+      {"peek", true, true, F::kTree, "Output callers/callees of functions matching regexp"},
+      {"png", false, true, F::kDot, "Outputs a graph image in PNG format", "png", "png"},
+      {"proto", false, true, F::kProto, "Outputs the profile in compressed protobuf format", nullptr, "pb.gz"},
+      {"ps", false, true, F::kDot, "Outputs a graph in PS format", "ps", "ps"},
+      {"raw", false, true, F::kRaw, "Outputs a text representation of the raw profile"},
+      {"svg", false, true, F::kDot, "Outputs a graph in SVG format", "svg", "svg", nullptr, true},
+      {"tags", false, true, F::kTags, "Outputs all tags in the profile"},
+      {"text", false, true, F::kText, "Outputs top entries in text form"},
+      {"top", false, true, F::kText, "Outputs top entries in text form"},
+      {"topproto", false, true, F::kTopProto, "Outputs top entries in compressed protobuf format", nullptr, "pb.gz"},
+      {"traces", false, true, F::kTraces, "Outputs all profile samples in text form"},
+      {"tree", false, true, F::kTree, "Outputs a text rendering of call graph"},
+      {"web", false, true, F::kDot, "Visualize graph through web browser", "svg", nullptr, kBrowser, true},
+      {"weblist", true, false, F::kText, "Display annotated source in a web browser"},
   };
   return *commands;
 }
@@ -66,7 +72,9 @@ Omit the format to get an interactive shell whose commands can be used
 to generate various views of a profile (not yet available in cpprof).
 
 Details:
-  Output formats (select at most one): -top -text -traces -tags -raw -comments -proto
+  Output formats (select at most one): -top -text -tree -peek=RE -traces -tags -raw
+    -comments -proto -topproto -dot -svg -png -pdf -gif -ps -web -eog -evince -gv
+    -callgrind -kcachegrind
   Options: -sample_index -mean -unit -divide_by -flat -cum -functions -filefunctions
     -files -lines -addresses -noinlines -nodecount -nodefraction -edgefraction -trim
     -compact_labels -relative_percentages -drop_negative -tagroot -tagleaf
@@ -256,6 +264,8 @@ Result<ReportOptions> MakeReportOptions(const Profile& p, ReportFormat format, c
   ReportOptions o;
   o.format = format;
   o.cum_sort = cfg.sort == "cum";
+  o.call_tree = cfg.call_tree;
+  if (!p.mappings.empty() && p.mappings[0].file != 0) o.title = GoBase(p.str(p.mappings[0].file));
   o.drop_negative = cfg.drop_negative;
   o.compact_labels = cfg.compact_labels;
   o.ratio = 1 / cfg.divide_by;
@@ -279,19 +289,52 @@ Result<ReportOptions> MakeReportOptions(const Profile& p, ReportFormat format, c
   return o;
 }
 
+// -web, -kcachegrind, -eog, -evince, -gv: the report goes to a file in the
+// temporary directory that a viewer opens. The file stays, since browsers
+// opened through xdg-open read it after the command has returned.
+Status View(const Command& cmd, const std::string& data, Ui& ui) {
+  bool web = std::string_view(cmd.viewer) == kBrowser;
+  const char* tmp = std::getenv("TMPDIR");
+  std::string suffix = std::string(".") + (cmd.render != nullptr ? cmd.render : "grind");
+  Result<std::string> path = NewTempFile(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "cpprof", suffix);
+  if (!path.ok()) return path.status();
+  OutputFile file(*path);
+  std::string copy = data;
+  if (Status s = file.Open(); !s.ok()) return s;
+  file.Write(copy);
+  if (Status s = file.Commit(); !s.ok()) return s;
+  std::vector<std::string> viewers;
+  if (web) {
+    if (const char* browser = std::getenv("BROWSER"); browser != nullptr && *browser != '\0') viewers.push_back(browser);
+    // xdg-open is only for a desktop session.
+    if (std::getenv("DISPLAY") != nullptr || std::getenv("WAYLAND_DISPLAY") != nullptr) viewers.push_back("xdg-open");
+  } else {
+    viewers.push_back(cmd.viewer);
+  }
+  if (!RunViewer(viewers, *path)) {
+    ui.Err(web ? "No browser found (set $BROWSER); the graph is in " + *path
+               : fmt::format("{} could not be run; the report is in {}", cmd.viewer, *path));
+  }
+  return Status();
+}
+
 }  // namespace
 
-Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::string& out,
-                      const std::function<void(std::string&)>& drain) {
+Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_param, Config cfg, Ui& ui,
+                      std::string& out, const std::function<void(std::string&)>& drain) {
   std::map<std::string, std::string> units = NumLabelUnits(p, ui);
   // applyCommandOverrides
   bool trim = cfg.trim;
-  if (cmd.format == ReportFormat::kText) {
+  std::string_view name = cmd.name;
+  if (name == "peek") {
+    trim = false;
+  } else if (name == "text" || name == "top" || name == "topproto") {
     if (cfg.nodecount == -1) cfg.nodecount = 0;
   } else if (cfg.nodecount == -1) {
     cfg.nodecount = 80;
   }
-  if (cmd.format == ReportFormat::kProto || cmd.format == ReportFormat::kRaw) {
+  if (cmd.format == ReportFormat::kProto || cmd.format == ReportFormat::kRaw ||
+      cmd.format == ReportFormat::kCallgrind) {
     trim = false;
     cfg.granularity = "addresses";
     cfg.noinlines = false;
@@ -310,6 +353,11 @@ Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::s
   }
   Result<ReportOptions> o = MakeReportOptions(p, cmd.format, cfg, units);
   if (!o.ok()) return o.status();
+  if (cmd.has_param) {
+    auto symbol = std::make_shared<re2::RE2>(cmd_param, re2::RE2::Quiet);
+    if (!symbol->ok()) return Status::Error(fmt::format("parsing argument regexp {}: {}", cmd_param, symbol->error()));
+    o->symbol = std::move(symbol);
+  }
   o->drain = drain;
   Report report(p, *o);
   if (!cfg.relative_percentages) {
@@ -329,32 +377,42 @@ Status GenerateReport(Profile& p, const Command& cmd, Config cfg, Ui& ui, std::s
 }
 
 Status RunReport(Profile& p, const Command& cmd, const std::string& param, const Config& cfg, Ui& ui) {
-  (void)param;  // taken by the reports that have one (peek, list, disasm)
   std::string output = cfg.output;
-  if (output.empty() && cmd.format == ReportFormat::kProto && isatty(STDOUT_FILENO)) {
-    for (int i = 1; i < 10000; ++i) {
-      std::string name = fmt::format("profile{:03d}.pb.gz", i);
-      if (access(name.c_str(), F_OK) != 0) {
-        output = name;
-        break;
-      }
-    }
-  }
   std::string out;
+  if (cmd.render != nullptr || (output.empty() && cmd.viewer != nullptr)) {
+    // Rendered or viewed reports need the whole text first.
+    if (Status s = GenerateReport(p, cmd, param, cfg, ui, out); !s.ok()) return s;
+    if (cmd.render != nullptr) {
+      Result<std::string> rendered = RenderDot(out, cmd.render);
+      if (!rendered.ok()) return rendered.status();
+      out = cmd.pan_zoom ? MassageSvg(std::move(*rendered)) : std::move(*rendered);
+    }
+    if (output.empty() && cmd.viewer != nullptr) return View(cmd, out, ui);
+  }
+  if (output.empty() && cmd.away != nullptr && isatty(STDOUT_FILENO)) {
+    // Binary data never goes to a terminal: pprof's awayFromTTY.
+    Result<std::string> file = NewTempFile("", "profile", std::string(".") + cmd.away);
+    if (!file.ok()) return file.status();
+    output = *file;
+  }
+  bool generated = cmd.render != nullptr;
   if (output.empty()) {
     auto to_stdout = [](std::string& piece) {
       std::fwrite(piece.data(), 1, piece.size(), stdout);
       piece.clear();
     };
-    if (Status s = GenerateReport(p, cmd, cfg, ui, out, to_stdout); !s.ok()) return s;
+    if (!generated) {
+      if (Status s = GenerateReport(p, cmd, param, cfg, ui, out, to_stdout); !s.ok()) return s;
+    }
     to_stdout(out);
     if (std::fflush(stdout) != 0) return Status::Error(fmt::format("write error: {}", std::strerror(errno)));
     return Status();
   }
   OutputFile file(output);
   if (Status s = file.Open(); !s.ok()) return s;
-  if (Status s = GenerateReport(p, cmd, cfg, ui, out, [&file](std::string& piece) { file.Write(piece); }); !s.ok()) {
-    return s;
+  if (!generated) {
+    auto to_file = [&file](std::string& piece) { file.Write(piece); };
+    if (Status s = GenerateReport(p, cmd, param, cfg, ui, out, to_file); !s.ok()) return s;
   }
   ui.Err("Generating report in " + output);
   file.Write(out);

@@ -3,9 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <thread>
 #include <unordered_map>
 
-#include "profile/parallel.h"
+#include "profile/units.h"
 
 namespace cpprof {
 namespace {
@@ -24,43 +25,7 @@ struct NodeInfoHash {
   }
 };
 
-// fmt.Sprint of pprof's NodeInfo struct, the last tie-break when sorting.
-std::string GoStructString(const Profile& p, const NodeInfo& i) {
-  return fmt::format("{{{} {} {} {} {} {} {}}}", p.str(i.name), p.str(i.orig_name), i.address, p.str(i.file),
-                     i.start_line, i.lineno, p.str(i.objfile));
-}
-
 }  // namespace
-
-std::string CleanPath(std::string_view path) {
-  if (path.empty()) return ".";
-  bool rooted = path[0] == '/';
-  std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    std::string_view part = path.substr(i, j - i);
-    if (part.empty() || part == ".") {
-      // skip
-    } else if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!rooted) {
-        parts.push_back(part);
-      }
-    } else {
-      parts.push_back(part);
-    }
-    i = j + 1;
-  }
-  std::string out = rooted ? "/" : "";
-  for (size_t k = 0; k < parts.size(); ++k) {
-    if (k) out += '/';
-    out += parts[k];
-  }
-  return out.empty() ? "." : out;
-}
 
 NodeInfo MakeNodeInfo(Profile& p, const Location& loc, int line_index, bool keep_object_names) {
   StrId objfile = loc.mapping != kNone ? p.mappings[loc.mapping].file : 0;
@@ -86,30 +51,8 @@ NodeInfo MakeNodeInfo(Profile& p, const Location& loc, int line_index, bool keep
   return info;
 }
 
-std::string PrintableName(const Profile& p, const NodeInfo& i) {
-  std::string out;
-  auto add = [&out](std::string_view s) {
-    if (!out.empty()) out += ' ';
-    out += s;
-  };
-  if (i.address != 0) add(fmt::format("{:016x}", i.address));
-  if (i.name != 0) add(p.str(i.name));
-  if (i.lineno != 0) {
-    add(fmt::format("{}:{}", p.str(i.file), i.lineno));
-  } else if (i.file != 0) {
-    add(p.str(i.file));
-  } else if (i.name != 0) {
-    // the name says it all
-  } else if (i.objfile != 0) {
-    std::string_view obj = p.str(i.objfile);
-    size_t slash = obj.find_last_of('/');
-    std::string base(slash == std::string_view::npos ? obj : obj.substr(slash + 1));
-    if (base.empty()) base = obj.empty() ? "." : "/";
-    add("[" + base + "]");
-  } else {
-    add("<unknown>");
-  }
-  return out;
+size_t GraphBuilder::TagKeyHash::operator()(const TagKey& k) const {
+  return HashKey((uint64_t{k.node} << 32) | k.group) ^ k.name;
 }
 
 GraphBuilder::GraphBuilder(Profile& p, const GraphOptions& options) : p_(p), options_(options) {
@@ -121,315 +64,171 @@ GraphBuilder::GraphBuilder(Profile& p, const GraphOptions& options) : p_(p), opt
     int count = std::max<int>(1, static_cast<int>(loc.line_count));
     for (int i = 0; i < count; ++i) {
       NodeInfo info = MakeNodeInfo(p, loc, loc.line_count == 0 ? -1 : i, options.keep_object_names);
-      auto [it, inserted] = index.emplace(info, static_cast<uint32_t>(nodes_.size()));
-      if (inserted) {
-        nodes_.emplace_back().info = info;
-        inlined_callee_.push_back(false);
-      }
-      // Lines before the last are inlined into the next one.
-      if (i + 1 < count) inlined_callee_[it->second] = true;
+      auto [it, inserted] = index.emplace(info, static_cast<uint32_t>(infos_.size()));
+      if (inserted) infos_.push_back(info);
       loc_nodes_.push_back(it->second);
     }
   }
   loc_nodes_begin_.push_back(static_cast<uint32_t>(loc_nodes_.size()));
-  single_node_.resize(p.locations.size(), kNone);
-  for (uint32_t loc = 0; loc < p.locations.size(); ++loc) {
-    if (loc_nodes_begin_[loc + 1] - loc_nodes_begin_[loc] == 1) single_node_[loc] = loc_nodes_[loc_nodes_begin_[loc]];
+  loc_code_.resize(p.locations.size());
+  for (size_t l = 0; l < p.locations.size(); ++l) {
+    bool single = loc_nodes_begin_[l + 1] - loc_nodes_begin_[l] == 1;
+    loc_code_[l] = single ? loc_nodes_[loc_nodes_begin_[l]] : kInlinedLocation;
+  }
+  if (options_.collect_tags) CollectSampleTags();
+}
+
+// pprof's joinLabels and the numeric label values, once per sample.
+void GraphBuilder::CollectSampleTags() {
+  StrId hidden = p_.strings.Intern(options_.hidden_label_key);
+  StrId numeric = p_.strings.Intern(options_.numeric_tag_key);
+  std::unordered_map<std::string, uint32_t> groups{{"", 0}};
+  std::unordered_map<std::string, uint32_t> names;
+  group_names_ = {""};
+  sample_group_.reserve(p_.samples.size());
+  sample_num_begin_.reserve(p_.samples.size() + 1);
+  std::vector<std::string> pairs;
+  for (const Sample& s : p_.samples) {
+    pairs.clear();
+    sample_num_begin_.push_back(static_cast<uint32_t>(sample_nums_.size()));
+    for (const Label& l : p_.labels_of(s)) {
+      if (l.is_string()) {
+        if (l.key != hidden) pairs.push_back(fmt::format("{}:{}", p_.str(l.key), p_.str(l.str)));
+      } else if (l.key == numeric) {
+        std::string name = ScaledLabel(l.num, options_.numeric_tag_unit, options_.tag_output_unit);
+        auto [it, inserted] = names.emplace(std::move(name), static_cast<uint32_t>(tag_names_.size()));
+        if (inserted) tag_names_.push_back(it->first);
+        sample_nums_.emplace_back(it->second, l.num);
+      }
+    }
+    std::sort(pairs.begin(), pairs.end());
+    std::string joined;
+    for (size_t i = 0; i < pairs.size(); ++i) joined += (i ? "\\n" : "") + pairs[i];
+    auto [it, inserted] = groups.emplace(std::move(joined), static_cast<uint32_t>(group_names_.size()));
+    if (inserted) group_names_.push_back(it->first);
+    sample_group_.push_back(it->second);
+  }
+  sample_num_begin_.push_back(static_cast<uint32_t>(sample_nums_.size()));
+}
+
+// One thread's share of a build: node sums, edges and tags over a range of
+// samples, merged afterwards in sample order so that edges and tags are
+// numbered as a single pass would number them.
+struct GraphBuilder::Accumulator {
+  // Values are summed here, not in the Node structs (170 bytes each): on the
+  // benchmark profile's 31.5M frames that keeps the hot data of its 20K
+  // nodes in cache. A stamp holds the last sample that added to a node or
+  // edge, so each counts once per sample without clearing a set.
+  struct Sums {
+    int64_t cum = 0, cum_div = 0, flat = 0, flat_div = 0;
+    uint32_t stamp = kNone;
+  };
+  std::vector<Sums> sums;
+  std::vector<Edge> edges;
+  std::vector<uint32_t> edge_stamp;
+  std::vector<uint32_t> edge_matrix;  // kept builds: over compact node numbers
+  std::vector<uint64_t> edge_table_keys;
+  std::vector<uint32_t> edge_table;
+  std::vector<std::pair<uint32_t, NodeTag>> tags;  // (node, tag)
+  std::unordered_map<TagKey, uint32_t, TagKeyHash> tag_index;
+  std::vector<uint32_t> label_tag_slots;  // dense (node row x label group), when it fits
+
+  uint32_t EdgeFor(const GraphBuilder& g, uint32_t src, uint32_t dest);
+  void AddTags(const GraphBuilder& g, uint32_t node, uint32_t sample, int64_t w, int64_t dw, bool flat);
+};
+
+void GraphBuilder::Accumulator::AddTags(const GraphBuilder& g, uint32_t node, uint32_t sample, int64_t w, int64_t dw,
+                                        bool flat) {
+  auto add = [&](uint32_t& slot, uint32_t group, uint32_t name, int64_t value) {
+    if (slot == kNone) {
+      slot = static_cast<uint32_t>(tags.size());
+      tags.push_back({node, NodeTag{.group = group, .name = name, .value = value}});
+    }
+    NodeTag& t = tags[slot].second;
+    (flat ? t.flat : t.cum) += w;
+    (flat ? t.flat_div : t.cum_div) += dw;
+  };
+  auto add_hashed = [&](uint32_t group, uint32_t name, int64_t value) {
+    auto [it, inserted] = tag_index.emplace(TagKey{node, group, name}, kNone);
+    add(it->second, group, name, value);
+  };
+  uint32_t group = g.sample_group_[sample];
+  if (group != 0 && !label_tag_slots.empty()) {
+    uint32_t row = g.compact_.empty() ? node : g.compact_[node];
+    add(label_tag_slots[size_t{row} * g.group_names_.size() + group], group, kNone, 0);
+  } else if (group != 0) {
+    add_hashed(group, kNone, 0);
+  }
+  for (uint32_t i = g.sample_num_begin_[sample]; i < g.sample_num_begin_[sample + 1]; ++i) {
+    add_hashed(group, g.sample_nums_[i].first, g.sample_nums_[i].second);
   }
 }
 
-// Per-node sums while building; 40 bytes against Node's 136, so the 20k
-// nodes of a 1M-sample profile stay in L2 during the pass over 31M frames.
-struct NodeSums {
-  int64_t flat = 0, flat_div = 0, cum = 0, cum_div = 0;
-  uint32_t stamp = kNone;  // last sample that added to cum, to count it once
-};
-
-namespace {
-
-// Finds edges by (src, dest) node: a dense matrix over the kept nodes when
-// they are few (2048 kept nodes make a 16 MB matrix; the text report keeps
-// ~400 of 20k), open addressing over all pairs otherwise.
-class EdgeIndex {
- public:
-  EdgeIndex(const std::vector<bool>& kept, size_t nodes) {
-    constexpr uint32_t kMaxMatrixNodes = 2048;
-    if (kept.empty()) return;
-    compact_.assign(nodes, kNone);
-    for (uint32_t n = 0; n < nodes; ++n) {
-      if (kept[n]) compact_[n] = kept_count_++;
-    }
-    if (kept_count_ <= kMaxMatrixNodes) {
-      matrix_.assign(size_t{kept_count_} * kept_count_, kNone);
-    } else {
-      compact_.clear();
-    }
+uint32_t GraphBuilder::Accumulator::EdgeFor(const GraphBuilder& g, uint32_t src, uint32_t dest) {
+  auto add = [&] {
+    edges.push_back(Edge{src, dest});
+    edge_stamp.push_back(kNone);
+    return static_cast<uint32_t>(edges.size() - 1);
+  };
+  if (!edge_matrix.empty()) {
+    uint32_t& slot = edge_matrix[size_t{g.compact_[src]} * g.kept_count_ + g.compact_[dest]];
+    if (slot == kNone) slot = add();
+    return slot;
   }
-
-  // Returns the index of edge src -> dest in edges, appending it if new.
-  uint32_t Find(uint32_t src, uint32_t dest, std::vector<Edge>& edges) {
-    if (!matrix_.empty()) {
-      uint32_t& slot = matrix_[size_t{compact_[src]} * kept_count_ + compact_[dest]];
-      if (slot == kNone) {
-        slot = static_cast<uint32_t>(edges.size());
-        edges.push_back(Edge{src, dest});
-      }
-      return slot;
-    }
-    if (edges.size() * 2 >= table_.size()) Grow(edges);
-    uint64_t key = (uint64_t{src} << 32) | dest;
-    size_t mask = table_.size() - 1;
-    for (size_t i = HashKey(key) & mask;; i = (i + 1) & mask) {
-      if (table_[i] == kNone) {
-        table_[i] = static_cast<uint32_t>(edges.size());
-        keys_[i] = key;
-        edges.push_back(Edge{src, dest});
-        return table_[i];
-      }
-      if (keys_[i] == key) return table_[i];
-    }
-  }
-
- private:
-  void Grow(const std::vector<Edge>& edges) {
-    size_t size = table_.empty() ? 4096 : table_.size() * 2;
-    table_.assign(size, kNone);
-    keys_.assign(size, 0);
+  uint64_t key = (uint64_t{src} << 32) | dest;
+  if (edges.size() * 2 >= edge_table.size()) {
+    size_t size = edge_table.empty() ? 4096 : edge_table.size() * 2;
+    edge_table.assign(size, kNone);
+    edge_table_keys.assign(size, 0);
     for (uint32_t e = 0; e < edges.size(); ++e) {
       uint64_t k = (uint64_t{edges[e].src} << 32) | edges[e].dest;
       size_t i = HashKey(k) & (size - 1);
-      while (table_[i] != kNone) i = (i + 1) & (size - 1);
-      table_[i] = e;
-      keys_[i] = k;
+      while (edge_table[i] != kNone) i = (i + 1) & (size - 1);
+      edge_table[i] = e;
+      edge_table_keys[i] = k;
     }
   }
+  size_t mask = edge_table.size() - 1;
+  for (size_t i = HashKey(key) & mask;; i = (i + 1) & mask) {
+    if (edge_table[i] == kNone) {
+      edge_table[i] = add();
+      edge_table_keys[i] = key;
+      return edge_table[i];
+    }
+    if (edge_table_keys[i] == key) return edge_table[i];
+  }
+}
 
-  std::vector<uint32_t> compact_;  // node -> row/column of matrix_
-  uint32_t kept_count_ = 0;
-  std::vector<uint32_t> matrix_;
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> table_;
-};
-
-}  // namespace
-
-template <bool kMean>
-void GraphBuilder::SumNodeValues(size_t begin, size_t end, std::vector<NodeSums>& sums) const {
+bool GraphBuilder::Weights(uint32_t sample, int64_t* w, int64_t* dw) const {
   size_t n_types = p_.num_types();
-  for (size_t si = begin; si < end; ++si) {
-    int64_t w = p_.values[si * n_types + options_.sample_index];
-    int64_t dw = kMean ? p_.values[si * n_types] : 0;
-    if (w == 0 && dw == 0) continue;
-    auto stack = p_.stack(p_.samples[si]);
-    if (stack.empty()) continue;
-    uint32_t stamp = static_cast<uint32_t>(si);
-    auto add_cum = [&](uint32_t n) {
-      NodeSums& t = sums[n];
-      if (t.stamp == stamp) return;
-      t.stamp = stamp;
-      t.cum += w;
-      if (kMean) t.cum_div += dw;
-    };
-    for (uint32_t loc : stack) {
-      if (uint32_t n = single_node_[loc]; n != kNone) {
-        add_cum(n);
-        continue;
-      }
-      for (uint32_t ni = loc_nodes_begin_[loc], e = loc_nodes_begin_[loc + 1]; ni < e; ++ni) add_cum(loc_nodes_[ni]);
+  *w = p_.values[sample * n_types + options_.sample_index];
+  *dw = options_.mean ? p_.values[sample * n_types] : 0;
+  return *w != 0 || *dw != 0;
+}
+
+template <typename Visit>
+void GraphBuilder::WalkStack(uint32_t sample, Visit&& visit) const {
+  auto stack = p_.stack(p_.samples[sample]);
+  for (size_t i = stack.size(); i-- > 0;) {
+    uint32_t loc = stack[i];
+    uint32_t code = loc_code_[loc];
+    if ((code & kInlinedLocation) == 0) {
+      visit(code, true);
+      continue;
     }
-    // The leaf is the innermost line of the first location.
-    NodeSums& leaf = sums[loc_nodes_[loc_nodes_begin_[stack[0]]]];  // innermost line
-    leaf.flat += w;
-    if (kMean) leaf.flat_div += dw;
+    uint32_t begin = loc_nodes_begin_[loc], end = loc_nodes_begin_[loc + 1];
+    for (uint32_t ni = end; ni-- > begin;) visit(loc_nodes_[ni], ni == end - 1);
   }
 }
 
-std::vector<NodeSums> GraphBuilder::SumAllNodeValues() const {
-  std::vector<std::vector<NodeSums>> partial(RangeCount(p_.samples.size()));
-  size_t threads = ForRanges(p_.samples.size(), [&](size_t t, size_t begin, size_t end) {
-    partial[t].resize(nodes_.size());
-    if (options_.mean) {
-      SumNodeValues<true>(begin, end, partial[t]);
-    } else {
-      SumNodeValues<false>(begin, end, partial[t]);
-    }
-  });
-  for (size_t t = 1; t < threads; ++t) {
-    for (size_t n = 0; n < nodes_.size(); ++n) {
-      partial[0][n].flat += partial[t][n].flat;
-      partial[0][n].flat_div += partial[t][n].flat_div;
-      partial[0][n].cum += partial[t][n].cum;
-      partial[0][n].cum_div += partial[t][n].cum_div;
-    }
-  }
-  return std::move(partial[0]);
-}
-
-void GraphBuilder::BuildInlineEdges(const std::vector<bool>& kept) {
-  for (Node& n : nodes_) n.in.clear(), n.out.clear();
-  edges_.clear();
-  // Each thread collects its edges in first-use order.
-  struct Partial {
-    std::vector<Edge> edges;
-    std::vector<uint32_t> stamps;
-  };
-  std::vector<Partial> partial(RangeCount(p_.samples.size()));
-  // Per node: 0 dropped, 1 kept, 2 kept and an inlined callee (an edge
-  // target); a byte each, looked up once per frame.
-  enum : uint8_t { kDropped, kKept, kTarget };
-  std::vector<uint8_t> kind(nodes_.size());
-  for (uint32_t n = 0; n < nodes_.size(); ++n) {
-    kind[n] = !kept.empty() && !kept[n] ? kDropped : inlined_callee_[n] ? kTarget : kKept;
-  }
-  // Locations holding a target: a sample without one adds no edge and is
-  // skipped after a one-byte look per frame.
-  std::vector<uint8_t> has_target(p_.locations.size());
-  // For single-node locations, node and kind in one word: one load a frame.
-  std::vector<uint32_t> single_code(p_.locations.size(), kNone);
-  for (uint32_t loc = 0; loc < p_.locations.size(); ++loc) {
-    for (uint32_t ni = loc_nodes_begin_[loc]; ni < loc_nodes_begin_[loc + 1]; ++ni) {
-      has_target[loc] |= kind[loc_nodes_[ni]] == kTarget;
-    }
-    if (uint32_t n = single_node_[loc]; n != kNone) single_code[loc] = n << 2 | kind[n];
-  }
-  size_t n_types = p_.num_types();
-  size_t threads = ForRanges(p_.samples.size(), [&](size_t t, size_t begin, size_t end) {
-    Partial& out = partial[t];
-    EdgeIndex index(kept, nodes_.size());
-    for (size_t si = begin; si < end; ++si) {
-      int64_t w = p_.values[si * n_types + options_.sample_index];
-      int64_t dw = options_.mean ? p_.values[si * n_types] : 0;
-      if (w == 0 && dw == 0) continue;
-      auto stack = p_.stack(p_.samples[si]);
-      uint8_t any = 0;
-      for (uint32_t loc : stack) any |= has_target[loc];
-      if (!any) continue;
-      uint32_t parent = kNone;
-      bool residual = false;
-      // One node of the stack, root first; `inlined`: not its location's outermost line.
-      auto visit = [&](uint32_t n, uint8_t k, bool inlined) {
-        if (k == kDropped) {
-          residual = true;
-          return;
-        }
-        if (k == kTarget && parent != kNone && n != parent) {
-          uint32_t e = index.Find(parent, n, out.edges);
-          if (e == out.stamps.size()) out.stamps.push_back(kNone);
-          if (out.stamps[e] != si) {
-            out.stamps[e] = static_cast<uint32_t>(si);
-            Edge& edge = out.edges[e];
-            edge.weight += w;
-            edge.weight_div += dw;
-            edge.residual |= residual;
-            edge.is_inline &= inlined;
-          }
-        }
-        parent = n;
-        residual = false;
-      };
-      for (size_t i = stack.size(); i-- > 0;) {
-        uint32_t loc = stack[i];
-        if (uint32_t code = single_code[loc]; code != kNone) {
-          visit(code >> 2, code & 3, false);
-          continue;
-        }
-        uint32_t begin_ni = loc_nodes_begin_[loc], end_ni = loc_nodes_begin_[loc + 1];
-        for (uint32_t ni = end_ni; ni-- > begin_ni;) visit(loc_nodes_[ni], kind[loc_nodes_[ni]], ni != end_ni - 1);
-      }
-    }
-  });
-  EdgeIndex index(kept, nodes_.size());
-  for (size_t t = 0; t < threads; ++t) {
-    for (const Edge& e : partial[t].edges) {
-      size_t before = edges_.size();
-      Edge& edge = edges_[index.Find(e.src, e.dest, edges_)];
-      if (edges_.size() != before) {
-        edge = e;
-        continue;
-      }
-      edge.weight += e.weight;
-      edge.weight_div += e.weight_div;
-      edge.residual |= e.residual;
-      edge.is_inline &= e.is_inline;
-    }
-  }
-  LinkEdges();
-}
-
-std::vector<NodeSums> GraphBuilder::SumKeptNodeValues(const std::vector<bool>& kept, bool with_edges) {
-  std::vector<NodeSums> sums(nodes_.size());
-  EdgeIndex index(kept, nodes_.size());
-  std::vector<uint32_t> edge_stamp;
-  size_t n_types = p_.num_types();
-  for (uint32_t si = 0; si < p_.samples.size(); ++si) {
-    const Sample& s = p_.samples[si];
-    int64_t w = p_.values[si * n_types + options_.sample_index];
-    int64_t dw = options_.mean ? p_.values[si * n_types] : 0;
-    if (w == 0 && dw == 0) continue;
-    uint32_t parent = kNone;
-    bool residual = false;
-    auto stack = p_.stack(s);
-    for (size_t i = stack.size(); i-- > 0;) {
-      uint32_t loc = stack[i];
-      uint32_t begin = loc_nodes_begin_[loc], end = loc_nodes_begin_[loc + 1];
-      for (uint32_t ni = end; ni-- > begin;) {
-        uint32_t n = loc_nodes_[ni];
-        if (!kept.empty() && !kept[n]) {
-          residual = true;
-          continue;
-        }
-        NodeSums& t = sums[n];
-        if (t.stamp != si) {
-          t.stamp = si;
-          t.cum += w;
-          t.cum_div += dw;
-        }
-        if (with_edges && parent != kNone && n != parent) {
-          uint32_t e = index.Find(parent, n, edges_);
-          if (e >= edge_stamp.size()) edge_stamp.resize(e + 1, kNone);
-          if (edge_stamp[e] != si) {
-            edge_stamp[e] = si;
-            Edge& edge = edges_[e];
-            edge.weight += w;
-            edge.weight_div += dw;
-            edge.residual |= residual;
-            edge.is_inline &= ni != end - 1;
-          }
-        }
-        parent = n;
-        residual = false;
-      }
-    }
-    if (parent != kNone && !residual) {
-      sums[parent].flat += w;
-      sums[parent].flat_div += dw;
-    }
-  }
-  return sums;
-}
-
-void GraphBuilder::LinkEdges() {
+std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, bool values_only) {
+  std::vector<Accumulator> parts = options_.call_tree ? BuildTree() : BuildGraph(kept, values_only);
+  Merge(parts);
+  names_.resize(nodes_.size());
   for (uint32_t e = 0; e < edges_.size(); ++e) {
     nodes_[edges_[e].src].out.push_back(e);
     nodes_[edges_[e].dest].in.push_back(e);
   }
-}
-
-std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, bool with_edges) {
-  edges_.clear();
-  std::vector<NodeSums> sums =
-      kept.empty() && !with_edges ? SumAllNodeValues() : SumKeptNodeValues(kept, with_edges);
-  for (uint32_t n = 0; n < nodes_.size(); ++n) {
-    const NodeSums& t = sums[n];
-    Node& node = nodes_[n];
-    node.flat = t.flat;
-    node.flat_div = t.flat_div;
-    node.cum = t.cum;
-    node.cum_div = t.cum_div;
-    node.in.clear();
-    node.out.clear();
-  }
-  LinkEdges();
   std::vector<uint32_t> selected;
   for (uint32_t n = 0; n < nodes_.size(); ++n) {
     const Node& node = nodes_[n];
@@ -440,39 +239,189 @@ std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, bool wi
   return selected;
 }
 
-std::string GraphBuilder::PrintableName(uint32_t node) const { return cpprof::PrintableName(p_, nodes_[node].info); }
-
-void GraphBuilder::Sort(std::vector<uint32_t>& selected, NodeOrder order) const {
-  std::vector<std::string> names(nodes_.size());
-  for (uint32_t n : selected) names[n] = PrintableName(n);
-  auto abs64 = [](int64_t v) { return v < 0 ? -v : v; };
-  std::sort(selected.begin(), selected.end(), [&](uint32_t l, uint32_t r) {
-    const Node &a = nodes_[l], &b = nodes_[r];
-    if (order == NodeOrder::kFlatName) {
-      if (abs64(a.flat) != abs64(b.flat)) return abs64(a.flat) > abs64(b.flat);
-      if (names[l] != names[r]) return names[l] < names[r];
-      if (abs64(a.cum) != abs64(b.cum)) return abs64(a.cum) > abs64(b.cum);
-    } else {
-      if (abs64(a.cum) != abs64(b.cum)) return abs64(a.cum) > abs64(b.cum);
-      if (names[l] != names[r]) return names[l] < names[r];
-      if (abs64(a.flat) != abs64(b.flat)) return abs64(a.flat) > abs64(b.flat);
-    }
-    return GoStructString(p_, a.info) < GoStructString(p_, b.info);
-  });
-}
-
-int GraphBuilder::TrimLowFrequencyEdges(const std::vector<uint32_t>& selected, int64_t cutoff) {
-  int dropped = 0;
-  for (uint32_t n : selected) {
-    for (uint32_t e : nodes_[n].in) {
-      Edge& edge = edges_[e];
-      if (!edge.removed && (edge.weight < 0 ? -edge.weight : edge.weight) < cutoff) {
-        edge.removed = true;
-        ++dropped;
-      }
+void GraphBuilder::Merge(std::vector<Accumulator>& parts) {
+  for (uint32_t n = 0; n < nodes_.size(); ++n) {
+    Node& node = nodes_[n];
+    for (const Accumulator& part : parts) {
+      node.cum += part.sums[n].cum;
+      node.cum_div += part.sums[n].cum_div;
+      node.flat += part.sums[n].flat;
+      node.flat_div += part.sums[n].flat_div;
     }
   }
-  return dropped;
+  edges_ = std::move(parts[0].edges);
+  tags_.clear();
+  for (auto& [node, tag] : parts[0].tags) {
+    nodes_[node].tags.push_back(static_cast<uint32_t>(tags_.size()));
+    tags_.push_back(tag);
+  }
+  if (parts.size() == 1) return;
+  std::unordered_map<uint64_t, uint32_t> edge_index;
+  for (uint32_t e = 0; e < edges_.size(); ++e) edge_index.emplace((uint64_t{edges_[e].src} << 32) | edges_[e].dest, e);
+  std::unordered_map<TagKey, uint32_t, TagKeyHash> tag_index;
+  for (uint32_t t = 0; t < tags_.size(); ++t) {
+    tag_index.emplace(TagKey{parts[0].tags[t].first, tags_[t].group, tags_[t].name}, t);
+  }
+  for (size_t i = 1; i < parts.size(); ++i) {
+    for (const Edge& e : parts[i].edges) {
+      auto [it, inserted] = edge_index.emplace((uint64_t{e.src} << 32) | e.dest, static_cast<uint32_t>(edges_.size()));
+      if (inserted) {
+        edges_.push_back(e);
+        continue;
+      }
+      Edge& to = edges_[it->second];
+      to.weight += e.weight;
+      to.weight_div += e.weight_div;
+      to.residual |= e.residual;
+      to.is_inline &= e.is_inline;
+    }
+    for (const auto& [node, tag] : parts[i].tags) {
+      auto [it, inserted] = tag_index.emplace(TagKey{node, tag.group, tag.name}, static_cast<uint32_t>(tags_.size()));
+      if (inserted) {
+        nodes_[node].tags.push_back(it->second);
+        tags_.push_back(tag);
+        continue;
+      }
+      NodeTag& to = tags_[it->second];
+      to.flat += tag.flat;
+      to.flat_div += tag.flat_div;
+      to.cum += tag.cum;
+      to.cum_div += tag.cum_div;
+    }
+  }
+}
+
+std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vector<bool>& kept, bool values_only) {
+  nodes_.resize(infos_.size());
+  for (uint32_t n = 0; n < infos_.size(); ++n) nodes_[n] = Node(infos_[n]);
+  bool tags = options_.collect_tags && !values_only;
+  // Kept nodes are numbered 0..kept_count_-1 (every node when none is
+  // dropped); dropped ones get kNone.
+  compact_.resize(nodes_.size());
+  kept_count_ = 0;
+  for (uint32_t n = 0; n < nodes_.size(); ++n) compact_[n] = kept.empty() || kept[n] ? kept_count_++ : kNone;
+  uint32_t rows = kept_count_;
+  // Half the samples each on two threads when there are enough of them to
+  // pay for a thread and the merge (1M samples: about 0.3 s saved per pass).
+  constexpr size_t kMinSamplesPerThread = 100000;
+  size_t threads = std::min<size_t>({2, std::max(1u, std::thread::hardware_concurrency()),
+                                     std::max<size_t>(1, p_.samples.size() / kMinSamplesPerThread)});
+  if (options_.threads_for_testing > 0) threads = options_.threads_for_testing;
+  std::vector<Accumulator> parts(threads);
+  for (Accumulator& part : parts) {
+    part.sums.resize(nodes_.size());
+    // 2048 kept nodes make a 16 MB matrix; more go through the hash table.
+    constexpr uint32_t kMaxMatrixNodes = 2048;
+    if (!values_only && !kept.empty() && kept_count_ <= kMaxMatrixNodes) {
+      part.edge_matrix.assign(size_t{kept_count_} * kept_count_, kNone);
+    }
+    // Label tags: 4M slots (16 MB), e.g. 2048 kept nodes x 2048 label sets,
+    // make the dense table; more use the hash table.
+    constexpr size_t kMaxTagSlots = size_t{4} << 20;
+    if (tags && size_t{rows} * group_names_.size() <= kMaxTagSlots) {
+      part.label_tag_slots.assign(size_t{rows} * group_names_.size(), kNone);
+    }
+  }
+  auto run = [&](Accumulator& part, uint32_t first, uint32_t last) {
+    int64_t w, dw;
+    for (uint32_t si = first; si < last; ++si) {
+      if (!Weights(si, &w, &dw)) continue;
+      uint32_t parent = kNone;
+      bool residual = false;
+      WalkStack(si, [&](uint32_t n, bool outermost) {
+        if (compact_[n] == kNone) {
+          residual = true;
+          return;
+        }
+        Accumulator::Sums& sum = part.sums[n];
+        if (sum.stamp != si) {
+          sum.stamp = si;
+          sum.cum += w;
+          sum.cum_div += dw;
+          if (tags) part.AddTags(*this, n, si, w, dw, false);
+        }
+        if (!values_only && parent != kNone && n != parent) {
+          uint32_t e = part.EdgeFor(*this, parent, n);
+          if (part.edge_stamp[e] != si) {
+            part.edge_stamp[e] = si;
+            Edge& edge = part.edges[e];
+            edge.weight += w;
+            edge.weight_div += dw;
+            edge.residual |= residual;
+            edge.is_inline &= !outermost;
+          }
+        }
+        parent = n;
+        residual = false;
+      });
+      if (parent != kNone && !residual) {
+        part.sums[parent].flat += w;
+        part.sums[parent].flat_div += dw;
+        if (tags) part.AddTags(*this, parent, si, w, dw, true);
+      }
+    }
+  };
+  uint32_t samples = static_cast<uint32_t>(p_.samples.size());
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < threads; ++t) {
+    workers.emplace_back(run, std::ref(parts[t]), samples * t / threads, samples * (t + 1) / threads);
+  }
+  run(parts[0], 0, static_cast<uint32_t>(samples / threads));
+  for (std::thread& w : workers) w.join();
+  return parts;
+}
+
+// pprof's newTree: a node per (calling node, frame), so every node has one
+// caller and each path through the stacks is its own branch.
+std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildTree() {
+  nodes_.clear();
+  names_.clear();
+  compact_.clear();
+  std::vector<Accumulator> parts(1);
+  Accumulator& part = parts[0];
+  std::unordered_map<uint64_t, uint32_t> children;  // (parent + 1) << 32 | info -> node
+  int64_t w, dw;
+  for (uint32_t si = 0; si < p_.samples.size(); ++si) {
+    if (!Weights(si, &w, &dw)) continue;
+    uint32_t parent = kNone;
+    WalkStack(si, [&](uint32_t info, bool outermost) {
+      uint64_t key = (uint64_t{parent + 1} << 32) | info;
+      auto [it, inserted] = children.emplace(key, static_cast<uint32_t>(nodes_.size()));
+      if (inserted) {
+        nodes_.emplace_back(infos_[info], parent);
+        part.sums.emplace_back();
+      }
+      uint32_t n = it->second;
+      part.sums[n].cum += w;
+      part.sums[n].cum_div += dw;
+      if (options_.collect_tags) part.AddTags(*this, n, si, w, dw, false);
+      if (parent != kNone) {
+        Edge& edge = part.edges[part.EdgeFor(*this, parent, n)];
+        edge.weight += w;
+        edge.weight_div += dw;
+        edge.is_inline &= !outermost;
+      }
+      parent = n;
+    });
+    if (parent != kNone) {
+      part.sums[parent].flat += w;
+      part.sums[parent].flat_div += dw;
+      if (options_.collect_tags) part.AddTags(*this, parent, si, w, dw, true);
+    }
+  }
+  return parts;
+}
+
+const std::string& GraphBuilder::PrintableName(uint32_t node) const {
+  std::string& name = names_[node];
+  if (name.empty()) name = cpprof::PrintableName(p_, nodes_[node].info);
+  return name;
+}
+
+size_t GraphBuilder::LiveCount(const std::vector<uint32_t>& edges) const {
+  size_t count = 0;
+  for (uint32_t e : edges) count += !edges_[e].removed;
+  return count;
 }
 
 }  // namespace cpprof

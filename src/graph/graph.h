@@ -2,6 +2,7 @@
 // (pprof's internal/graph): one node per distinct frame at the profile's
 // current granularity, with flat and cumulative values, and weighted edges
 // from caller to callee. Cumulative values count each node once per sample.
+// In call-tree mode a node is a frame in one calling context instead.
 #ifndef CPPROF_GRAPH_GRAPH_H_
 #define CPPROF_GRAPH_GRAPH_H_
 
@@ -27,10 +28,27 @@ struct NodeInfo {
   bool operator==(const NodeInfo&) const = default;
 };
 
-struct Node {
-  NodeInfo info;
+// A sample annotation summed per node: a label tag is the sample's string
+// labels joined ("k:v\nk:v"); a numeric tag is one value of the numeric
+// label selected by GraphOptions, grouped under the sample's label tag.
+struct NodeTag {
+  uint32_t group = 0;    // label group: index into GraphBuilder::group_names()
+  uint32_t name = kNone;  // numeric tags: index into tag_names(); kNone for label tags
+  int64_t value = 0;     // numeric tags: the first value seen with this name
   int64_t flat = 0, flat_div = 0, cum = 0, cum_div = 0;
-  std::vector<uint32_t> in, out;  // edge indices
+  bool removed = false;  // trimmed away
+  int64_t flat_value() const { return flat_div == 0 ? flat : flat / flat_div; }
+  int64_t cum_value() const { return cum_div == 0 ? cum : cum / cum_div; }
+};
+
+struct Node {
+  Node() = default;
+  explicit Node(const NodeInfo& i, uint32_t p = kNone) : info(i), parent(p) {}
+  NodeInfo info;
+  uint32_t parent = kNone;  // call-tree mode: the node this one was called from
+  int64_t flat = 0, flat_div = 0, cum = 0, cum_div = 0;
+  std::vector<uint32_t> in, out;  // edge indices, including removed edges
+  std::vector<uint32_t> tags;     // tag indices
   int64_t flat_value() const { return flat_div == 0 ? flat : flat / flat_div; }
   int64_t cum_value() const { return cum_div == 0 ? cum : cum / cum_div; }
 };
@@ -49,11 +67,21 @@ struct GraphOptions {
   bool mean = false;  // divide by sample value 0
   bool keep_object_names = false;
   bool drop_negative = false;
+  bool call_tree = false;
+  // Tags are collected only when set (the dot report's nodelets). Numeric
+  // tags come from the numeric label numeric_tag_key, named by
+  // ScaledLabel(value, numeric_tag_unit, tag_output_unit); string labels with
+  // key hidden_label_key are left out of label tags.
+  bool collect_tags = false;
+  std::string numeric_tag_key = "bytes";
+  std::string numeric_tag_unit = "bytes";
+  std::string tag_output_unit = "minimum";
+  std::string hidden_label_key = "pprof::base";
+  // Threads a graph build uses; 0 picks (2 from 200K samples on).
+  int threads_for_testing = 0;
 };
 
-enum class NodeOrder { kFlatName, kCumName };
-
-struct NodeSums;
+enum class NodeOrder { kFlatName, kCumName, kEntropy };
 
 // Builds graphs of one profile. The node table is computed once from the
 // locations; building again with a kept-node mask reuses it, which is how
@@ -68,59 +96,117 @@ class GraphBuilder {
   // nodes are left out and edges across them become residual. Returns the
   // selected nodes: those with a value, minus negative ones if dropped.
   // Edges cost a hash lookup per frame (4M distinct edges, 2.7 s, on a
-  // 1M-sample profile); with_edges=false computes node values only, and for
-  // the whole graph runs on all cores.
-  std::vector<uint32_t> Build(const std::vector<bool>& kept = {}, bool with_edges = true);
-
-  // Replaces the edges with those into inlined callees among the kept nodes,
-  // as Build(kept) would record them, and leaves node values alone: all the
-  // text report needs for its "(inline)" markers, since rebuilding with fewer
-  // nodes does not change the kept nodes' values. Runs on all cores.
-  void BuildInlineEdges(const std::vector<bool>& kept);
+  // 1M-sample profile); values_only computes node values alone (no edges,
+  // no tags). In call-tree mode the kept mask must be empty (use TrimTree).
+  std::vector<uint32_t> Build(const std::vector<bool>& kept = {}, bool values_only = false);
 
   const Profile& profile() const { return p_; }
+  const GraphOptions& options() const { return options_; }
   std::vector<Node>& nodes() { return nodes_; }
   const std::vector<Node>& nodes() const { return nodes_; }
   std::vector<Edge>& edges() { return edges_; }
   const std::vector<Edge>& edges() const { return edges_; }
+  const std::vector<NodeTag>& tags() const { return tags_; }
+  const std::string& group_name(uint32_t group) const { return group_names_[group]; }
+  const std::string& tag_name(const NodeTag& t) const { return t.name == kNone ? group_names_[t.group] : tag_names_[t.name]; }
 
-  std::string PrintableName(uint32_t node) const;
+  // "address name file:line", as pprof prints a node; cached per node.
+  const std::string& PrintableName(uint32_t node) const;
 
-  // The nodes of a location's lines, innermost (the leaf side) first.
+  // The node identities of a location's lines, innermost (the leaf side)
+  // first, as indices for info(); usable before any Build.
   std::span<const uint32_t> LocationNodes(uint32_t loc) const {
     return {loc_nodes_.data() + loc_nodes_begin_[loc], loc_nodes_begin_[loc + 1] - loc_nodes_begin_[loc]};
   }
+  const NodeInfo& info(uint32_t id) const { return infos_[id]; }
+  size_t info_count() const { return infos_.size(); }
   void Sort(std::vector<uint32_t>& selected, NodeOrder order) const;
+  // Live (not removed) edges of a node, heaviest first, ties by names (pprof's EdgeMap.Sort).
+  std::vector<uint32_t> SortedEdges(const std::vector<uint32_t>& edges) const;
+  size_t LiveCount(const std::vector<uint32_t>& edges) const;
 
+  // Trimming (trim.cc).
   // Removes in-edges of selected nodes lighter than the cutoff; returns how many.
   int TrimLowFrequencyEdges(const std::vector<uint32_t>& selected, int64_t cutoff);
+  void TrimLowFrequencyTags(const std::vector<uint32_t>& selected, int64_t cutoff);
+  // The first max_nodes nodes; in visual mode each node's tags with a flat
+  // value count too (up to 4 per node, as its nodelets).
+  size_t TopNodeCount(const std::vector<uint32_t>& selected, int max_nodes, bool visual) const;
+  // Removes residual in-edges whose source still reaches the destination
+  // another way, lightest first (the dot report only).
+  void RemoveRedundantEdges(const std::vector<uint32_t>& selected);
+  // Call-tree mode: drops the nodes not kept from selected (order kept),
+  // reconnecting their children to their parents with residual edges.
+  void TrimTree(std::vector<uint32_t>& selected, const std::vector<bool>& kept);
 
  private:
-  template <bool kMean>
-  void SumNodeValues(size_t begin, size_t end, std::vector<NodeSums>& sums) const;
-  std::vector<NodeSums> SumAllNodeValues() const;
-  std::vector<NodeSums> SumKeptNodeValues(const std::vector<bool>& kept, bool with_edges);
-  void LinkEdges();
+  struct Accumulator;
+  struct TagKey {
+    uint32_t node, group, name;
+    bool operator==(const TagKey&) const = default;
+  };
+  struct TagKeyHash {
+    size_t operator()(const TagKey& k) const;
+  };
+
+  std::vector<Accumulator> BuildGraph(const std::vector<bool>& kept, bool values_only);
+  std::vector<Accumulator> BuildTree();
+  // Sums the accumulators into nodes_, edges_ and tags_, in their order.
+  void Merge(std::vector<Accumulator>& parts);
+  void CollectSampleTags();
+  // A sample's value and mean divisor; false when both are 0 (pprof skips it).
+  bool Weights(uint32_t sample, int64_t* w, int64_t* dw) const;
+  // Calls visit(info, outermost) for each frame of a sample, root first and
+  // each location's lines outer to inner; outermost is false for a frame
+  // inlined into the next one.
+  template <typename Visit>
+  void WalkStack(uint32_t sample, Visit&& visit) const;
+  bool IsRedundantEdge(uint32_t e) const;
 
   Profile& p_;
   GraphOptions options_;
-  std::vector<Node> nodes_;
-  std::vector<Edge> edges_;
+  std::vector<NodeInfo> infos_;            // the node identities
   std::vector<uint32_t> loc_nodes_begin_;  // per location, into loc_nodes_
-  std::vector<uint32_t> loc_nodes_;
-  std::vector<uint32_t> single_node_;  // per location: its node if it has one, else kNone
-  std::vector<bool> inlined_callee_;  // per node: some location inlines it
+  std::vector<uint32_t> loc_nodes_;        // indices into infos_
+  // Per location: its one node, or kInlinedLocation when it has several
+  // lines. 86% of the benchmark profile's locations have one line, and
+  // this saves them a dependent load per frame (31.5M frames a pass).
+  static constexpr uint32_t kInlinedLocation = 0x80000000u;
+  std::vector<uint32_t> loc_code_;
+  std::vector<Node> nodes_;  // graph mode: one per info; tree mode: one per context
+  std::vector<Edge> edges_;
+  std::vector<NodeTag> tags_;
+  // A graph build numbers the kept nodes 0..kept_count_-1 (kNone: dropped),
+  // for the dense edge and tag tables; a call tree leaves it empty.
+  std::vector<uint32_t> compact_;
+  uint32_t kept_count_ = 0;
+  mutable std::vector<std::string> names_;  // PrintableName cache, "" = not yet
+
+  // Tags: per sample a label group and numeric tags, computed once.
+  std::vector<std::string> group_names_;  // [0] = "" (no labels)
+  std::vector<std::string> tag_names_;
+  std::vector<uint32_t> sample_group_;
+  std::vector<uint32_t> sample_num_begin_;  // per sample + 1, into sample_nums_
+  std::vector<std::pair<uint32_t, int64_t>> sample_nums_;  // (tag name, value)
 };
 
 // The node identity of line `line_index` of a location (or of the location
 // itself when it has no lines), as pprof's nodeInfo.
 NodeInfo MakeNodeInfo(Profile& p, const Location& loc, int line_index, bool keep_object_names);
 
+// Names (names.cc).
+// pprof's NameComponents, with the name and file given as they are to be
+// shown: the address, the name, file:line or file or [objfile] or <unknown>.
+std::vector<std::string> NameComponents(const Profile& p, const NodeInfo& info, std::string_view name,
+                                        std::string_view file);
 // "address name file:line", as pprof prints a node.
 std::string PrintableName(const Profile& p, const NodeInfo& info);
+// pprof's ShortenFunctionName: "pkg/path.Func" -> "path.Func", "ns::Class::f" -> "Class::f".
+std::string ShortenFunctionName(std::string_view name);
 
-// Go's filepath.Clean.
+// Go's filepath.Clean and filepath.Base.
 std::string CleanPath(std::string_view path);
+std::string GoBase(std::string_view path);
 
 }  // namespace cpprof
 

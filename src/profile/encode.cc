@@ -3,6 +3,9 @@
 
 #include <protozero/pbf_writer.hpp>
 
+#include <type_traits>
+#include <vector>
+
 #include "profile/codec.h"
 #include "profile/gzip.h"
 #include "profile/proto_format.h"
@@ -15,7 +18,8 @@ class Encoder {
   explicit Encoder(const Profile& p) : p_(p), remap_(p.strings.size(), kNone) { NumberStrings(); }
 
   std::string Run() {
-    protozero::pbf_writer w(out_);
+    std::string out;
+    protozero::pbf_writer w(out);
     for (const ValueType& vt : p_.sample_types) WriteValueType(w, proto::kSampleType, vt);
     WriteSamples(w);
     for (const Mapping& m : p_.mappings) WriteMapping(w, m);
@@ -30,30 +34,16 @@ class Encoder {
       WriteValueType(w, proto::kPeriodType, p_.period_type);
     }
     WriteOpt(w, proto::kPeriod, p_.period);
-    if (!p_.comments.empty()) {
-      protozero::packed_field_int64 c(w, proto::kComment);
-      for (StrId id : p_.comments) c.add_element(S(id));
-    }
-    WriteOpt(w, proto::kDefaultSampleType, S(p_.default_sample_type));
+    std::vector<int64_t> comments;
+    for (StrId id : p_.comments) comments.push_back(S(id));
+    WriteRepeated<protozero::packed_field_int64>(w, proto::kComment, comments);
+    // pprof writes default_sample_type even when it is 0.
+    w.add_int64(proto::kDefaultSampleType, S(p_.default_sample_type));
     WriteOpt(w, proto::kDocUrl, S(p_.doc_url));
-    return std::move(out_);
+    return out;
   }
 
  private:
-  // Writes field `field` of parent as a submessage filled by fill. protozero
-  // drops a submessage left empty, but an empty ValueType, Line or Label is
-  // data that pprof writes and reads back (found by the fuzzer), so an empty
-  // one is written as a zero-length field.
-  template <typename Fill>
-  void Message(protozero::pbf_writer& parent, uint32_t field, Fill fill) {
-    size_t before = out_.size();
-    {
-      protozero::pbf_writer m(parent, field);
-      fill(m);
-    }
-    if (out_.size() == before) parent.add_bytes(field, "", 0);
-  }
-
   void Use(StrId id) {
     if (remap_[id] == kNone) {
       remap_[id] = static_cast<uint32_t>(order_.size());
@@ -88,79 +78,91 @@ class Encoder {
   }
 
   void WriteValueType(protozero::pbf_writer& w, uint32_t field, const ValueType& vt) {
-    Message(w, field, [&](protozero::pbf_writer& m) {
-      WriteOpt(m, proto::kVtType, S(vt.type));
-      WriteOpt(m, proto::kVtUnit, S(vt.unit));
-    });
+    // protozero drops a submessage that stays empty; pprof writes it.
+    if (S(vt.type) == 0 && S(vt.unit) == 0) return w.add_message(field, "", 0);
+    protozero::pbf_writer m(w, field);
+    WriteOpt(m, proto::kVtType, S(vt.type));
+    WriteOpt(m, proto::kVtUnit, S(vt.unit));
+  }
+
+  // pprof packs repeated numbers only when there are more than 2 of them.
+  template <typename Packed, typename Range>
+  static void WriteRepeated(protozero::pbf_writer& w, uint32_t field, const Range& values) {
+    if (values.size() > 2) {
+      Packed packed(w, field);
+      for (auto v : values) packed.add_element(v);
+      return;
+    }
+    for (auto v : values) {
+      if constexpr (std::is_same_v<Packed, protozero::packed_field_uint64>) {
+        w.add_uint64(field, v);
+      } else {
+        w.add_int64(field, v);
+      }
+    }
   }
 
   void WriteSamples(protozero::pbf_writer& w) {
+    std::vector<uint64_t> ids;
     for (size_t i = 0; i < p_.samples.size(); ++i) {
       const Sample& s = p_.samples[i];
-      Message(w, proto::kSample, [&](protozero::pbf_writer& m) {
-        if (s.stack_size != 0) {
-          protozero::packed_field_uint64 ids(m, proto::kSampleLocationId);
-          for (uint32_t loc : p_.stack(s)) ids.add_element(p_.locations[loc].id);
+      protozero::pbf_writer m(w, proto::kSample);
+      ids.clear();
+      for (uint32_t loc : p_.stack(s)) ids.push_back(p_.locations[loc].id);
+      WriteRepeated<protozero::packed_field_uint64>(m, proto::kSampleLocationId, ids);
+      WriteRepeated<protozero::packed_field_int64>(m, proto::kSampleValue, p_.values_of(i));
+      for (const Label& l : p_.labels_of(s)) {
+        if (S(l.key) == 0 && S(l.str) == 0 && l.num == 0 && S(l.num_unit) == 0) {
+          m.add_message(proto::kSampleLabel, "", 0);  // kept, as for value types
+          continue;
         }
-        if (p_.num_types() != 0) {
-          protozero::packed_field_int64 vals(m, proto::kSampleValue);
-          for (int64_t v : p_.values_of(i)) vals.add_element(v);
-        }
-        for (const Label& l : p_.labels_of(s)) {
-          Message(m, proto::kSampleLabel, [&](protozero::pbf_writer& lm) {
-            WriteOpt(lm, proto::kLabelKey, S(l.key));
-            WriteOpt(lm, proto::kLabelStr, S(l.str));
-            WriteOpt(lm, proto::kLabelNum, l.num);
-            WriteOpt(lm, proto::kLabelNumUnit, S(l.num_unit));
-          });
-        }
-      });
+        protozero::pbf_writer lm(m, proto::kSampleLabel);
+        WriteOpt(lm, proto::kLabelKey, S(l.key));
+        WriteOpt(lm, proto::kLabelStr, S(l.str));
+        WriteOpt(lm, proto::kLabelNum, l.num);
+        WriteOpt(lm, proto::kLabelNumUnit, S(l.num_unit));
+      }
     }
   }
 
   void WriteMapping(protozero::pbf_writer& w, const Mapping& mp) {
-    Message(w, proto::kMapping, [&](protozero::pbf_writer& m) {
-      WriteOptU(m, proto::kMappingId, mp.id);
-      WriteOptU(m, proto::kMappingStart, mp.start);
-      WriteOptU(m, proto::kMappingLimit, mp.limit);
-      WriteOptU(m, proto::kMappingOffset, mp.offset);
-      WriteOpt(m, proto::kMappingFilename, S(mp.file));
-      WriteOpt(m, proto::kMappingBuildId, S(mp.build_id));
-      WriteOptB(m, proto::kMappingHasFunctions, mp.has_functions);
-      WriteOptB(m, proto::kMappingHasFilenames, mp.has_filenames);
-      WriteOptB(m, proto::kMappingHasLineNumbers, mp.has_line_numbers);
-      WriteOptB(m, proto::kMappingHasInlineFrames, mp.has_inline_frames);
-    });
+    protozero::pbf_writer m(w, proto::kMapping);
+    WriteOptU(m, proto::kMappingId, mp.id);
+    WriteOptU(m, proto::kMappingStart, mp.start);
+    WriteOptU(m, proto::kMappingLimit, mp.limit);
+    WriteOptU(m, proto::kMappingOffset, mp.offset);
+    WriteOpt(m, proto::kMappingFilename, S(mp.file));
+    WriteOpt(m, proto::kMappingBuildId, S(mp.build_id));
+    WriteOptB(m, proto::kMappingHasFunctions, mp.has_functions);
+    WriteOptB(m, proto::kMappingHasFilenames, mp.has_filenames);
+    WriteOptB(m, proto::kMappingHasLineNumbers, mp.has_line_numbers);
+    WriteOptB(m, proto::kMappingHasInlineFrames, mp.has_inline_frames);
   }
 
   void WriteLocation(protozero::pbf_writer& w, const Location& loc) {
-    Message(w, proto::kLocation, [&](protozero::pbf_writer& m) {
-      WriteOptU(m, proto::kLocationId, loc.id);
-      if (loc.mapping != kNone) WriteOptU(m, proto::kLocationMappingId, p_.mappings[loc.mapping].id);
-      WriteOptU(m, proto::kLocationAddress, loc.address);
-      for (const Line& ln : p_.lines_of(loc)) {
-        Message(m, proto::kLocationLine, [&](protozero::pbf_writer& lm) {
-          if (ln.function != kNone) WriteOptU(lm, proto::kLineFunctionId, p_.functions[ln.function].id);
-          WriteOpt(lm, proto::kLineLine, ln.line);
-          WriteOpt(lm, proto::kLineColumn, ln.column);
-        });
-      }
-      WriteOptB(m, proto::kLocationIsFolded, loc.is_folded);
-    });
+    protozero::pbf_writer m(w, proto::kLocation);
+    WriteOptU(m, proto::kLocationId, loc.id);
+    if (loc.mapping != kNone) WriteOptU(m, proto::kLocationMappingId, p_.mappings[loc.mapping].id);
+    WriteOptU(m, proto::kLocationAddress, loc.address);
+    for (const Line& ln : p_.lines_of(loc)) {
+      protozero::pbf_writer lm(m, proto::kLocationLine);
+      if (ln.function != kNone) WriteOptU(lm, proto::kLineFunctionId, p_.functions[ln.function].id);
+      WriteOpt(lm, proto::kLineLine, ln.line);
+      WriteOpt(lm, proto::kLineColumn, ln.column);
+    }
+    WriteOptB(m, proto::kLocationIsFolded, loc.is_folded);
   }
 
   void WriteFunction(protozero::pbf_writer& w, const Function& f) {
-    Message(w, proto::kFunction, [&](protozero::pbf_writer& m) {
-      WriteOptU(m, proto::kFunctionId, f.id);
-      WriteOpt(m, proto::kFunctionName, S(f.name));
-      WriteOpt(m, proto::kFunctionSystemName, S(f.system_name));
-      WriteOpt(m, proto::kFunctionFilename, S(f.filename));
-      WriteOpt(m, proto::kFunctionStartLine, f.start_line);
-    });
+    protozero::pbf_writer m(w, proto::kFunction);
+    WriteOptU(m, proto::kFunctionId, f.id);
+    WriteOpt(m, proto::kFunctionName, S(f.name));
+    WriteOpt(m, proto::kFunctionSystemName, S(f.system_name));
+    WriteOpt(m, proto::kFunctionFilename, S(f.filename));
+    WriteOpt(m, proto::kFunctionStartLine, f.start_line);
   }
 
   const Profile& p_;
-  std::string out_;
   std::vector<uint32_t> remap_;
   std::vector<StrId> order_;
 };

@@ -136,22 +136,21 @@ Status PrintFlameGraph(Report& r, std::string& out) {
   std::vector<TreeNode> nodes = BuildTree(p, g, weight, min_value);
   std::vector<std::vector<uint32_t>> children(nodes.size());
   for (uint32_t i = 1; i < nodes.size(); ++i) children[nodes[i].parent].push_back(i);
-  std::vector<std::string> names(g.nodes().size());
-  std::vector<int32_t> name_index(g.nodes().size(), -1);
+  std::vector<std::string> names(g.info_count());
+  std::vector<int32_t> name_index(g.info_count(), -1);
   std::vector<std::string_view> used;
   auto name_of = [&](uint32_t graph_node) -> int32_t {
     if (name_index[graph_node] < 0) {
       name_index[graph_node] = static_cast<int32_t>(used.size());
-      names[graph_node] = g.PrintableName(graph_node);
+      names[graph_node] = PrintableName(p, g.info(graph_node));
       used.push_back(names[graph_node]);
     }
     return name_index[graph_node];
   };
   for (auto& c : children) {
     std::sort(c.begin(), c.end(), [&](uint32_t a, uint32_t b) {
-      return g.nodes()[nodes[a].name].info.name != g.nodes()[nodes[b].name].info.name
-                 ? p.str(g.nodes()[nodes[a].name].info.name) < p.str(g.nodes()[nodes[b].name].info.name)
-                 : a < b;
+      StrId na = g.info(nodes[a].name).name, nb = g.info(nodes[b].name).name;
+      return na != nb ? p.str(na) < p.str(nb) : a < b;
     });
   }
   std::string n_list, v_list, c_list;

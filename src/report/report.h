@@ -6,8 +6,11 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include <re2/re2.h>
 
 #include "graph/graph.h"
 #include "profile/profile.h"
@@ -15,11 +18,13 @@
 
 namespace cpprof {
 
-enum class ReportFormat { kText, kTraces, kTags, kRaw, kComments, kProto, kFlameGraph };
+enum class ReportFormat { kText, kTree, kDot, kCallgrind, kTopProto, kTraces, kTags, kRaw, kComments, kProto, kFlameGraph };
 
 struct ReportOptions {
   ReportFormat format = ReportFormat::kText;
   bool cum_sort = false;
+  bool call_tree = false;  // honored by the dot and callgrind reports only
+  std::shared_ptr<const re2::RE2> symbol;  // -peek: nodes whose name matches
   bool drop_negative = false;
   bool compact_labels = false;
   double ratio = 1;  // 1 / -divide_by
@@ -66,7 +71,15 @@ Status Generate(Report& r, std::string& out);
 // Time, Duration).
 std::vector<std::string> ProfileLabels(const Report& r);
 
-// A graph trimmed as pprof's newTrimmedGraph does for text reports.
+// The graph options a report builds its graph with (pprof's newGraph).
+GraphOptions GraphOptionsFor(const Report& r);
+
+// Cleans up source paths (-trim_path, -source_path) as pprof's newGraph does.
+void TrimSourcePaths(Report& r);
+
+// A graph trimmed as pprof's newTrimmedGraph does: cut-offs by node and edge
+// fraction, the first node_count nodes (entropy order for dot), and for dot
+// no redundant residual edges.
 struct TrimmedGraph {
   std::vector<uint32_t> nodes;  // in report order
   int orig_count = 0;
@@ -83,6 +96,10 @@ std::vector<std::string> ReportLabels(const Report& r, const GraphBuilder& g, co
                                       bool full_headers);
 
 Status PrintText(Report& r, std::string& out);
+Status PrintTree(Report& r, std::string& out);
+Status PrintDot(Report& r, std::string& out);
+Status PrintCallgrind(Report& r, std::string& out);
+Status PrintTopProto(Report& r, std::string& out);
 Status PrintTraces(Report& r, std::string& out);
 Status PrintTags(Report& r, std::string& out);
 Status PrintFlameGraph(Report& r, std::string& out);  // JSON for the web UI

@@ -7,12 +7,9 @@
 
 namespace cpprof {
 
-void TrimSourcePaths(Report& r);
-
 Status PrintText(Report& r, std::string& out) {
   TrimSourcePaths(r);
-  GraphBuilder g(r.profile(), GraphOptions{r.options().sample_index, r.options().mean, false,
-                                           r.options().drop_negative});
+  GraphBuilder g(r.profile(), GraphOptionsFor(r));
   TrimmedGraph t = NewTrimmedGraph(r, g);
   SelectOutputUnit(r, g, t.nodes);
   t.dropped_edges = 0;  // the text report does not mention edges

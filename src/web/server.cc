@@ -141,7 +141,7 @@ class WebServer {
     std::lock_guard<std::mutex> lock(mu_);
     Profile copy = p_;
     std::string out;
-    if (Status s = GenerateReport(copy, cmd, *cfg, ui_, out); !s.ok()) return Fail(res, s);
+    if (Status s = GenerateReport(copy, cmd, "", *cfg, ui_, out); !s.ok()) return Fail(res, s);
     res.set_content(out, type);
   }
 

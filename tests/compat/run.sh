@@ -22,11 +22,13 @@
 #   COMPAT_SHOW     how many failing cases to print in detail (default 25).
 #
 # cases.txt syntax (one case per line, '#' comments and blank lines ignored):
-#   [TZ=<zone>] [!["stderr text"]] <sources> <flags...>
+#   [TZ=<zone>] [GUNZIP] [!["stderr text"]] <sources> <flags...>
 #   <sources>   comma-separated profile names in the profile dir, or '-' for none
 #   flags       passed verbatim (split on blanks, no quoting), except that
 #               -base=NAME / -diff_base=NAME get NAME resolved to a path.
 #   TZ=<zone>   run this case with that TZ (default TZ=UTC).
+#   GUNZIP      both stdouts are gzip streams (-proto, -topproto): compare
+#               them decompressed, since two gzip encoders differ in bytes.
 #   !           error case: both must exit non-zero; stdout is not compared.
 #   !"text"     ... and both stderrs must contain text.
 #   <<"a;b"     interactive case: the commands a and b (';' separates them)
@@ -48,6 +50,7 @@ if [ "${1:-}" = "--case" ]; then
 
 	tz=UTC
 	expect_err=0
+	gunzip=0
 	err_text=
 	stdin=/dev/null
 	rest=$line
@@ -57,6 +60,8 @@ if [ "${1:-}" = "--case" ]; then
 		elif [[ $rest =~ ^\<\<\"([^\"]*)\"[[:space:]]+(.*)$ ]]; then
 			stdin=$res.stdin; rest=${BASH_REMATCH[2]}
 			printf '%s\n' "${BASH_REMATCH[1]}" | tr ';' '\n' >"$stdin"
+		elif [[ $rest =~ ^GUNZIP[[:space:]]+(.*)$ ]]; then
+			gunzip=1; rest=${BASH_REMATCH[1]}
 		elif [[ $rest =~ ^\!\"([^\"]*)\"[[:space:]]+(.*)$ ]]; then
 			expect_err=1; err_text=${BASH_REMATCH[1]}; rest=${BASH_REMATCH[2]}
 		elif [[ $rest =~ ^\![[:space:]]+(.*)$ ]]; then
@@ -91,6 +96,11 @@ if [ "${1:-}" = "--case" ]; then
 	}
 	run go "${oracle[@]}"
 	run cand "${cand[@]}"
+	if [ $gunzip = 1 ]; then
+		for tag in go cand; do
+			gzip -dc <"$res.$tag.out" >"$res.$tag.raw" 2>/dev/null && mv "$res.$tag.raw" "$res.$tag.out"
+		done
+	fi
 	grc=$(cat "$res.go.rc"); crc=$(cat "$res.cand.rc")
 	z() { if [ "$1" = 0 ]; then echo zero; else echo "non-zero ($1)"; fi; }
 
@@ -216,6 +226,7 @@ while IFS= read -r raw || [ -n "$raw" ]; do
 	# Skip cases that use corpus profiles (go.*) when the corpus is absent.
 	rest=$line
 	[[ $rest =~ ^TZ=[^[:space:]]+[[:space:]]+(.*)$ ]] && rest=${BASH_REMATCH[1]}
+	[[ $rest =~ ^GUNZIP[[:space:]]+(.*)$ ]] && rest=${BASH_REMATCH[1]}
 	if [[ $rest != '!'* ]]; then
 		read -r -a tk <<<"$rest"
 		IFS=, read -r -a need <<<"${tk[0]}"
