@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,8 +44,18 @@ __attribute__((noinline)) uint64_t HandleHashRequest(std::vector<uint8_t>& block
   return Fnv1a(block);
 }
 
-void Worker(int id) {
+// A custom profile, like Go's pprof.NewProfile: the stack that allocated each
+// live block.
+std::optional<cpprof::ProfileRef> g_blocks;
+
+__attribute__((noinline)) std::vector<uint8_t> AllocateBlock(int id) {
   std::vector<uint8_t> block(64 * 1024, static_cast<uint8_t>(id));
+  if (g_blocks) g_blocks->Add(reinterpret_cast<uintptr_t>(block.data()));
+  return block;
+}
+
+void Worker(int id) {
+  std::vector<uint8_t> block = AllocateBlock(id);
   uint64_t sink = 0;
   while (!g_stop.load(std::memory_order_relaxed)) {
     // Two kinds of requests, labelled so -tagfocus=request=... separates them.
@@ -52,6 +63,7 @@ void Worker(int id) {
     cpprof::Do({{"request", "mix"}}, [&] { sink += MixRounds(sink, 20000); });
   }
   if (sink == 42) std::puts("");  // keep the work observable
+  if (g_blocks) g_blocks->Remove(reinterpret_cast<uintptr_t>(block.data()));
 }
 
 void OnSignal(int) { g_stop.store(true); }
@@ -63,6 +75,7 @@ int main(int argc, char** argv) {
   int workers = argc > 2 ? std::atoi(argv[2]) : 3;
   signal(SIGTERM, OnSignal);
   signal(SIGINT, OnSignal);
+  g_blocks = cpprof::NewProfile("hash_server.blocks");
   cpprof::Error e = cpprof::ServeDebug(address);
   if (!e.ok()) {
     std::fprintf(stderr, "hash_server: %s\n", e.message.c_str());

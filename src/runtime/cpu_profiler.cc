@@ -10,6 +10,7 @@
 #include "profile/codec.h"
 #include "profile/gzip.h"
 #include "runtime/cpu_timer.h"
+#include "runtime/leaf_caller.h"
 #include "runtime/profile_builder.h"
 #include "runtime/signal_handler.h"
 
@@ -114,15 +115,22 @@ bool CpuProfiler::OnTimerSignal(void* ucontext, bool from_process_timer) {
       uintptr_t pcs[kMaxStackDepth];
       int n = WalkFramePointers(regs, bounds, pcs, kMaxStackDepth);
       pcs[0] += 1;  // stored as a return address like the others
-      t->ring.load(std::memory_order_relaxed)->TryWrite(labels, pcs, static_cast<size_t>(n));
+      // [sp] is readable when sp is inside the known stack (see leaf_caller.h).
+      uint64_t leaf_word = 0;
+      if (bounds.known() && regs.sp + sizeof(uintptr_t) <= bounds.hi) leaf_word = *reinterpret_cast<uintptr_t*>(regs.sp);
+      t->ring.load(std::memory_order_relaxed)->TryWrite(labels, leaf_word, pcs, static_cast<size_t>(n));
     }
   }
   p->in_handler_.fetch_sub(1, std::memory_order_seq_cst);
   return ours;
 }
 
-void CpuProfiler::Record(const LabelSetData* labels, const uintptr_t* pcs, size_t n) {
-  counts_[Key{std::vector<uintptr_t>(pcs, pcs + n), labels}] += 1;
+void CpuProfiler::Record(const LabelSetData* labels, uintptr_t leaf_word, const uintptr_t* pcs, size_t n) {
+  Key key{std::vector<uintptr_t>(pcs, pcs + n), labels};
+  if (n > 0 && n < kMaxStackDepth && IsLeafCaller(leaf_word, n > 1 ? pcs[1] : 0)) {
+    key.pcs.insert(key.pcs.begin() + 1, leaf_word);
+  }
+  counts_[key] += 1;
 }
 
 void CpuProfiler::DrainLocked() {
@@ -131,12 +139,12 @@ void CpuProfiler::DrainLocked() {
     SampleRing* ring = t->ring.load(std::memory_order_acquire);
     if (ring == nullptr) return;
     uintptr_t unknown_sp = 0;
-    ring->Drain([&](uint64_t labels, const uintptr_t* pcs, size_t n) {
+    ring->Drain([&](uint64_t labels, uint64_t leaf_word, const uintptr_t* pcs, size_t n) {
       if (labels & kNeedsBounds) {
         unknown_sp = static_cast<uintptr_t>(labels & ~kNeedsBounds);
         labels = 0;
       }
-      Record(reinterpret_cast<const LabelSetData*>(labels), pcs, n);
+      Record(reinterpret_cast<const LabelSetData*>(labels), static_cast<uintptr_t>(leaf_word), pcs, n);
     });
     lost_ += static_cast<int64_t>(ring->TakeLost());
     if (unknown_sp != 0 && !t->bounds().known()) {

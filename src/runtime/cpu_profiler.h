@@ -56,7 +56,7 @@ class CpuProfiler {
   CpuProfiler() = default;
   void CollectorLoop();
   void DrainLocked();
-  void Record(const LabelSetData* labels, const uintptr_t* pcs, size_t n);
+  void Record(const LabelSetData* labels, uintptr_t leaf_word, const uintptr_t* pcs, size_t n);
   std::string BuildAndEncode();
 
   struct Key {

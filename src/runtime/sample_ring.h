@@ -1,12 +1,13 @@
 // A lock-free ring of 64-bit words with one writer (a thread's own SIGPROF
 // handler) and one reader (the collector thread), like Go's profBuf.
 //
-// A record is [count of pcs, labels pointer, pc...]. The writer never waits:
+// A record is [count of pcs, labels word, leaf word, pc...]; the leaf word is
+// the value at the interrupted stack pointer (see LeafCaller). The writer never waits:
 // when a record does not fit it is dropped and counted in lost(), which the
 // collector reports as a "cpprof.lostProfileEvent" frame.
 //
 // Size: 8192 words = 64 KiB per thread. At 1 kHz the collector's 100 ms drain
-// interval sees at most 100 records of at most 66 words (6,600 words), so
+// interval sees at most 100 records of at most 67 words (6,700 words), so
 // nothing is lost while the collector keeps its schedule.
 #ifndef CPPROF_RUNTIME_SAMPLE_RING_H_
 #define CPPROF_RUNTIME_SAMPLE_RING_H_
@@ -22,10 +23,10 @@ namespace cpprof::runtime {
 class SampleRing {
  public:
   static constexpr size_t kWords = 8192;  // power of two
-  static constexpr size_t kHeaderWords = 2;
+  static constexpr size_t kHeaderWords = 3;
 
   // Appends one record; false (and counted) when full.
-  CPPROF_SIGNAL_SAFE bool TryWrite(uint64_t labels, const uintptr_t* pcs, size_t n) {
+  CPPROF_SIGNAL_SAFE bool TryWrite(uint64_t labels, uint64_t leaf_word, const uintptr_t* pcs, size_t n) {
     uint64_t head = head_.load(std::memory_order_relaxed);
     uint64_t tail = tail_.load(std::memory_order_acquire);
     size_t need = kHeaderWords + n;
@@ -35,23 +36,26 @@ class SampleRing {
     }
     Put(head, n);
     Put(head + 1, labels);
+    Put(head + 2, leaf_word);
     for (size_t i = 0; i < n; ++i) Put(head + kHeaderWords + i, pcs[i]);
     head_.store(head + need, std::memory_order_release);
     return true;
   }
 
-  // Calls fn(labels, pcs, n) for each record written so far; reader only.
+  // Calls fn(labels, leaf_word, pcs, n) for each record written so far;
+  // reader only.
   template <typename Fn>
   void Drain(Fn fn) {
     uint64_t tail = tail_.load(std::memory_order_relaxed);
     uint64_t head = head_.load(std::memory_order_acquire);
-    uintptr_t pcs[kWords];
+    uintptr_t pcs[kWords];  // 64 KiB on the collector's stack
     while (tail < head) {
       size_t n = static_cast<size_t>(Get(tail));
       uint64_t labels = Get(tail + 1);
+      uint64_t leaf_word = Get(tail + 2);
       for (size_t i = 0; i < n; ++i) pcs[i] = static_cast<uintptr_t>(Get(tail + kHeaderWords + i));
       tail += kHeaderWords + n;
-      fn(labels, pcs, n);
+      fn(labels, leaf_word, pcs, n);
     }
     tail_.store(tail, std::memory_order_release);
   }

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "runtime/leaf_caller.h"
 #include "runtime/signal_handler.h"
 #include "runtime/stack_walk.h"
 #include "runtime/thread_registry.h"
@@ -34,6 +35,7 @@ struct DumpSlot {
   uintptr_t pcs[kMaxStackDepth];
   int n = 0;
   uintptr_t sp = 0;
+  uintptr_t leaf_word = 0;  // the word at sp (see leaf_caller.h)
   bool bounds_known = false;
   std::atomic<uint64_t> done{0};
 };
@@ -120,6 +122,10 @@ bool Ask(pid_t tid, StackBounds fallback, std::vector<uintptr_t>* pcs, uintptr_t
     nanosleep(&ts, nullptr);
   }
   pcs->assign(g_slot.pcs, g_slot.pcs + g_slot.n);
+  if (!pcs->empty() && pcs->size() < kMaxStackDepth &&
+      IsLeafCaller(g_slot.leaf_word, pcs->size() > 1 ? (*pcs)[1] : 0)) {
+    pcs->insert(pcs->begin() + 1, g_slot.leaf_word);
+  }
   *sp = g_slot.sp;
   *bounds_known = g_slot.bounds_known;
   return true;
@@ -142,6 +148,7 @@ bool OnDumpSignal(siginfo_t* info, void* ucontext) {
   g_slot.n = WalkFramePointers(regs, bounds, g_slot.pcs, kMaxStackDepth);
   g_slot.pcs[0] += 1;  // a return address like the others
   g_slot.sp = regs.sp;
+  g_slot.leaf_word = bounds.known() && regs.sp + sizeof(uintptr_t) <= bounds.hi ? *reinterpret_cast<uintptr_t*>(regs.sp) : 0;
   g_slot.done.store(seq, std::memory_order_release);
   return true;
 }

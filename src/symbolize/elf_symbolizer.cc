@@ -118,8 +118,20 @@ SymbolizedAddress ElfSymbolizer::Lookup(uint64_t addr) {
   Dwarf_Die* cu = dwfl_module_addrdie(mod, addr, &bias);
   Dwarf_Die* scopes = nullptr;
   int nscopes = cu != nullptr ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
-  // scopes[0] is the innermost; each inlined_subroutine is one frame whose
-  // caller's line is the inlined DIE's call site; the subprogram ends it.
+  // The innermost function-like scope; dwarf_getscopes_die then gives its
+  // physical nesting (inlined instances up to the enclosing subprogram),
+  // as eu-addr2line -i does.
+  Dwarf_Die innermost;
+  bool found = false;
+  for (int i = 0; i < nscopes && !found; ++i) {
+    int tag = dwarf_tag(&scopes[i]);
+    if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram) innermost = scopes[i], found = true;
+  }
+  free(scopes);
+  scopes = nullptr;
+  nscopes = found ? dwarf_getscopes_die(&innermost, &scopes) : 0;
+  // Each inlined_subroutine is one frame whose caller's line is the inlined
+  // DIE's call site; the subprogram ends the chain.
   for (int i = 0; i < nscopes; ++i) {
     int tag = dwarf_tag(&scopes[i]);
     if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram) continue;
