@@ -23,6 +23,9 @@
 #include <utility>
 #include <vector>
 
+// Symbols of the public API; everything else in libcpprof.so is hidden.
+#define CPPROF_EXPORT __attribute__((visibility("default")))
+
 namespace cpprof {
 
 // Empty message = success.
@@ -37,18 +40,18 @@ struct [[nodiscard]] Error {
 // profile runs at a time: a second Start fails with
 // "cpu profiling already in use". The stream must outlive StopCPUProfile; the
 // fd is not closed.
-Error StartCPUProfile(const std::string& path) noexcept;
-Error StartCPUProfile(int fd) noexcept;
-Error StartCPUProfile(std::ostream& out) noexcept;
+CPPROF_EXPORT Error StartCPUProfile(const std::string& path) noexcept;
+CPPROF_EXPORT Error StartCPUProfile(int fd) noexcept;
+CPPROF_EXPORT Error StartCPUProfile(std::ostream& out) noexcept;
 // Stops sampling and writes the profile; returns the write error, if any.
-Error StopCPUProfile() noexcept;
+CPPROF_EXPORT Error StopCPUProfile() noexcept;
 // Samples per second of CPU time per thread, applied at the next start;
 // default 100, clamped to [1, 1000] (CPU-clock timers fire on the scheduler
 // tick, so higher rates are not delivered faithfully).
-void SetCPUProfileRate(int hz) noexcept;
+CPPROF_EXPORT void SetCPUProfileRate(int hz) noexcept;
 
 // --- Named profiles (goroutine/threads, threadcreate, custom) ------------
-class ProfileRef {
+class CPPROF_EXPORT ProfileRef {
  public:
   const std::string& Name() const { return name_; }
   // Number of entries: threads alive, threads created, or custom keys.
@@ -70,12 +73,12 @@ class ProfileRef {
 
 // The profile called name ("goroutine", "threads", "threadcreate" or a custom
 // one), or nullopt.
-std::optional<ProfileRef> Lookup(std::string_view name) noexcept;
+CPPROF_EXPORT std::optional<ProfileRef> Lookup(std::string_view name) noexcept;
 // Every profile, sorted by name.
-std::vector<ProfileRef> Profiles() noexcept;
+CPPROF_EXPORT std::vector<ProfileRef> Profiles() noexcept;
 // Creates a custom profile. A name already taken (built in or custom) or an
 // empty name returns nullopt and sets *error when given.
-std::optional<ProfileRef> NewProfile(const std::string& name, Error* error = nullptr) noexcept;
+CPPROF_EXPORT std::optional<ProfileRef> NewProfile(const std::string& name, Error* error = nullptr) noexcept;
 
 // --- Labels ---------------------------------------------------------------
 // Labels of the current thread attach to its CPU samples and thread-dump
@@ -86,7 +89,7 @@ using LabelSet = std::vector<std::pair<std::string, std::string>>;
 // until destruction, which restores the previous set. Label sets are interned
 // for the life of the process: keep label values to a bounded set (a route,
 // not a request id).
-class ScopedLabels {
+class CPPROF_EXPORT ScopedLabels {
  public:
   explicit ScopedLabels(const LabelSet& labels) noexcept;
   ScopedLabels(std::initializer_list<std::pair<std::string, std::string>> labels) noexcept
@@ -107,7 +110,7 @@ void Do(const LabelSet& labels, Fn&& fn) {
 }
 
 // The current thread's labels, sorted by key.
-LabelSet CurrentLabels() noexcept;
+CPPROF_EXPORT LabelSet CurrentLabels() noexcept;
 
 }  // namespace cpprof
 

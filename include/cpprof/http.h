@@ -29,13 +29,13 @@ struct HttpResponse {
 
 // Serves one request; mount it under /debug/pprof/ in an application's own
 // server. Blocks for the duration of profile?seconds=N and delta requests.
-HttpResponse HandleDebugRequest(const HttpRequest& request) noexcept;
+CPPROF_EXPORT HttpResponse HandleDebugRequest(const HttpRequest& request) noexcept;
 
 // Starts a server thread on "host:port" (default 127.0.0.1:6060). Fails when
 // the address cannot be bound or a server is already running.
-Error ServeDebug(const std::string& address = "127.0.0.1:6060") noexcept;
+CPPROF_EXPORT Error ServeDebug(const std::string& address = "127.0.0.1:6060") noexcept;
 // Stops the server started by ServeDebug and joins its thread.
-void StopServeDebug() noexcept;
+CPPROF_EXPORT void StopServeDebug() noexcept;
 
 }  // namespace cpprof
 

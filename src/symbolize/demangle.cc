@@ -13,23 +13,10 @@ bool LooksLikeDemangledCpp(std::string_view name) {
   return name.find_first_of("<>[]") != std::string_view::npos || name.find("::") != std::string_view::npos;
 }
 
-// "(anonymous namespace)" is a scope, not a parameter list: pprof's demangler
-// keeps it when it drops parameters, so it is shielded from RemoveMatching.
-constexpr std::string_view kAnonymous = "(anonymous namespace)";
-constexpr std::string_view kAnonymousMark = "\x01";
-
-std::string Replace(std::string s, std::string_view from, std::string_view to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
-    s.replace(at, from.size(), to);
-  }
-  return s;
-}
-
 std::string Simplify(std::string name, DemangleMode mode) {
-  name = Replace(std::move(name), kAnonymous, kAnonymousMark);
   if (mode == DemangleMode::kDefault || mode == DemangleMode::kTemplates) name = RemoveMatching(name, '(', ')');
   if (mode == DemangleMode::kDefault) name = RemoveMatching(name, '<', '>');
-  return Replace(std::move(name), kAnonymousMark, kAnonymous);
+  return name;
 }
 
 }  // namespace
