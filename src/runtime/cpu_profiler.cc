@@ -88,7 +88,7 @@ void CpuProfiler::ThreadExitingLocked(ThreadState* t) {
   DeleteThreadTimer(id);
 }
 
-bool CpuProfiler::OnTimerSignal(void* ucontext, bool from_process_timer) {
+bool CpuProfiler::OnTimerSignal(void* ucontext, bool from_process_timer, int overrun) {
   CpuProfiler* p = g_instance;
   if (p == nullptr) return false;
   p->in_handler_.fetch_add(1, std::memory_order_seq_cst);
@@ -118,19 +118,21 @@ bool CpuProfiler::OnTimerSignal(void* ucontext, bool from_process_timer) {
       // [sp] is readable when sp is inside the known stack (see leaf_caller.h).
       uint64_t leaf_word = 0;
       if (bounds.known() && regs.sp + sizeof(uintptr_t) <= bounds.hi) leaf_word = *reinterpret_cast<uintptr_t*>(regs.sp);
-      t->ring.load(std::memory_order_relaxed)->TryWrite(labels, leaf_word, pcs, static_cast<size_t>(n));
+      uint32_t weight = 1 + static_cast<uint32_t>(std::clamp(overrun, 0, 1000));
+      t->ring.load(std::memory_order_relaxed)->TryWrite(weight, labels, leaf_word, pcs, static_cast<size_t>(n));
     }
   }
   p->in_handler_.fetch_sub(1, std::memory_order_seq_cst);
   return ours;
 }
 
-void CpuProfiler::Record(const LabelSetData* labels, uintptr_t leaf_word, const uintptr_t* pcs, size_t n) {
+void CpuProfiler::Record(uint32_t weight, const LabelSetData* labels, uintptr_t leaf_word, const uintptr_t* pcs,
+                         size_t n) {
   Key key{std::vector<uintptr_t>(pcs, pcs + n), labels};
   if (n > 0 && n < kMaxStackDepth && IsLeafCaller(leaf_word, n > 1 ? pcs[1] : 0)) {
     key.pcs.insert(key.pcs.begin() + 1, leaf_word);
   }
-  counts_[key] += 1;
+  counts_[key] += weight;
 }
 
 void CpuProfiler::DrainLocked() {
@@ -139,12 +141,12 @@ void CpuProfiler::DrainLocked() {
     SampleRing* ring = t->ring.load(std::memory_order_acquire);
     if (ring == nullptr) return;
     uintptr_t unknown_sp = 0;
-    ring->Drain([&](uint64_t labels, uint64_t leaf_word, const uintptr_t* pcs, size_t n) {
+    ring->Drain([&](uint32_t weight, uint64_t labels, uint64_t leaf_word, const uintptr_t* pcs, size_t n) {
       if (labels & kNeedsBounds) {
         unknown_sp = static_cast<uintptr_t>(labels & ~kNeedsBounds);
         labels = 0;
       }
-      Record(reinterpret_cast<const LabelSetData*>(labels), static_cast<uintptr_t>(leaf_word), pcs, n);
+      Record(weight, reinterpret_cast<const LabelSetData*>(labels), static_cast<uintptr_t>(leaf_word), pcs, n);
     });
     lost_ += static_cast<int64_t>(ring->TakeLost());
     if (unknown_sp != 0 && !t->bounds().known()) {

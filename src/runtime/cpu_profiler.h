@@ -46,8 +46,11 @@ class CpuProfiler {
 
   // From the SIGPROF handler. from_process_timer: the signal came from the
   // setitimer fallback; it counts only for threads without their own timer.
-  // Returns whether the signal was a sample for cpprof.
-  CPPROF_SIGNAL_SAFE static bool OnTimerSignal(void* ucontext, bool from_process_timer);
+  // overrun: periods that expired without a signal of their own (CPU-clock
+  // timers are checked on the scheduler tick: at 1 kHz with HZ=250 one
+  // signal arrives per 4 ms with si_overrun = 3). Returns whether the signal
+  // was a sample for cpprof.
+  CPPROF_SIGNAL_SAFE static bool OnTimerSignal(void* ucontext, bool from_process_timer, int overrun);
 
   // After fork, in the child: the profile belongs to the parent; forget it.
   void ResetInChild();
@@ -56,7 +59,7 @@ class CpuProfiler {
   CpuProfiler() = default;
   void CollectorLoop();
   void DrainLocked();
-  void Record(const LabelSetData* labels, uintptr_t leaf_word, const uintptr_t* pcs, size_t n);
+  void Record(uint32_t weight, const LabelSetData* labels, uintptr_t leaf_word, const uintptr_t* pcs, size_t n);
   std::string BuildAndEncode();
 
   struct Key {

@@ -1,8 +1,9 @@
 // A lock-free ring of 64-bit words with one writer (a thread's own SIGPROF
 // handler) and one reader (the collector thread), like Go's profBuf.
 //
-// A record is [count of pcs, labels word, leaf word, pc...]; the leaf word is
-// the value at the interrupted stack pointer (see LeafCaller). The writer never waits:
+// A record is [count of pcs | weight << 32, labels word, leaf word, pc...];
+// the weight is the number of timer periods the sample stands for, the leaf
+// word the value at the interrupted stack pointer (see leaf_caller.h). The writer never waits:
 // when a record does not fit it is dropped and counted in lost(), which the
 // collector reports as a "cpprof.lostProfileEvent" frame.
 //
@@ -26,7 +27,8 @@ class SampleRing {
   static constexpr size_t kHeaderWords = 3;
 
   // Appends one record; false (and counted) when full.
-  CPPROF_SIGNAL_SAFE bool TryWrite(uint64_t labels, uint64_t leaf_word, const uintptr_t* pcs, size_t n) {
+  CPPROF_SIGNAL_SAFE bool TryWrite(uint32_t weight, uint64_t labels, uint64_t leaf_word, const uintptr_t* pcs,
+                                   size_t n) {
     uint64_t head = head_.load(std::memory_order_relaxed);
     uint64_t tail = tail_.load(std::memory_order_acquire);
     size_t need = kHeaderWords + n;
@@ -34,7 +36,7 @@ class SampleRing {
       lost_.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
-    Put(head, n);
+    Put(head, n | static_cast<uint64_t>(weight) << 32);
     Put(head + 1, labels);
     Put(head + 2, leaf_word);
     for (size_t i = 0; i < n; ++i) Put(head + kHeaderWords + i, pcs[i]);
@@ -42,20 +44,22 @@ class SampleRing {
     return true;
   }
 
-  // Calls fn(labels, leaf_word, pcs, n) for each record written so far;
-  // reader only.
+  // Calls fn(weight, labels, leaf_word, pcs, n) for each record written so
+  // far; reader only.
   template <typename Fn>
   void Drain(Fn fn) {
     uint64_t tail = tail_.load(std::memory_order_relaxed);
     uint64_t head = head_.load(std::memory_order_acquire);
     uintptr_t pcs[kWords];  // 64 KiB on the collector's stack
     while (tail < head) {
-      size_t n = static_cast<size_t>(Get(tail));
+      uint64_t head_word = Get(tail);
+      size_t n = static_cast<size_t>(head_word & 0xffffffff);
+      uint32_t weight = static_cast<uint32_t>(head_word >> 32);
       uint64_t labels = Get(tail + 1);
       uint64_t leaf_word = Get(tail + 2);
       for (size_t i = 0; i < n; ++i) pcs[i] = static_cast<uintptr_t>(Get(tail + kHeaderWords + i));
       tail += kHeaderWords + n;
-      fn(labels, leaf_word, pcs, n);
+      fn(weight, labels, leaf_word, pcs, n);
     }
     tail_.store(tail, std::memory_order_release);
   }

@@ -30,10 +30,10 @@ CPPROF_SIGNAL_SAFE void Handler(int sig, siginfo_t* info, void* uc) {
   int saved_errno = errno;
   bool handled = false;
   if (info->si_code == SI_TIMER && info->si_value.sival_int == kTimerCookie) {
-    CpuProfiler::OnTimerSignal(uc, /*from_process_timer=*/false);
+    CpuProfiler::OnTimerSignal(uc, /*from_process_timer=*/false, info->si_overrun);
     handled = true;
   } else if (info->si_code == SI_KERNEL) {
-    handled = CpuProfiler::OnTimerSignal(uc, /*from_process_timer=*/true);
+    handled = CpuProfiler::OnTimerSignal(uc, /*from_process_timer=*/true, 0);
   } else if (info->si_code == SI_QUEUE) {
     handled = OnDumpSignal(info, uc);
   }

@@ -108,6 +108,18 @@ TEST_P(CpuAccuracyTest, SampledCpuMatchesRusage) {
 
 INSTANTIATE_TEST_SUITE_P(Threads, CpuAccuracyTest, ::testing::Values(1, 2, 3, 4));
 
+// At 1 kHz CPU-clock timers fire on the scheduler tick (4 ms at HZ=250) and
+// report the missed periods in si_overrun; the total must still add up.
+TEST(CpuProfileTest, AccurateAt1kHz) {
+  SpinRun run = SpinThreads(2, 1.0, 1000);
+  double total = 0;
+  for (size_t i = 0; i < run.profile.samples.size(); ++i) total += run.profile.values_of(i)[1] / 1e9;
+  std::printf("1 kHz, N=2: sampled %.3f s, getrusage %.3f s, ratio %.3f\n", total, run.process_cpu,
+              total / run.process_cpu);
+  EXPECT_NEAR(total / run.process_cpu, 1.0, 0.10);
+  EXPECT_EQ(run.profile.period, 1000000);
+}
+
 TEST(CpuProfileTest, SymbolizedInProcess) {
   SpinRun run = SpinThreads(1, 0.3, 250);
   const Profile& p = run.profile;
