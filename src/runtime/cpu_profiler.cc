@@ -27,6 +27,7 @@ constexpr uint64_t kNeedsBounds = 1;
 // Collector period: 100 ms, as Go's profileWriter. See SampleRing for why
 // 64 KiB rings do not overflow at 1 kHz within it.
 constexpr auto kDrainInterval = std::chrono::milliseconds(100);
+constexpr int kRescanRounds = 10;  // /proc/self/task once a second
 
 }  // namespace
 
@@ -52,10 +53,11 @@ Status CpuProfiler::Start(ProfileSink sink) {
   {
     std::lock_guard rlock(registry.mu());
     counts_.clear();
+    leaf_check_.Clear();
     lost_ = 0;
     g_orphan_lost.store(0);
     active_.store(true, std::memory_order_release);
-    registry.AddForeignThreads();
+    registry.RescanForeignThreadsLocked();
     registry.ForEachLocked([&](ThreadState* t) { ThreadStartedLocked(t); });
   }
   stop_collector_ = false;
@@ -96,7 +98,9 @@ bool CpuProfiler::OnTimerSignal(void* ucontext, bool from_process_timer, int ove
   if (!p->active_.load(std::memory_order_seq_cst)) {
     ours = !from_process_timer;  // a late expiry of our own timer: drop it
   } else {
-    ThreadState* t = ThreadRegistry::Get().Find(CurrentTid());
+    ThreadRegistry& registry = ThreadRegistry::Get();
+    ThreadState* t = registry.SelfIfRegistered();  // TLS first: no gettid syscall
+    if (t == nullptr) t = registry.Find(CurrentTid());
     if (from_process_timer && !p->process_timer_.load(std::memory_order_relaxed)) {
       ours = false;
     } else if (from_process_timer && t != nullptr && t->timer.load(std::memory_order_relaxed) >= 0) {
@@ -129,7 +133,7 @@ bool CpuProfiler::OnTimerSignal(void* ucontext, bool from_process_timer, int ove
 void CpuProfiler::Record(uint32_t weight, const LabelSetData* labels, uintptr_t leaf_word, const uintptr_t* pcs,
                          size_t n) {
   Key key{std::vector<uintptr_t>(pcs, pcs + n), labels};
-  if (n > 0 && n < kMaxStackDepth && IsLeafCaller(leaf_word, n > 1 ? pcs[1] : 0)) {
+  if (n > 0 && n < kMaxStackDepth && leaf_check_.IsLeafCaller(leaf_word, n > 1 ? pcs[1] : 0)) {
     key.pcs.insert(key.pcs.begin() + 1, leaf_word);
   }
   counts_[key] += weight;
@@ -163,12 +167,16 @@ void CpuProfiler::DrainLocked() {
 }
 
 void CpuProfiler::CollectorLoop() {
-  ThreadRegistry::Get().MarkSelfInternal();
+  ThreadRegistry& registry = ThreadRegistry::Get();
+  registry.MarkSelfInternal();
   std::unique_lock lock(wake_mu_);
-  while (!stop_collector_) {
+  for (int round = 1; !stop_collector_; ++round) {
     wake_.wait_for(lock, kDrainInterval);
-    std::lock_guard rlock(ThreadRegistry::Get().mu());
+    std::lock_guard rlock(registry.mu());
     DrainLocked();
+    // Threads that did not come through pthread_create (raw clone, or
+    // libcpprof dlopen'ed after they started) join within a second.
+    if (round % kRescanRounds == 0) registry.RescanForeignThreadsLocked();
   }
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "profile/status.h"
+#include "runtime/leaf_caller.h"
 #include "runtime/signal_safe.h"
 #include "runtime/thread_registry.h"
 
@@ -82,6 +83,7 @@ class CpuProfiler {
   bool stop_collector_ = false;
   // Guarded by the registry mutex (the collector drains under it).
   std::map<Key, int64_t> counts_;
+  LeafCallerCheck leaf_check_;
   int64_t lost_ = 0;
 };
 

@@ -98,7 +98,8 @@ const LabelSetData* LabelsOf(pid_t tid) {
 }
 
 // Asks one thread for its stack; false when it did not answer in time.
-bool Ask(pid_t tid, StackBounds fallback, std::vector<uintptr_t>* pcs, uintptr_t* sp, bool* bounds_known) {
+bool Ask(pid_t tid, StackBounds fallback, LeafCallerCheck& leaf_check, std::vector<uintptr_t>* pcs, uintptr_t* sp,
+         bool* bounds_known) {
   uint64_t seq = ++g_seq & kSeqMask;
   g_slot.tid.store(tid);
   g_slot.lo.store(fallback.lo);
@@ -123,7 +124,7 @@ bool Ask(pid_t tid, StackBounds fallback, std::vector<uintptr_t>* pcs, uintptr_t
   }
   pcs->assign(g_slot.pcs, g_slot.pcs + g_slot.n);
   if (!pcs->empty() && pcs->size() < kMaxStackDepth &&
-      IsLeafCaller(g_slot.leaf_word, pcs->size() > 1 ? (*pcs)[1] : 0)) {
+      leaf_check.IsLeafCaller(g_slot.leaf_word, pcs->size() > 1 ? (*pcs)[1] : 0)) {
     pcs->insert(pcs->begin() + 1, g_slot.leaf_word);
   }
   *sp = g_slot.sp;
@@ -158,6 +159,7 @@ std::vector<ThreadStack> DumpAllThreads() {
   if (!InstallSigprofHandler().ok()) return out;
   std::lock_guard lock(g_dump_mu);
   auto budget_end = std::chrono::steady_clock::now() + kTotalBudget;
+  LeafCallerCheck leaf_check;
   for (pid_t tid : Tids()) {
     if (IsInternal(tid)) continue;
     ThreadStack ts;
@@ -170,11 +172,13 @@ std::vector<ThreadStack> DumpAllThreads() {
     } else {
       uintptr_t sp = 0;
       bool bounds_known = false;
-      if (!Ask(tid, {}, &ts.pcs, &sp, &bounds_known)) {
+      if (!Ask(tid, {}, leaf_check, &ts.pcs, &sp, &bounds_known)) {
         ts.state += ", no answer within 100 ms";
       } else if (!bounds_known) {
         // A thread cpprof never saw: its stack is the mapping around sp.
-        if (!Ask(tid, MappingAround(sp), &ts.pcs, &sp, &bounds_known)) ts.state += ", no answer within 100 ms";
+        if (!Ask(tid, MappingAround(sp), leaf_check, &ts.pcs, &sp, &bounds_known)) {
+          ts.state += ", no answer within 100 ms";
+        }
       }
     }
     ts.labels = LabelsOf(tid);

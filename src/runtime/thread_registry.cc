@@ -175,16 +175,30 @@ void ThreadRegistry::ReapLocked(bool drop_foreign) {
   threads_.erase(std::remove_if(threads_.begin(), threads_.end(), dead), threads_.end());
 }
 
-void ThreadRegistry::AddForeignThreads() {
+void ThreadRegistry::RescanForeignThreadsLocked() {
   DIR* dir = opendir("/proc/self/task");
   if (dir == nullptr) return;
+  std::vector<pid_t> live;
   while (dirent* e = readdir(dir)) {
     pid_t tid = static_cast<pid_t>(std::atoi(e->d_name));
-    if (tid <= 0 || Find(tid) != nullptr) continue;
+    if (tid > 0) live.push_back(tid);
+  }
+  closedir(dir);
+  std::sort(live.begin(), live.end());
+  for (ThreadState* t : threads_) {
+    if (!t->foreign || t->exited || std::binary_search(live.begin(), live.end(), t->tid)) continue;
+    CpuProfiler::Get().ThreadExitingLocked(t);
+    ThreadState* expected = t;
+    if (by_tid_ != nullptr && static_cast<size_t>(t->tid) < by_tid_size_) {
+      by_tid_[t->tid].compare_exchange_strong(expected, nullptr);
+    }
+    t->exited = true;
+  }
+  for (pid_t tid : live) {
+    if (Find(tid) != nullptr) continue;
     ThreadState* t = RegisterLocked(tid, true);
     if (t != nullptr) CpuProfiler::Get().ThreadStartedLocked(t);
   }
-  closedir(dir);
 }
 
 void ThreadRegistry::ResetInChild() {

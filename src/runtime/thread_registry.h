@@ -59,8 +59,10 @@ class ThreadRegistry {
   // Marks the calling thread as cpprof's own and blocks SIGPROF in it.
   void MarkSelfInternal() noexcept;
 
-  // Adds foreign entries for tids in /proc/self/task without one.
-  void AddForeignThreads();
+  // Adds foreign entries for tids in /proc/self/task without one, and marks
+  // foreign entries whose thread is gone as exited (out of the tid table at
+  // once, so a reused tid gets a fresh entry). REQUIRES: mu() held.
+  void RescanForeignThreadsLocked();
 
   std::mutex& mu() { return mu_; }
   // Calls fn for every entry; REQUIRES: mu() held.

@@ -63,6 +63,10 @@ expect_status cpu "$(cat "$tmp/cpu.status")" 200
 expect_header cpu "Content-Type: application/octet-stream"
 expect_header cpu 'Content-Disposition: attachment; filename="profile"'
 both_read cpu MixRounds
+# No binary needed: with local symbolization off, go tool pprof shows the same report.
+$pprof -top -symbolize=none "$tmp/cpu" >"$tmp/cpu.nosym" 2>&1 && diff -q "$tmp/cpu.go" "$tmp/cpu.nosym" >/dev/null ||
+  fail "cpu: go tool pprof -symbolize=none differs: the profile is not self-contained"
+grep -q "Worker" "$tmp/cpu.go" || fail "cpu: the callers of the leaf functions are missing"
 $pprof -traces -tagfocus=request=hash "$tmp/cpu" 2>/dev/null | grep -q Fnv1a || fail "cpu: -tagfocus=request=hash lacks Fnv1a"
 
 for n in goroutine threads threadcreate hash_server.blocks; do
