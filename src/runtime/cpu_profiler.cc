@@ -5,6 +5,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 
 #include "profile/codec.h"
@@ -26,8 +27,16 @@ constexpr uint64_t kNeedsBounds = 1;
 
 // Collector period: 100 ms, as Go's profileWriter. See SampleRing for why
 // 64 KiB rings do not overflow at 1 kHz within it.
-constexpr auto kDrainInterval = std::chrono::milliseconds(100);
+constexpr int kDrainIntervalMs = 100;
 constexpr int kRescanRounds = 10;  // /proc/self/task once a second
+
+// The collector period; CPPROF_COLLECTOR_PERIOD_MS_FOR_TESTING lengthens it
+// so that a test can fill the rings and see the lost-sample frame.
+std::chrono::milliseconds DrainInterval() {
+  const char* v = getenv("CPPROF_COLLECTOR_PERIOD_MS_FOR_TESTING");
+  int ms = v != nullptr ? atoi(v) : 0;
+  return std::chrono::milliseconds(ms > 0 ? ms : kDrainIntervalMs);
+}
 
 }  // namespace
 
@@ -169,9 +178,10 @@ void CpuProfiler::DrainLocked() {
 void CpuProfiler::CollectorLoop() {
   ThreadRegistry& registry = ThreadRegistry::Get();
   registry.MarkSelfInternal();
+  const std::chrono::milliseconds interval = DrainInterval();
   std::unique_lock lock(wake_mu_);
   for (int round = 1; !stop_collector_; ++round) {
-    wake_.wait_for(lock, kDrainInterval);
+    wake_.wait_for(lock, interval);
     std::lock_guard rlock(registry.mu());
     DrainLocked();
     // Threads that did not come through pthread_create (raw clone, or

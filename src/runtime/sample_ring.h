@@ -26,14 +26,14 @@ class SampleRing {
   static constexpr size_t kWords = 8192;  // power of two
   static constexpr size_t kHeaderWords = 3;
 
-  // Appends one record; false (and counted) when full.
+  // Appends one record; false when full, and its weight is counted as lost.
   CPPROF_SIGNAL_SAFE bool TryWrite(uint32_t weight, uint64_t labels, uint64_t leaf_word, const uintptr_t* pcs,
                                    size_t n) {
     uint64_t head = head_.load(std::memory_order_relaxed);
     uint64_t tail = tail_.load(std::memory_order_acquire);
     size_t need = kHeaderWords + n;
     if (head - tail + need > kWords) {
-      lost_.fetch_add(1, std::memory_order_relaxed);
+      lost_.fetch_add(weight, std::memory_order_relaxed);
       return false;
     }
     Put(head, n | static_cast<uint64_t>(weight) << 32);
@@ -64,7 +64,7 @@ class SampleRing {
     tail_.store(tail, std::memory_order_release);
   }
 
-  // Returns and resets the count of dropped records.
+  // Returns and resets the weight of dropped records.
   uint64_t TakeLost() { return lost_.exchange(0, std::memory_order_relaxed); }
 
  private:

@@ -120,6 +120,48 @@ TEST(CpuProfileTest, AccurateAt1kHz) {
   EXPECT_EQ(run.profile.period, 1000000);
 }
 
+__attribute__((noinline)) uint64_t SpinDeep(int depth, uint64_t x) {
+  if (depth == 0) return SpinWorkForProfileTest(x);
+  uint64_t r = SpinDeep(depth - 1, x);
+  asm volatile("" : "+r"(r));  // keeps GCC from turning the recursion into a loop
+  return r + 1;
+}
+
+// A collector that falls behind: full rings drop samples, which appear as a
+// cpprof.lostProfileEvent frame and still count in the total. 50-deep stacks
+// make 55-word records; at 250 records/s a 8,192-word ring fills in 0.6 s.
+TEST(CpuProfileTest, LostSamplesShowAsAFrame) {
+  setenv("CPPROF_COLLECTOR_PERIOD_MS_FOR_TESTING", "60000", 1);
+  SetCPUProfileRate(1000);
+  std::ostringstream out;
+  double cpu0 = ProcessCpuSeconds();
+  ASSERT_TRUE(StartCPUProfile(out).ok());
+  uint64_t x = 0;
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+       std::chrono::steady_clock::now() < end;) {
+    x = SpinDeep(50, x);
+  }
+  double cpu = ProcessCpuSeconds() - cpu0 + (x == 42 ? 1e-9 : 0);
+  ASSERT_TRUE(StopCPUProfile().ok());
+  unsetenv("CPPROF_COLLECTOR_PERIOD_MS_FOR_TESTING");
+  Result<Profile> parsed = ParseProfile(out.str());
+  ASSERT_TRUE(parsed.ok());
+  const Profile& p = *parsed;
+  double total = 0, lost = 0;
+  for (size_t i = 0; i < p.samples.size(); ++i) {
+    double s = p.values_of(i)[1] / 1e9;
+    total += s;
+    for (uint32_t loc : p.stack(p.samples[i])) {
+      for (const Line& l : p.lines_of(p.locations[loc])) {
+        if (p.str(p.functions[l.function].name) == "cpprof.lostProfileEvent") lost += s;
+      }
+    }
+  }
+  std::printf("lost %.3f s of %.3f s sampled, getrusage %.3f s\n", lost, total, cpu);
+  EXPECT_GT(lost, 0.2);
+  EXPECT_NEAR(total / cpu, 1.0, 0.10);
+}
+
 TEST(CpuProfileTest, SymbolizedInProcess) {
   SpinRun run = SpinThreads(1, 0.3, 250);
   const Profile& p = run.profile;
