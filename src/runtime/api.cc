@@ -13,6 +13,7 @@
 #include "runtime/cpu_profiler.h"
 #include "runtime/named_profiles.h"
 #include "runtime/profile_builder.h"
+#include "runtime/signal_safe.h"
 #include "runtime/thread_dump.h"
 
 namespace cpprof {
@@ -22,6 +23,8 @@ struct ProfileRefAccess {
 };
 
 namespace {
+
+using runtime::LogLine;
 
 Error ToError(const Status& s) { return s.ok() ? Error{} : Error{s.message()}; }
 
@@ -51,15 +54,21 @@ Status WriteAll(int fd, const std::string& bytes) {
 
 Error StartCPUProfile(const std::string& path) noexcept {
   return Guard([&] {
-    // Opened now so that a bad path fails at start, as os.Create would in Go.
-    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // Opened now so that a bad path fails at start, as os.Create would in Go;
+    // truncated only once the profile started, so a refused second start
+    // leaves the running profile's file alone.
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return Error{"open " + path + ": " + std::strerror(errno)};
     Status s = runtime::CpuProfiler::Get().Start([fd](const std::string& bytes) {
       Status w = WriteAll(fd, bytes);
       close(fd);
       return w;
     });
-    if (!s.ok()) close(fd);
+    if (!s.ok()) {
+      close(fd);
+    } else if (ftruncate(fd, 0) != 0) {
+      LogLine("cannot truncate the CPU profile file; it may keep old bytes at its end");
+    }
     return ToError(s);
   });
 }

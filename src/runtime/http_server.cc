@@ -5,6 +5,8 @@
 // Tested by tests/runtime/http_test.cc.
 #include <httplib.h>
 
+#include <pthread.h>
+
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -21,9 +23,23 @@ struct Server {
   std::thread thread;
 };
 
+// After fork the server thread does not exist in the child: forget it (its
+// memory is left alone) so that ServeDebug and StopServeDebug work there.
+void ForgetServerInChild();
+
 Server& S() {
-  static Server* s = new Server;  // immortal: may be stopped during exit
+  static Server* s = [] {
+    pthread_atfork(nullptr, nullptr, ForgetServerInChild);
+    return new Server;  // immortal: may be stopped during exit
+  }();
   return *s;
+}
+
+void ForgetServerInChild() {
+  Server& s = S();
+  new (&s.mu) std::mutex;
+  new (&s.thread) std::thread;
+  (void)s.http.release();
 }
 
 void Serve(const httplib::Request& req, httplib::Response& res) {
