@@ -172,7 +172,7 @@ void CpuProfiler::DrainLocked() {
       delete ring;
     }
   });
-  registry.ReapLocked(false);
+  registry.ReapLocked();
 }
 
 void CpuProfiler::CollectorLoop() {
@@ -213,7 +213,7 @@ Status CpuProfiler::Stop() {
     std::lock_guard rlock(registry.mu());
     DrainLocked();
     registry.ForEachLocked([&](ThreadState* t) { delete t->ring.exchange(nullptr); });
-    registry.ReapLocked(/*drop_foreign=*/true);
+    registry.ReapLocked();
   }
   try {
     bytes = BuildAndEncode();

@@ -79,6 +79,9 @@ Error ServeDebug(const std::string& address) noexcept {
     http->set_payload_max_length(1 << 20);
     http->Get(".*", Serve);
     http->Post(".*", Serve);
+    http->Put(".*", Serve);  // net/http/pprof answers every method the same way
+    http->Delete(".*", Serve);
+    http->Patch(".*", Serve);
     if (!http->bind_to_port(host, port)) return Error{"ServeDebug: cannot listen on " + address};
     httplib::Server* raw = http.get();
     s.http = std::move(http);

@@ -158,6 +158,13 @@ std::vector<ThreadStack> DumpAllThreads() {
   std::vector<ThreadStack> out;
   if (!InstallSigprofHandler().ok()) return out;
   std::lock_guard lock(g_dump_mu);
+  {
+    // Fresh entries for threads cpprof did not see start, and none left for
+    // dead ones whose tid a new thread may carry now (with other bounds).
+    ThreadRegistry& registry = ThreadRegistry::Get();
+    std::lock_guard rlock(registry.mu());
+    registry.RescanForeignThreadsLocked();
+  }
   auto budget_end = std::chrono::steady_clock::now() + kTotalBudget;
   LeafCallerCheck leaf_check;
   for (pid_t tid : Tids()) {

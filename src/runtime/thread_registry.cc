@@ -158,12 +158,12 @@ void ThreadRegistry::Unregister(ThreadState* t) {
   }
   tls_self = nullptr;
   t->exited = true;
-  if (t->ring.load(std::memory_order_relaxed) == nullptr) ReapLocked(false);
+  if (t->ring.load(std::memory_order_relaxed) == nullptr) ReapLocked();
 }
 
-void ThreadRegistry::ReapLocked(bool drop_foreign) {
+void ThreadRegistry::ReapLocked() {
   auto dead = [&](ThreadState* t) {
-    if (!t->exited && !(drop_foreign && t->foreign)) return false;
+    if (!t->exited) return false;
     if (t->ring.load(std::memory_order_relaxed) != nullptr) return false;
     if (by_tid_ != nullptr && static_cast<size_t>(t->tid) < by_tid_size_) {
       ThreadState* expected = t;
@@ -199,6 +199,7 @@ void ThreadRegistry::RescanForeignThreadsLocked() {
     ThreadState* t = RegisterLocked(tid, true);
     if (t != nullptr) CpuProfiler::Get().ThreadStartedLocked(t);
   }
+  ReapLocked();
 }
 
 void ThreadRegistry::ResetInChild() {

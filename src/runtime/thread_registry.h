@@ -70,9 +70,10 @@ class ThreadRegistry {
   void ForEachLocked(Fn fn) {
     for (ThreadState* t : threads_) fn(t);
   }
-  // Deletes exited and (when drop_foreign) foreign entries. REQUIRES: mu()
-  // held and their rings already drained and freed.
-  void ReapLocked(bool drop_foreign);
+  // Deletes the entries of exited threads whose rings are drained and freed.
+  // Entries of live threads are never deleted: a thread-dump signal may be
+  // reading its own entry at any time. REQUIRES: mu() held.
+  void ReapLocked();
 
   // After fork, in the child: only the calling thread survives.
   void ResetInChild();
