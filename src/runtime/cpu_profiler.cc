@@ -107,9 +107,9 @@ bool CpuProfiler::OnTimerSignal(void* ucontext, bool from_process_timer, int ove
   if (!p->active_.load(std::memory_order_seq_cst)) {
     ours = !from_process_timer;  // a late expiry of our own timer: drop it
   } else {
-    ThreadRegistry& registry = ThreadRegistry::Get();
-    ThreadState* t = registry.SelfIfRegistered();  // TLS first: no gettid syscall
-    if (t == nullptr) t = registry.Find(CurrentTid());
+    ThreadRegistry* registry = ThreadRegistry::GetIfCreated();  // Start created it
+    ThreadState* t = registry != nullptr ? registry->SelfIfRegistered() : nullptr;  // TLS: no gettid
+    if (t == nullptr && registry != nullptr) t = registry->Find(CurrentTid());
     if (from_process_timer && !p->process_timer_.load(std::memory_order_relaxed)) {
       ours = false;
     } else if (from_process_timer && t != nullptr && t->timer.load(std::memory_order_relaxed) >= 0) {

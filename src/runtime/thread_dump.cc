@@ -141,7 +141,8 @@ bool OnDumpSignal(siginfo_t* info, void* ucontext) {
   pid_t tid = CurrentTid();
   if (g_slot.seq.load(std::memory_order_acquire) != seq || g_slot.tid.load() != tid) return true;
   Registers regs = FromSignalContext(ucontext);
-  ThreadState* t = ThreadRegistry::Get().Find(tid);
+  ThreadRegistry* registry = ThreadRegistry::GetIfCreated();
+  ThreadState* t = registry != nullptr ? registry->Find(tid) : nullptr;
   StackBounds bounds = t != nullptr ? t->bounds() : StackBounds{};
   if (!bounds.known()) bounds = {g_slot.lo.load(), g_slot.hi.load()};
   g_slot.bounds_known = bounds.known();

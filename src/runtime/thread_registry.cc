@@ -63,10 +63,18 @@ void ChildAfterFork() {
 
 }  // namespace
 
+std::atomic<ThreadRegistry*> g_registry{nullptr};
+
 ThreadRegistry& ThreadRegistry::Get() {
-  static ThreadRegistry* registry = new ThreadRegistry;  // immortal: threads outlive statics
+  static ThreadRegistry* registry = [] {
+    auto* r = new ThreadRegistry;  // immortal: threads outlive statics
+    g_registry.store(r, std::memory_order_release);
+    return r;
+  }();
   return *registry;
 }
+
+ThreadRegistry* ThreadRegistry::GetIfCreated() { return g_registry.load(std::memory_order_acquire); }
 
 ThreadRegistry::ThreadRegistry() {
   size_t n = PidMax();

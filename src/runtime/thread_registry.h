@@ -45,6 +45,8 @@ struct ThreadState {
 class ThreadRegistry {
  public:
   static ThreadRegistry& Get();
+  // The registry if it exists, without constructing it: for signal handlers.
+  CPPROF_SIGNAL_SAFE static ThreadRegistry* GetIfCreated();
 
   // The calling thread's state, registering it first if needed (allocates);
   // null if registration failed.
