@@ -74,7 +74,11 @@ class Encoder {
     if (v) w.add_bool(field, v);
   }
 
+  // protozero drops a nested message that stays empty; pprof writes it (a
+  // ValueType of two empty strings is still a sample type, found by the
+  // fuzzer), so that one is written as an explicit zero-length field.
   void WriteValueType(protozero::pbf_writer& w, uint32_t field, const ValueType& vt) {
+    if (S(vt.type) == 0 && S(vt.unit) == 0) return w.add_string(field, "", 0);
     protozero::pbf_writer m(w, field);
     WriteOpt(m, proto::kVtType, S(vt.type));
     WriteOpt(m, proto::kVtUnit, S(vt.unit));

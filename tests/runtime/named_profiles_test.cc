@@ -5,6 +5,8 @@
 #include <signal.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -69,13 +71,20 @@ TEST(LabelsTest, ScopedDoAndInheritance) {
 }
 
 TEST(ThreadsProfileTest, DumpsEveryThreadWithNameAndLabels) {
-  std::atomic<bool> stop{false};
+  // The threads block on a condition variable, so /proc shows them sleeping.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;
   std::atomic<int> ready{0};
+  auto wait = [&] {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return stop; });
+  };
   std::thread labelled([&] {
     pthread_setname_np(pthread_self(), "labelled");
     ScopedLabels l({{"role", "waiter"}});
     ++ready;
-    while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    wait();
   });
   // A thread that blocks SIGPROF cannot answer: reported, not waited on.
   std::thread deaf([&] {
@@ -85,9 +94,10 @@ TEST(ThreadsProfileTest, DumpsEveryThreadWithNameAndLabels) {
     sigaddset(&set, SIGPROF);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     ++ready;
-    while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    wait();
   });
   while (ready < 2) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // both inside wait()
   std::optional<ProfileRef> g = Lookup("goroutine");
   ASSERT_TRUE(g);
   EXPECT_GE(g->Count(), 3);
@@ -100,7 +110,11 @@ TEST(ThreadsProfileTest, DumpsEveryThreadWithNameAndLabels) {
   EXPECT_NE(grouped.find("# labels: {\"role\":\"waiter\"}"), std::string::npos) << grouped;
   Result<Profile> proto = ParseProfile(Write(*g, 0));
   ASSERT_TRUE(proto.ok()) << proto.status().message();
-  stop = true;
+  {
+    std::lock_guard lock(mu);
+    stop = true;
+  }
+  cv.notify_all();
   labelled.join();
   deaf.join();
 }
