@@ -141,11 +141,15 @@ bool CpuProfiler::OnTimerSignal(void* ucontext, bool from_process_timer, int ove
 
 void CpuProfiler::Record(uint32_t weight, const LabelSetData* labels, uintptr_t leaf_word, const uintptr_t* pcs,
                          size_t n) {
-  Key key{std::vector<uintptr_t>(pcs, pcs + n), labels};
-  if (n > 0 && n < kMaxStackDepth && leaf_check_.IsLeafCaller(leaf_word, n > 1 ? pcs[1] : 0)) {
-    key.pcs.insert(key.pcs.begin() + 1, leaf_word);
+  try {
+    Key key{std::vector<uintptr_t>(pcs, pcs + n), labels};
+    if (n > 0 && n < kMaxStackDepth && leaf_check_.IsLeafCaller(leaf_word, n > 1 ? pcs[1] : 0)) {
+      key.pcs.insert(key.pcs.begin() + 1, leaf_word);
+    }
+    counts_[key] += weight;
+  } catch (const std::bad_alloc&) {
+    lost_ += weight;  // out of memory: the sample is counted as lost, the host goes on
   }
-  counts_[key] += weight;
 }
 
 void CpuProfiler::DrainLocked() {

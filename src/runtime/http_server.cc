@@ -42,7 +42,7 @@ void ForgetServerInChild() {
   (void)s.http.release();
 }
 
-void Serve(const httplib::Request& req, httplib::Response& res) {
+void ServeOrThrow(const httplib::Request& req, httplib::Response& res) {
   HttpRequest in;
   in.method = req.method;
   in.path = req.path;
@@ -60,6 +60,14 @@ void Serve(const httplib::Request& req, httplib::Response& res) {
     }
   }
   res.set_content(std::move(out.body), content_type);
+}
+
+void Serve(const httplib::Request& req, httplib::Response& res) noexcept {
+  try {
+    ServeOrThrow(req, res);
+  } catch (...) {
+    res.status = 500;  // out of memory while copying the request or response
+  }
 }
 
 }  // namespace
