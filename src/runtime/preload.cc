@@ -7,8 +7,8 @@
 // reads the environment and starts what was asked, and the profile is written
 // by an atexit handler (not a static destructor), so it runs before the
 // program's own statics are torn down. Children started with fork+exec
-// inherit the environment and write to <path>.<pid> instead of overwriting
-// the parent's file.
+// inherit the environment: they write to <path>.<pid> instead of overwriting
+// the parent's file, and do not serve HTTP.
 // Tested by tests/runtime/preload_test.sh.
 #include <stdlib.h>
 #include <unistd.h>
@@ -23,7 +23,9 @@
 namespace cpprof::runtime {
 namespace {
 
-constexpr const char kOwnerVar[] = "CPPROF_CPUPROFILE_OWNER_PID";
+// The pid of the process that first read the variables; exec'd children
+// inherit it and so know they are children.
+constexpr const char kOwnerVar[] = "CPPROF_OWNER_PID";
 
 void LogError(const std::string& what, const Error& e) { LogLine((what + ": " + e.message).c_str()); }
 
@@ -32,14 +34,16 @@ void WriteAtExit() {
   if (!e.ok() && e.message != "cpu profiling is not running") LogError("CPPROF_CPUPROFILE", e);
 }
 
-std::string ProfilePath(const char* path) {
+// Whether this process is a descendant (fork+exec) of the one that owns the
+// configuration; marks this one as the owner otherwise.
+bool IsDescendant() {
   std::string pid = std::to_string(getpid());
   const char* owner = getenv(kOwnerVar);
   if (owner == nullptr) {
     setenv(kOwnerVar, pid.c_str(), 1);
-    return path;
+    return false;
   }
-  return owner == pid ? std::string(path) : std::string(path) + "." + pid;
+  return owner != pid;
 }
 
 __attribute__((constructor)) void StartFromEnvironment() {
@@ -48,17 +52,20 @@ __attribute__((constructor)) void StartFromEnvironment() {
     const char* hz = getenv("CPPROF_CPUPROFILE_HZ");
     const char* http = getenv("CPPROF_HTTP");
     if (path == nullptr && http == nullptr) return;
+    bool descendant = IsDescendant();
     ThreadRegistry::Get().Self();  // the main thread, with its stack bounds
     if (hz != nullptr && atoi(hz) > 0) SetCPUProfileRate(atoi(hz));
     if (path != nullptr && *path != 0) {
-      Error e = StartCPUProfile(ProfilePath(path));
+      std::string own_path = descendant ? std::string(path) + "." + std::to_string(getpid()) : path;
+      Error e = StartCPUProfile(own_path);
       if (e.ok()) {
         atexit(WriteAtExit);
       } else {
         LogError("CPPROF_CPUPROFILE", e);
       }
     }
-    if (http != nullptr && *http != 0) {
+    // Only the owner serves: its exec'd children would all fight for the port.
+    if (http != nullptr && *http != 0 && !descendant) {
       Error e = ServeDebug(http);
       if (!e.ok()) LogError("CPPROF_HTTP", e);
     }

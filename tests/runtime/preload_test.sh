@@ -52,6 +52,11 @@ grep -q "goroutine profile: total" "$tmp/g.txt" 2>/dev/null || fail "CPPROF_HTTP
 grep -q "HashBlock\|HashChain" "$tmp/g.txt" 2>/dev/null || fail "CPPROF_HTTP: workload stacks missing"
 kill $pid 2>/dev/null; wait $pid 2>/dev/null
 
+# Children of a serving program do not fight for its port.
+CPPROF_HTTP=127.0.0.1:$port LD_PRELOAD=$lib sh -c "'$workload' 1 10 >/dev/null" 2>"$tmp/http_child.err" ||
+  fail "sh with CPPROF_HTTP failed"
+[ ! -s "$tmp/http_child.err" ] || fail "CPPROF_HTTP child: $(cat "$tmp/http_child.err")"
+
 # A bad variable is one line on stderr, and the program still runs.
 out=$(CPPROF_CPUPROFILE=/nonexistent-dir/x.pb.gz LD_PRELOAD=$lib "$workload" 1 10 2>&1)
 [[ $out == *"cpprof: CPPROF_CPUPROFILE: open /nonexistent-dir/x.pb.gz"* && $out == *wall* ]] || fail "bad path: $out"
