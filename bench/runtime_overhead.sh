@@ -61,3 +61,5 @@ for cfg in "${configs[@]}"; do
   printf '%-18s %9.3f %9.3f %9.2f%% %9.3f %14s\n' "$cfg" "$cpu" "$wall" \
     "$(echo "$cpu $base" | awk '{print 100 * ($1 / $2 - 1)}')" "$exit_cpu" "$sampled"
 done
+echo
+"$build/bin/handler_cost"
