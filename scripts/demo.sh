@@ -1,10 +1,30 @@
 #!/usr/bin/env bash
-# The main job on bundled profiles: where the CPU goes, then the leak workflow
-# of the pprof write-ups (compare two heap snapshots with -base).
+# The runtime: start the CPU-bound example server (examples/hash_server), fetch
+# a 2 s CPU profile from its /debug/pprof/profile as `go tool pprof` would,
+# print `cpprof -top` of it and stop the server. Then the analysis side on
+# bundled profiles: where the CPU goes, and the leak workflow of the pprof
+# write-ups (compare two heap snapshots with -base).
 set -euo pipefail
 cpprof=${1:-build/bin/cpprof}
+server=$(dirname "$cpprof")/hash_server
 dir=$(cd "$(dirname "$0")/.." && pwd)/examples/profiles
 run() { echo; echo "\$ cpprof $*"; "$cpprof" "$@"; }
+
+port=${DEMO_PORT:-6060}
+tmp=$(mktemp -d)
+# stdin from a pipe that closes when this script ends: the server stops with it.
+coproc SERVER { exec "$server" "127.0.0.1:$port" 3; }
+trap 'kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true; rm -rf "$tmp"' EXIT
+read -r -t 10 banner <&"${SERVER[0]}" || { echo "hash_server did not start (port $port busy? set DEMO_PORT)"; exit 1; }
+echo "$banner"
+echo "\$ curl -s -o cpu.pb.gz 'http://127.0.0.1:$port/debug/pprof/profile?seconds=2'"
+curl -sf -o "$tmp/cpu.pb.gz" "http://127.0.0.1:$port/debug/pprof/profile?seconds=2"
+run -top -nodecount=12 "$tmp/cpu.pb.gz"
+run -top -nodecount=5 -tagfocus=request=mix "$tmp/cpu.pb.gz"
+kill $SERVER_PID
+wait $SERVER_PID 2>/dev/null || true
+echo; echo "# (hash_server stopped)"
+
 run -top -nodecount=10 "$dir/cpu.pb.gz"
 run -top -nodecount=10 "$dir/heap-after.pb.gz"
 echo; echo "# What grew between the two heap snapshots:"

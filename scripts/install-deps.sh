@@ -2,16 +2,20 @@
 # Installs the Debian packages cpprof needs that are missing, after one `apt-get update`.
 # usage: scripts/install-deps.sh [build|test]   (test = build + what the test suite needs)
 set -euo pipefail
+# libdw-dev/libelf-dev: in-process ELF/DWARF symbolization; libcpp-httplib-dev: /debug/pprof and
+# fetching URLs; libedit-dev: the interactive shell; curl: `make demo` fetches a profile from the
+# example server.
 build=(build-essential cmake ninja-build pkg-config libdeflate-dev libprotozero-dev libre2-dev libfmt-dev
-       libcpp-httplib-dev libedit-dev)
+       libdw-dev libelf-dev libcpp-httplib-dev libedit-dev curl)
 # golang-go gives the oracle (`go tool pprof`) and the Go programs that write test profiles;
 # golang-github-google-pprof-dev gives Google's profile writer for edge-case and benchmark profiles;
 # clang + libclang-rt give libFuzzer; graphviz renders -svg/-png/-pdf (cpprof runs its `dot` at
 # run time, so it is only needed by users of those reports and by the render tests);
 # util-linux's `script` gives the render test a terminal; chromium, nodejs and npm run the
-# web UI's browser tests (Playwright comes from npm).
+# web UI's browser tests (Playwright comes from npm); google-perftools and
+# libgoogle-perftools-dev give the peer (libprofiler) of the runtime overhead benchmark.
 testing=(libgtest-dev golang-go golang-github-google-pprof-dev clang libclang-rt-14-dev graphviz util-linux
-         chromium nodejs npm)
+         chromium nodejs npm google-perftools libgoogle-perftools-dev)
 want=("${build[@]}")
 [ "${1:-build}" = test ] && want+=("${testing[@]}")
 missing=()

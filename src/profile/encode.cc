@@ -77,6 +77,9 @@ class Encoder {
     if (v) w.add_bool(field, v);
   }
 
+  // protozero drops a nested message that stays empty; pprof writes it (a
+  // ValueType of two empty strings is still a sample type, found by the
+  // fuzzer), so that one is written as an explicit zero-length field.
   void WriteValueType(protozero::pbf_writer& w, uint32_t field, const ValueType& vt) {
     // protozero drops a submessage that stays empty; pprof writes it.
     if (S(vt.type) == 0 && S(vt.unit) == 0) return w.add_message(field, "", 0);

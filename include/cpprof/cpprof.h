@@ -1,0 +1,117 @@
+// cpprof runtime: what Go's runtime/pprof gives Go programs, for C++ programs.
+// Link libcpprof (or LD_PRELOAD build/lib/libcpprof.so) and:
+//
+//   cpprof::StartCPUProfile("cpu.pb.gz");   ...   cpprof::StopCPUProfile();
+//   cpprof::Lookup("goroutine")->WriteTo(std::cout, 1);
+//   cpprof::Do({{"request", "checkout"}}, [&] { Handle(); });
+//
+// Contract: the runtime is a guest in the host process. No function here
+// throws or aborts; failures come back as an Error and, for background work,
+// as one line on stderr, after which that part of the runtime switches itself
+// off. Every function is safe to call from any thread, except from a signal
+// handler. Profiles are gzipped profile.proto, symbolized in-process when
+// written, readable by `go tool pprof` and `cpprof` with no binary at hand.
+#ifndef CPPROF_CPPROF_H_
+#define CPPROF_CPPROF_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// Symbols of the public API; everything else in libcpprof.so is hidden.
+#define CPPROF_EXPORT __attribute__((visibility("default")))
+
+namespace cpprof {
+
+// Empty message = success.
+struct [[nodiscard]] Error {
+  std::string message;
+  bool ok() const { return message.empty(); }
+};
+
+// --- CPU profile ----------------------------------------------------------
+// Samples every thread's CPU time (per-thread CPU-time timers, SIGPROF) until
+// StopCPUProfile, then writes the profile to the destination. Only one CPU
+// profile runs at a time: a second Start fails with
+// "cpu profiling already in use". The stream must outlive StopCPUProfile; the
+// fd is not closed.
+CPPROF_EXPORT Error StartCPUProfile(const std::string& path) noexcept;
+CPPROF_EXPORT Error StartCPUProfile(int fd) noexcept;
+CPPROF_EXPORT Error StartCPUProfile(std::ostream& out) noexcept;
+// Stops sampling and writes the profile; returns the write error, if any.
+CPPROF_EXPORT Error StopCPUProfile() noexcept;
+// Samples per second of CPU time per thread, applied at the next start;
+// default 100, clamped to [1, 1000] (CPU-clock timers fire on the scheduler
+// tick, so higher rates are not delivered faithfully).
+CPPROF_EXPORT void SetCPUProfileRate(int hz) noexcept;
+
+// --- Named profiles (goroutine/threads, threadcreate, custom) ------------
+class CPPROF_EXPORT ProfileRef {
+ public:
+  const std::string& Name() const { return name_; }
+  // Number of entries: threads alive, threads created, or custom keys.
+  int64_t Count() const noexcept;
+  // debug=0: gzipped profile.proto; debug=1: Go's counted text format;
+  // debug=2 (goroutine/threads only): one stack per thread, like a Go dump.
+  Error WriteTo(std::ostream& out, int debug) const noexcept;
+  // Custom profiles only: records the caller's stack for key, skipping `skip`
+  // frames above Add's caller. Adding an existing key or removing a missing
+  // one is ignored (Go panics; a guest must not).
+  void Add(uint64_t key, int skip = 0) const noexcept;
+  void Remove(uint64_t key) const noexcept;
+
+ private:
+  friend struct ProfileRefAccess;
+  explicit ProfileRef(std::string name) : name_(std::move(name)) {}
+  std::string name_;
+};
+
+// The profile called name ("goroutine", "threads", "threadcreate" or a custom
+// one), or nullopt.
+CPPROF_EXPORT std::optional<ProfileRef> Lookup(std::string_view name) noexcept;
+// Every profile, sorted by name.
+CPPROF_EXPORT std::vector<ProfileRef> Profiles() noexcept;
+// Creates a custom profile. A name already taken (built in or custom) or an
+// empty name returns nullopt and sets *error when given.
+CPPROF_EXPORT std::optional<ProfileRef> NewProfile(const std::string& name, Error* error = nullptr) noexcept;
+
+// --- Labels ---------------------------------------------------------------
+// Labels of the current thread attach to its CPU samples and thread-dump
+// entries, and threads created while they are set inherit them.
+using LabelSet = std::vector<std::pair<std::string, std::string>>;
+
+// Adds labels to the current thread's set (a key already set is replaced)
+// until destruction, which restores the previous set. Label sets are interned
+// for the life of the process: keep label values to a bounded set (a route,
+// not a request id).
+class CPPROF_EXPORT ScopedLabels {
+ public:
+  explicit ScopedLabels(const LabelSet& labels) noexcept;
+  ScopedLabels(std::initializer_list<std::pair<std::string, std::string>> labels) noexcept
+      : ScopedLabels(LabelSet(labels)) {}
+  ~ScopedLabels();
+  ScopedLabels(const ScopedLabels&) = delete;
+  ScopedLabels& operator=(const ScopedLabels&) = delete;
+
+ private:
+  const void* previous_;
+};
+
+// Runs fn with labels added, like Go's pprof.Do.
+template <typename Fn>
+void Do(const LabelSet& labels, Fn&& fn) {
+  ScopedLabels scope(labels);
+  fn();
+}
+
+// The current thread's labels, sorted by key.
+CPPROF_EXPORT LabelSet CurrentLabels() noexcept;
+
+}  // namespace cpprof
+
+#endif  // CPPROF_CPPROF_H_

@@ -1,0 +1,271 @@
+// HandleDebugRequest: net/http/pprof's routes, parameters, status codes,
+// headers and messages (Go 1.19 net/http/pprof/pprof.go), served from a plain
+// (method, path, query, body) request so any server can mount it.
+// Tested by tests/runtime/http_test.cc (both readers) and the garbage test.
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <sstream>
+#include <thread>
+
+#include "cpprof/http.h"
+#include "runtime/count_format.h"
+#include "runtime/cpu_profiler.h"
+#include "runtime/modules.h"
+#include "runtime/named_profiles.h"
+#include "runtime/profile_builder.h"
+#include "runtime/query.h"
+#include "symbolize/elf_symbolizer.h"
+
+namespace cpprof {
+namespace {
+
+using runtime::QueryValue;
+
+constexpr const char kPrefix[] = "/debug/pprof/";
+
+void SetHeader(HttpResponse& r, const std::string& key, const std::string& value) {
+  for (auto& [k, v] : r.headers) {
+    if (k == key) {
+      v = value;
+      return;
+    }
+  }
+  r.headers.emplace_back(key, value);
+}
+
+void DelHeader(HttpResponse& r, const std::string& key) {
+  std::erase_if(r.headers, [&](const auto& h) { return h.first == key; });
+}
+
+// Go's serveError.
+void ServeError(HttpResponse& r, int status, const std::string& text) {
+  SetHeader(r, "Content-Type", "text/plain; charset=utf-8");
+  SetHeader(r, "X-Go-Pprof", "1");
+  DelHeader(r, "Content-Disposition");
+  r.status = status;
+  r.body = text + "\n";
+}
+
+void Binary(HttpResponse& r, const std::string& filename) {
+  SetHeader(r, "Content-Type", "application/octet-stream");
+  SetHeader(r, "Content-Disposition", "attachment; filename=\"" + filename + "\"");
+}
+
+// strconv.Atoi: the whole string must be a decimal integer.
+bool ParseInt(const std::string& s, int64_t* out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno != 0 || *end != 0 || std::isspace(static_cast<unsigned char>(s[0]))) return false;
+  *out = v;
+  return true;
+}
+
+int64_t IntOr(const std::string& s, int64_t fallback) {
+  int64_t v = 0;
+  return ParseInt(s, &v) ? v : fallback;
+}
+
+std::string HtmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '\'': out += "&#39;"; break;
+      case '"': out += "&#34;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string Description(const std::string& name) {
+  if (name == "goroutine") return "Stack traces of all current threads (named after Go's goroutine profile)";
+  if (name == "threads") return "Stack traces of all current threads";
+  if (name == "threadcreate") return "Stack traces that led to the creation of new OS threads";
+  if (name == "cmdline") return "The command line invocation of the current program";
+  if (name == "profile") {
+    return "CPU profile. You can specify the duration in the seconds GET parameter. After you get the profile "
+           "file, use the go tool pprof command to investigate the profile.";
+  }
+  return "";
+}
+
+void Index(HttpResponse& r) {
+  SetHeader(r, "X-Content-Type-Options", "nosniff");
+  SetHeader(r, "Content-Type", "text/html; charset=utf-8");
+  struct Entry {
+    std::string name;
+    int64_t count;
+  };
+  std::vector<Entry> entries;
+  for (const std::string& n : runtime::ProfileNames()) entries.push_back({n, runtime::ProfileCount(n)});
+  entries.push_back({"cmdline", 0});
+  entries.push_back({"profile", 0});
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  std::string& b = r.body;
+  b = "<html>\n<head>\n<title>/debug/pprof/</title>\n<style>\n.profile-name{\n\tdisplay:inline-block;\n"
+      "\twidth:6rem;\n}\n</style>\n</head>\n<body>\n/debug/pprof/<br>\n<br>\nTypes of profiles available:\n"
+      "<table>\n<thead><td>Count</td><td>Profile</td></thead>\n";
+  for (const Entry& e : entries) {
+    b += "<tr><td>" + std::to_string(e.count) + "</td><td><a href='" + runtime::PathEscape(e.name) +
+         "?debug=1'>" + HtmlEscape(e.name) + "</a></td></tr>\n";
+  }
+  b += "</table>\n<a href=\"goroutine?debug=2\">full goroutine stack dump</a>\n<br>\n<p>\n"
+       "Profile Descriptions:\n<ul>\n";
+  for (const Entry& e : entries) {
+    b += "<li><div class=profile-name>" + HtmlEscape(e.name) + ": </div> " + HtmlEscape(Description(e.name)) +
+         "</li>\n";
+  }
+  b += "</ul>\n</p>\n</body>\n</html>";
+}
+
+void Cmdline(HttpResponse& r) {
+  SetHeader(r, "X-Content-Type-Options", "nosniff");
+  SetHeader(r, "Content-Type", "text/plain; charset=utf-8");
+  std::string args;
+  if (FILE* f = std::fopen("/proc/self/cmdline", "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) args.append(buf, n);
+    std::fclose(f);
+  }
+  if (!args.empty() && args.back() == '\0') args.pop_back();  // joined by NUL, as strings.Join(os.Args, "\x00")
+  r.body = args;
+}
+
+void CpuProfile(const HttpRequest& req, HttpResponse& r) {
+  SetHeader(r, "X-Content-Type-Options", "nosniff");
+  int64_t sec = IntOr(QueryValue(req.query, "seconds"), 0);
+  if (sec <= 0) sec = 30;
+  Binary(r, "profile");
+  std::string bytes;
+  Status s = runtime::CpuProfiler::Get().Start([&bytes](const std::string& b) {
+    bytes = b;
+    return Status();
+  });
+  if (!s.ok()) return ServeError(r, 500, "Could not enable CPU profiling: " + s.message());
+  std::this_thread::sleep_for(std::chrono::seconds(sec));
+  if (!runtime::CpuProfiler::Get().Stop().ok()) return ServeError(r, 500, "Could not write CPU profile");
+  r.body = std::move(bytes);
+}
+
+// strconv.ParseUint(word, 0, 64): 0x, 0o, 0b prefixes, a leading 0 for octal.
+uint64_t ParseAddress(std::string word) {
+  std::erase(word, '_');
+  if (word.empty() || !std::isdigit(static_cast<unsigned char>(word[0]))) return 0;
+  int base = 10;
+  size_t at = 0;
+  if (word.size() > 1 && word[0] == '0') {
+    char c = static_cast<char>(std::tolower(static_cast<unsigned char>(word[1])));
+    base = c == 'x' ? 16 : c == 'o' ? 8 : c == 'b' ? 2 : 8;
+    at = (c == 'x' || c == 'o' || c == 'b') ? 2 : 1;
+  }
+  if (at >= word.size()) return 0;
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long v = std::strtoull(word.c_str() + at, &end, base);
+  return (errno != 0 || *end != 0 || word[at] == '-' || word[at] == '+') ? 0 : v;
+}
+
+void Symbol(const HttpRequest& req, HttpResponse& r) {
+  SetHeader(r, "X-Content-Type-Options", "nosniff");
+  SetHeader(r, "Content-Type", "text/plain; charset=utf-8");
+  r.body = "num_symbols: 1\n";
+  const std::string& in = req.method == "POST" ? req.body : req.query;
+  ElfSymbolizer symbolizer;
+  for (const runtime::Module& m : runtime::LoadedModules()) {
+    if (!m.path.empty()) symbolizer.AddModule(m.path, m.bias);
+  }
+  size_t pos = 0;
+  while (pos <= in.size()) {
+    size_t plus = in.find('+', pos);
+    std::string word = in.substr(pos, plus == std::string::npos ? std::string::npos : plus - pos);
+    if (uint64_t pc = ParseAddress(word)) {
+      SymbolizedAddress s = symbolizer.Lookup(pc);
+      if (!s.frames.empty()) {
+        char hex[24];
+        std::snprintf(hex, sizeof(hex), "%#llx", static_cast<unsigned long long>(pc));
+        r.body += std::string(hex) + " " + s.frames.back().function + "\n";
+      }
+    }
+    if (plus == std::string::npos) break;
+    pos = plus + 1;
+  }
+}
+
+void DeltaProfile(const std::string& name, const HttpRequest& req, const std::string& sec_str, HttpResponse& r) {
+  int64_t sec = 0;
+  if (!ParseInt(sec_str, &sec) || sec <= 0) {
+    return ServeError(r, 400, "invalid value for \"seconds\" - must be a positive integer");
+  }
+  if (!runtime::SupportsDelta(name)) {
+    return ServeError(r, 400, "\"seconds\" parameter is not supported for this profile type");
+  }
+  if (IntOr(QueryValue(req.query, "debug"), 0) != 0) {
+    return ServeError(r, 400, "seconds and debug params are incompatible");
+  }
+  int64_t t0 = runtime::NowNanos();
+  runtime::CountTable p0 = runtime::CollectProfile(name);
+  std::this_thread::sleep_for(std::chrono::seconds(sec));
+  int64_t t1 = runtime::NowNanos();
+  runtime::CountTable p1 = runtime::CollectProfile(name);
+  Binary(r, name + "-delta");
+  r.body = runtime::CountProfileProto(name, runtime::Subtract(p1, p0), t1, t1 - t0);
+}
+
+void NamedProfile(const std::string& name, const HttpRequest& req, HttpResponse& r) {
+  SetHeader(r, "X-Content-Type-Options", "nosniff");
+  std::optional<ProfileRef> p = Lookup(name);
+  if (!p) return ServeError(r, 404, "Unknown profile");
+  std::string sec = QueryValue(req.query, "seconds");
+  if (!sec.empty()) return DeltaProfile(name, req, sec, r);
+  int64_t debug = IntOr(QueryValue(req.query, "debug"), 0);
+  if (debug != 0) {
+    SetHeader(r, "Content-Type", "text/plain; charset=utf-8");
+  } else {
+    Binary(r, name);
+  }
+  std::ostringstream out;
+  Error e = p->WriteTo(out, static_cast<int>(std::clamp<int64_t>(debug, -1, 2)));
+  if (!e.ok()) return ServeError(r, 500, e.message);
+  r.body = out.str();
+}
+
+}  // namespace
+
+HttpResponse HandleDebugRequest(const HttpRequest& req) noexcept {
+  HttpResponse r;
+  try {
+    std::string path = runtime::PathUnescape(req.path);
+    if (path == "/debug/pprof/cmdline") {
+      Cmdline(r);
+    } else if (path == "/debug/pprof/profile") {
+      CpuProfile(req, r);
+    } else if (path == "/debug/pprof/symbol") {
+      Symbol(req, r);
+    } else if (path.starts_with(kPrefix) && path.size() > sizeof(kPrefix) - 1) {
+      NamedProfile(path.substr(sizeof(kPrefix) - 1), req, r);
+    } else if (path == kPrefix) {
+      Index(r);
+    } else {
+      r = HttpResponse{};
+      r.status = 404;
+      SetHeader(r, "Content-Type", "text/plain; charset=utf-8");
+      SetHeader(r, "X-Content-Type-Options", "nosniff");
+      r.body = "404 page not found\n";
+    }
+  } catch (...) {
+    r = HttpResponse{};
+    ServeError(r, 500, "internal error");
+  }
+  return r;
+}
+
+}  // namespace cpprof

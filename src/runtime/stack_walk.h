@@ -1,0 +1,53 @@
+// Stack capture. WalkFramePointers: frame-pointer walking with bounds checks,
+// usable in a signal handler. CaptureCurrentStack: DWARF unwinding of the
+// calling thread, for captures outside signal handlers.
+//
+// x86-64 and aarch64 keep the caller's frame pointer at [fp] and the return
+// address at [fp + 8]. A frame is followed only if it lies inside the thread's
+// stack [lo, hi), is 8-byte aligned and strictly above the previous one, so a
+// corrupt or missing frame pointer ends the walk instead of faulting. Code
+// built without frame pointers yields truncated stacks, never crashes.
+#ifndef CPPROF_RUNTIME_STACK_WALK_H_
+#define CPPROF_RUNTIME_STACK_WALK_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "runtime/signal_safe.h"
+
+namespace cpprof::runtime {
+
+// Go's maxCPUProfStack; deeper stacks are cut at the root end.
+inline constexpr int kMaxStackDepth = 64;
+
+struct StackBounds {
+  uintptr_t lo = 0;
+  uintptr_t hi = 0;
+  bool known() const { return hi > lo; }
+};
+
+struct Registers {
+  uintptr_t pc = 0;
+  uintptr_t fp = 0;
+  uintptr_t sp = 0;
+};
+
+// The interrupted registers from a signal handler's ucontext.
+CPPROF_SIGNAL_SAFE Registers FromSignalContext(const void* ucontext);
+
+// Writes pc, then the return addresses found by walking from fp, to out (at
+// most max entries); returns the count. Stacks are stored as return
+// addresses: the signal handler stores the interrupted pc + 1 so that the
+// builder can subtract 1 from every entry to find the instruction.
+CPPROF_SIGNAL_SAFE int WalkFramePointers(Registers regs, StackBounds bounds, uintptr_t* out, int max);
+
+// Return addresses of the calling thread's stack, starting in the caller of
+// CaptureCurrentStack and skipping `skip` more frames. Not for signal
+// handlers: it unwinds with DWARF CFI (libgcc), which walks through code
+// built without frame pointers (Debian's libstdc++, e.g. std::thread's
+// constructor) but may take the loader's lock on glibc < 2.35.
+int CaptureCurrentStack(int skip, uintptr_t* out, int max);
+
+}  // namespace cpprof::runtime
+
+#endif  // CPPROF_RUNTIME_STACK_WALK_H_

@@ -1,0 +1,159 @@
+// Tested by tests/runtime/cpu_profile_test.cc (in-process symbolization).
+#include "symbolize/elf_symbolizer.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+
+#include <cstdlib>
+
+namespace cpprof {
+namespace {
+
+char* g_debuginfo_path = nullptr;  // libdwfl's default search path
+
+const Dwfl_Callbacks kCallbacks = {
+    .find_elf = dwfl_build_id_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .section_address = dwfl_offline_section_address,
+    .debuginfo_path = &g_debuginfo_path,
+};
+
+// The linkage (mangled) name when DWARF has one, else the plain name;
+// dwarf_attr_integrate follows abstract_origin and specification links, which
+// is where inlined instances and out-of-class definitions keep their names.
+std::string DieName(Dwarf_Die* die) {
+  Dwarf_Attribute attr;
+  for (int at : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name}) {
+    if (dwarf_attr_integrate(die, at, &attr) != nullptr) {
+      if (const char* s = dwarf_formstring(&attr)) return s;
+    }
+  }
+  return "";
+}
+
+int64_t DeclLine(Dwarf_Die* die) {
+  Dwarf_Attribute attr;
+  Dwarf_Word line = 0;
+  if (dwarf_attr_integrate(die, DW_AT_decl_line, &attr) == nullptr) return 0;
+  if (dwarf_formudata(&attr, &line) != 0) return 0;
+  return static_cast<int64_t>(line);
+}
+
+// The call site (file, line) recorded on an inlined_subroutine DIE.
+bool CallSite(Dwarf_Die* cu, Dwarf_Die* inlined, std::string* file, int64_t* line) {
+  Dwarf_Attribute attr;
+  Dwarf_Word file_index = 0, call_line = 0;
+  if (dwarf_attr(inlined, DW_AT_call_file, &attr) == nullptr || dwarf_formudata(&attr, &file_index) != 0) {
+    return false;
+  }
+  if (dwarf_attr(inlined, DW_AT_call_line, &attr) != nullptr) dwarf_formudata(&attr, &call_line);
+  Dwarf_Files* files = nullptr;
+  size_t nfiles = 0;
+  if (dwarf_getsrcfiles(cu, &files, &nfiles) != 0 || file_index >= nfiles) return false;
+  const char* name = dwarf_filesrc(files, file_index, nullptr, nullptr);
+  if (name == nullptr) return false;
+  *file = name;
+  *line = static_cast<int64_t>(call_line);
+  return true;
+}
+
+}  // namespace
+
+ElfSymbolizer::ElfSymbolizer() : dwfl_(dwfl_begin(&kCallbacks)) {
+  if (dwfl_ != nullptr) {
+    dwfl_report_begin(dwfl_);
+    reporting_ = true;
+  }
+}
+
+ElfSymbolizer::~ElfSymbolizer() {
+  if (dwfl_ != nullptr) dwfl_end(dwfl_);
+}
+
+bool ElfSymbolizer::AddModule(const std::string& path, uint64_t bias) {
+  if (dwfl_ == nullptr) return false;
+  if (!reporting_) {
+    dwfl_report_begin_add(dwfl_);
+    reporting_ = true;
+  }
+  return dwfl_report_elf(dwfl_, path.c_str(), path.c_str(), -1, bias, false) != nullptr;
+}
+
+Dwfl_Module* ElfSymbolizer::ModuleAt(uint64_t addr) {
+  if (dwfl_ == nullptr) return nullptr;
+  if (reporting_) {
+    dwfl_report_end(dwfl_, nullptr, nullptr);
+    reporting_ = false;
+  }
+  return dwfl_addrmodule(dwfl_, addr);
+}
+
+ModuleDebugInfo ElfSymbolizer::DebugInfo(uint64_t addr) {
+  ModuleDebugInfo info;
+  Dwfl_Module* mod = ModuleAt(addr);
+  if (mod == nullptr) return info;
+  info.has_symbols = dwfl_module_getsymtab(mod) > 0;
+  Dwarf_Addr bias = 0;
+  info.has_dwarf = dwfl_module_getdwarf(mod, &bias) != nullptr;
+  return info;
+}
+
+SymbolizedAddress ElfSymbolizer::Lookup(uint64_t addr) {
+  SymbolizedAddress out;
+  Dwfl_Module* mod = ModuleAt(addr);
+  if (mod == nullptr) return out;
+
+  std::string file;
+  int64_t line = 0;
+  if (Dwfl_Line* l = dwfl_module_getsrc(mod, addr)) {
+    int lineno = 0;
+    if (const char* f = dwfl_lineinfo(l, nullptr, &lineno, nullptr, nullptr, nullptr)) {
+      file = f;
+      line = lineno;
+    }
+  }
+
+  Dwarf_Addr bias = 0;
+  Dwarf_Die* cu = dwfl_module_addrdie(mod, addr, &bias);
+  Dwarf_Die* scopes = nullptr;
+  int nscopes = cu != nullptr ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
+  // The innermost function-like scope; dwarf_getscopes_die then gives its
+  // physical nesting (inlined instances up to the enclosing subprogram),
+  // as eu-addr2line -i does.
+  Dwarf_Die innermost;
+  bool found = false;
+  for (int i = 0; i < nscopes && !found; ++i) {
+    int tag = dwarf_tag(&scopes[i]);
+    if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram) innermost = scopes[i], found = true;
+  }
+  free(scopes);
+  scopes = nullptr;
+  nscopes = found ? dwarf_getscopes_die(&innermost, &scopes) : 0;
+  // Each inlined_subroutine is one frame whose caller's line is the inlined
+  // DIE's call site; the subprogram ends the chain.
+  for (int i = 0; i < nscopes; ++i) {
+    int tag = dwarf_tag(&scopes[i]);
+    if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram) continue;
+    out.frames.push_back({DieName(&scopes[i]), file, line, DeclLine(&scopes[i])});
+    if (tag == DW_TAG_subprogram) break;
+    if (!CallSite(cu, &scopes[i], &file, &line)) file.clear(), line = 0;
+  }
+  free(scopes);
+
+  GElf_Off offset = 0;
+  GElf_Sym sym;
+  const char* symbol = dwfl_module_addrinfo(mod, addr, &offset, &sym, nullptr, nullptr, nullptr);
+  if (symbol != nullptr) out.symbol_offset = offset;
+  if (out.frames.empty()) {
+    if (symbol == nullptr) return out;
+    out.frames.push_back({symbol, file, line, 0});
+  } else if (symbol != nullptr) {
+    out.frames.back().function = symbol;  // the ELF name of the physical function
+  }
+  out.has_lines = true;
+  for (const SymbolFrame& f : out.frames) out.has_lines = out.has_lines && !f.file.empty() && f.line > 0;
+  return out;
+}
+
+}  // namespace cpprof

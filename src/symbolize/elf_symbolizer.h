@@ -1,0 +1,66 @@
+// ELF + DWARF symbolizer (elfutils libdwfl): maps addresses of loaded ELF
+// modules to frames (function, file, line), expanding inline chains. Used by
+// the runtime at profile-write time (never in a signal handler: libdw
+// allocates and takes locks) and meant for the CLI's local symbolization.
+//
+// Not thread-safe: one symbolizer per writer. Owns its libdwfl session; the
+// ELF files must stay unchanged while it is alive.
+#ifndef CPPROF_SYMBOLIZE_ELF_SYMBOLIZER_H_
+#define CPPROF_SYMBOLIZE_ELF_SYMBOLIZER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+struct Dwfl;
+struct Dwfl_Module;
+
+namespace cpprof {
+
+struct SymbolFrame {
+  std::string function;  // system (mangled) name; demangle afterwards
+  std::string file;      // empty when the module has no line information
+  int64_t line = 0;
+  int64_t start_line = 0;  // first line of the function's declaration, 0 if unknown
+};
+
+struct SymbolizedAddress {
+  std::vector<SymbolFrame> frames;  // innermost inlined callee first; empty if unknown
+  bool has_lines = false;           // every frame has file and line
+  uint64_t symbol_offset = 0;       // addr - start of its ELF symbol
+};
+
+struct ModuleDebugInfo {
+  bool has_symbols = false;  // .symtab or .dynsym found
+  bool has_dwarf = false;    // DWARF found (in the file or a separate debug file)
+};
+
+class ElfSymbolizer {
+ public:
+  ElfSymbolizer();
+  ~ElfSymbolizer();
+  ElfSymbolizer(const ElfSymbolizer&) = delete;
+  ElfSymbolizer& operator=(const ElfSymbolizer&) = delete;
+
+  // Reports the ELF file `path` loaded with load bias `bias` (runtime address
+  // = file virtual address + bias; 0 for a non-PIE executable) under the
+  // range [start, limit). Returns false when the file cannot be read.
+  bool AddModule(const std::string& path, uint64_t bias);
+
+  // What the module containing `addr` offers; all false for unknown addresses.
+  ModuleDebugInfo DebugInfo(uint64_t addr);
+
+  // The frames at `addr` (an instruction address: callers pass return
+  // address - 1).
+  SymbolizedAddress Lookup(uint64_t addr);
+
+ private:
+  Dwfl_Module* ModuleAt(uint64_t addr);
+
+  Dwfl* dwfl_ = nullptr;
+  bool reporting_ = false;
+};
+
+}  // namespace cpprof
+
+#endif  // CPPROF_SYMBOLIZE_ELF_SYMBOLIZER_H_

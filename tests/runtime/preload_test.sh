@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Tests src/runtime/preload.cc: LD_PRELOAD=libcpprof.so with the environment
+# variables on a program that knows nothing of cpprof (bench/cpu_workload),
+# on a shell that fork+execs it (the child writes <path>.<pid>), on a
+# GoogleTest binary (the analog of `go test -cpuprofile`), and CPPROF_HTTP.
+# usage: preload_test.sh LIBCPPROF CPU_WORKLOAD CPPROF GTEST_BINARY
+set -uo pipefail
+lib=$1 workload=$2 cpprof=$3 gtest=$4
+command -v curl >/dev/null || { echo "curl missing (scripts/install-deps.sh test)"; exit 77; }
+command -v go >/dev/null || { echo "go missing (scripts/install-deps.sh test)"; exit 77; }
+pprof="$(go env GOTOOLDIR)/pprof"
+[ -x "$pprof" ] || pprof="go tool pprof"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+both_read() {  # file, text that -top must show
+  "$cpprof" -top "$1" >"$1.cpprof" 2>&1 || fail "cpprof cannot read $1: $(head -1 "$1.cpprof")"
+  $pprof -top "$1" >"$1.go" 2>&1 || fail "go tool pprof cannot read $1: $(head -1 "$1.go")"
+  grep -qF "$2" "$1.cpprof" || fail "$1: cpprof -top lacks $2"
+  grep -qF "$2" "$1.go" || fail "$1: go tool pprof -top lacks $2"
+}
+
+CPPROF_CPUPROFILE=$tmp/w.pb.gz CPPROF_CPUPROFILE_HZ=500 LD_PRELOAD=$lib "$workload" 2 300 >/dev/null ||
+  fail "workload under LD_PRELOAD exited with $?"
+both_read "$tmp/w.pb.gz" HashBlock
+$pprof -raw "$tmp/w.pb.gz" 2>/dev/null | grep -q "^Period: 2000000$" || fail "CPPROF_CPUPROFILE_HZ=500 not applied"
+
+# fork+exec: the shell owns the path (dash leaves with _exit, so its own
+# profile stays empty), its child writes path.<pid>.
+CPPROF_CPUPROFILE=$tmp/sh.pb.gz LD_PRELOAD=$lib sh -c "'$workload' 1 200 >/dev/null; true"
+child=$(ls "$tmp"/sh.pb.gz.* 2>/dev/null | head -1)
+[ -e "$tmp/sh.pb.gz" ] || fail "the shell's own profile was not created"
+[ -n "$child" ] && both_read "$child" HashBlock || fail "no child profile sh.pb.gz.<pid>"
+
+# A GoogleTest binary.
+CPPROF_CPUPROFILE=$tmp/gtest.pb.gz LD_PRELOAD=$lib "$gtest" --gtest_filter='QueryTest.*' >/dev/null ||
+  fail "gtest binary under LD_PRELOAD failed"
+"$cpprof" -raw "$tmp/gtest.pb.gz" >/dev/null 2>&1 || fail "gtest profile unreadable by cpprof"
+$pprof -raw "$tmp/gtest.pb.gz" >/dev/null 2>&1 || fail "gtest profile unreadable by go tool pprof"
+
+# CPPROF_HTTP: the endpoints of a preloaded program.
+for try in 0 1 2 3; do
+  port=$((20000 + ($$ * 11 + try * 173) % 30000))
+  CPPROF_HTTP=127.0.0.1:$port LD_PRELOAD=$lib "$workload" 2 3000 >/dev/null &
+  pid=$!
+  for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/debug/pprof/" && break; sleep 0.1; done
+  curl -sf -o "$tmp/g.txt" "http://127.0.0.1:$port/debug/pprof/goroutine?debug=1" && break
+  kill $pid 2>/dev/null; wait $pid 2>/dev/null
+done
+grep -q "goroutine profile: total" "$tmp/g.txt" 2>/dev/null || fail "CPPROF_HTTP: no goroutine profile"
+grep -q "HashBlock\|HashChain" "$tmp/g.txt" 2>/dev/null || fail "CPPROF_HTTP: workload stacks missing"
+kill $pid 2>/dev/null; wait $pid 2>/dev/null
+
+# Children of a serving program do not fight for its port.
+CPPROF_HTTP=127.0.0.1:$port LD_PRELOAD=$lib sh -c "'$workload' 1 10 >/dev/null" 2>"$tmp/http_child.err" ||
+  fail "sh with CPPROF_HTTP failed"
+[ ! -s "$tmp/http_child.err" ] || fail "CPPROF_HTTP child: $(cat "$tmp/http_child.err")"
+
+# A bad variable is one line on stderr, and the program still runs.
+out=$(CPPROF_CPUPROFILE=/nonexistent-dir/x.pb.gz LD_PRELOAD=$lib "$workload" 1 10 2>&1)
+[[ $out == *"cpprof: CPPROF_CPUPROFILE: open /nonexistent-dir/x.pb.gz"* && $out == *wall* ]] || fail "bad path: $out"
+
+echo "preload_test: $fails failure(s)"
+[ $fails -eq 0 ]
