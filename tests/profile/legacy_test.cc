@@ -33,6 +33,12 @@ std::string ParseAndDump(std::string_view data) {
   return DumpProfile(*p);
 }
 
+// Expects each of `parts` in the dump of `input`.
+void ExpectDumpHas(std::string_view input, std::initializer_list<std::string_view> parts) {
+  std::string dump = ParseAndDump(input);
+  for (std::string_view part : parts) EXPECT_NE(dump.find(part), std::string::npos) << part << " in\n" << dump;
+}
+
 class GoldenTest : public testing::TestWithParam<const char*> {};
 
 TEST_P(GoldenTest, MatchesPprofParse) {
@@ -64,13 +70,11 @@ std::string CpuProfile(size_t word, bool big_endian) {
 }
 
 TEST(LegacyCpuTest, AllWordSizesAndByteOrdersReadAlike) {
-  std::string expected = ParseAndDump(CpuProfile(8, false));
-  EXPECT_NE(expected.find("Period: 10000000\n"), std::string::npos) << expected;
   // The second sample's leaf, recorded twice (from the signal context and,
   // adjusted by -1, from the stack), is kept once; its twin stays listed.
-  EXPECT_NE(expected.find("          1   10000000: 1 2 \n"), std::string::npos) << expected;
-  EXPECT_NE(expected.find("     3: 0x40100f M=1 \n"), std::string::npos) << expected;
-  EXPECT_NE(expected.find("M=1"), std::string::npos) << expected;
+  ExpectDumpHas(CpuProfile(8, false),
+                {"Period: 10000000\n", "          1   10000000: 1 2 \n", "     3: 0x40100f M=1 \n"});
+  std::string expected = ParseAndDump(CpuProfile(8, false));
   EXPECT_EQ(ParseAndDump(CpuProfile(8, true)), expected);
   EXPECT_EQ(ParseAndDump(CpuProfile(4, false)), expected);
   EXPECT_EQ(ParseAndDump(CpuProfile(4, true)), expected);
@@ -91,34 +95,28 @@ TEST(LegacyHeapTest, ErrorsReadLikePprof) {
             "strconv.ParseInt: parsing \"99999999999999999999\": value out of range");
 }
 
-TEST(LegacyHeapTest, HeapprofileIsNotScaledAndKeepsZeroLabels) {
-  std::string dump = ParseAndDump("heap profile: 2: 64 [ 2: 64] @ heapprofile\n2: 64 [2: 64] @ 0x10 0x20\n"
-                                  "0: 0 [0: 0] @ 0x10\n");
-  EXPECT_NE(dump.find("          2         64: 1 2 \n                bytes:[32]\n"), std::string::npos) << dump;
-  EXPECT_NE(dump.find("          0          0: 1 \n                bytes:[0]\n"), std::string::npos) << dump;
-  EXPECT_NE(dump.find("     1: 0xf M=1 \n"), std::string::npos) << dump;
+TEST(LegacyHeapTest, HeapprofileIsNotScaledAndDropsZeroLabels) {
+  ExpectDumpHas("heap profile: 2: 64 [ 2: 64] @ heapprofile\n2: 64 [2: 64] @ 0x10 0x20\n0: 0 [0: 0] @ 0x10\n",
+                {"          2         64: 1 2 \n                bytes:[32]\n", "          0          0: 1 \nLocations",
+                 "     1: 0xf M=1 \n"});
 }
 
 TEST(LegacyTextTest, MemoryMapVariablesAndLogPrefixes) {
-  std::string dump = ParseAndDump(
-      "--- contentionz 1 ---\ncycles/second = 1000000000\n100 2 @ 0x501000\n--- Memory map: ---\n"
-      "dir=/opt/app\nI0101 00:00:00.000000 42 main.cc:7] 0x500000-0x600000 $dir/bin (@1000) abc123\n");
-  EXPECT_NE(dump.find("1: 0x500000/0x600000/0x1000 /opt/app/bin abc123 \n"), std::string::npos) << dump;
-  EXPECT_NE(dump.find("          2        100: 1 \n"), std::string::npos) << dump;
+  ExpectDumpHas("--- contentionz 1 ---\ncycles/second = 1000000000\n100 2 @ 0x501000\n--- Memory map: ---\n"
+                "dir=/opt/app\nI0101 00:00:00.000000 42 main.cc:7] 0x500000-0x600000 $dir/bin (@1000) abc123\n",
+                {"1: 0x500000/0x600000/0x1000 /opt/app/bin abc123 \n", "          2        100: 1 \n"});
 }
 
 TEST(LegacyThreadTest, SameAsPreviousCountsTowardsThePreviousStack) {
-  std::string dump = ParseAndDump(
-      "--- threadz 1 ---\n\n--- Thread 1 (name: main/1) stack: ---\n  PC: 0x10\n  0x20\n"
-      "--- Thread 2 (name: w/2) stack: ---\n  same as previous thread\n---- no stack trace for 3\n");
-  EXPECT_NE(dump.find("          2: 1 2 \n"), std::string::npos) << dump;
+  ExpectDumpHas("--- threadz 1 ---\n\n--- Thread 1 (name: main/1) stack: ---\n  PC: 0x10\n  0x20\n"
+                "--- Thread 2 (name: w/2) stack: ---\n  same as previous thread\n---- no stack trace for 3\n",
+                {"          2: 1 2 \n"});
 }
 
 TEST(LegacyGoCountTest, MalformedSampleStops) {
   EXPECT_EQ(ParseAndDump("goroutine profile: total 1\n1 @ 0xZ\n"), "error: parsing profile: malformed profile format");
-  std::string dump = ParseAndDump("# comment\ngoroutine profile: total 3\n3 @ 0x10 0x20\n#\t0x1 main.f\n");
-  EXPECT_NE(dump.find("PeriodType: goroutine count\n"), std::string::npos) << dump;
-  EXPECT_NE(dump.find("          3: 1 2 \n"), std::string::npos) << dump;
+  ExpectDumpHas("# comment\ngoroutine profile: total 3\n3 @ 0x10 0x20\n#\t0x1 main.f\n",
+                {"PeriodType: goroutine count\n", "          3: 1 2 \n"});
 }
 
 TEST(LegacyScalingTest, GoExpBitForBit) {
@@ -132,14 +130,17 @@ TEST(LegacyScalingTest, GoExpBitForBit) {
 }
 
 TEST(LegacyScalingTest, ScaleHeapSampleMatchesGo) {
-  using legacy::ScaleHeapSample;
-  EXPECT_EQ(ScaleHeapSample(1, 32, 524288), std::make_pair(int64_t{16384}, int64_t{524304}));
-  EXPECT_EQ(ScaleHeapSample(3, 96, 524288), std::make_pair(int64_t{49153}, int64_t{1572912}));
-  EXPECT_EQ(ScaleHeapSample(7, 1000000, 524288), std::make_pair(int64_t{29}, int64_t{4192694}));
-  EXPECT_EQ(ScaleHeapSample(-5, 100, 524288), std::make_pair(int64_t{131069}, int64_t{-2621390}));
-  EXPECT_EQ(ScaleHeapSample(1, 1, 2), std::make_pair(int64_t{2}, int64_t{2}));
-  EXPECT_EQ(ScaleHeapSample(123456, 789012345, 524288), std::make_pair(int64_t{10189546}, int64_t{65121806999}));
-  EXPECT_EQ(ScaleHeapSample(5, 100, 1), std::make_pair(int64_t{5}, int64_t{100}));
+  struct Case {
+    int64_t count, size, rate, want_count, want_size;
+  };
+  const Case cases[] = {{1, 32, 524288, 16384, 524304},       {3, 96, 524288, 49153, 1572912},
+                        {7, 1000000, 524288, 29, 4192694},    {-5, 100, 524288, 131069, -2621390},
+                        {1, 1, 2, 2, 2},                       {123456, 789012345, 524288, 10189546, 65121806999},
+                        {5, 100, 1, 5, 100}};
+  for (const Case& c : cases) {
+    EXPECT_EQ(legacy::ScaleHeapSample(c.count, c.size, c.rate), std::make_pair(c.want_count, c.want_size))
+        << c.count << " " << c.size << " " << c.rate;
+  }
 }
 
 TEST(LegacyTextTest, GoParseInt) {

@@ -56,6 +56,7 @@ void ProfileBuilder::AddSample(std::span<const int64_t> values, std::span<const 
 void ProfileBuilder::AddSample(std::span<const int64_t> values, std::span<const uint32_t> locations,
                                int64_t bytes) {
   AddSample(values, locations);
+  if (bytes == 0) return;
   Label l;
   l.key = p_.strings.Intern("bytes");
   l.num = bytes;

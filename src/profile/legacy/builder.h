@@ -31,7 +31,10 @@ class ProfileBuilder {
 
   // Appends a sample; `values` must hold one value per sample type.
   void AddSample(std::span<const int64_t> values, std::span<const uint32_t> locations);
-  // Appends a sample with pprof's "bytes" numeric label (no unit).
+  // Appends a sample with pprof's "bytes" numeric label (no unit), or
+  // without it when bytes is 0: pprof's parser keeps such a label, but every
+  // pprof report reads a copy made by a proto round trip (generateRawReport
+  // in driver.go: p.Copy()), which drops numeric labels of value 0.
   void AddSample(std::span<const int64_t> values, std::span<const uint32_t> locations, int64_t bytes);
 
   // Reads the memory map from the remaining lines, then renumbers.

@@ -12,11 +12,6 @@
 namespace cpprof::legacy {
 namespace {
 
-const RE2& SampleRe() {
-  static const RE2 re(R"((\d+) *(\d+) @([ x0-9a-f]*))", GoRegexpOptions());
-  return re;
-}
-
 struct Attributes {
   int64_t cpu_hz = 0;
   int64_t period = 1;
@@ -55,7 +50,8 @@ Status ReadAttributes(LineScanner& lines, Attributes& a) {
 // delays by the period and from cycles to nanoseconds when the rate is known.
 Status ParseSample(std::string_view line, const Attributes& a, int64_t values[2], std::vector<uint64_t>* pcs) {
   std::vector<std::string_view> g;
-  if (!FindSubmatch(SampleRe(), line, &g)) return Unrecognized();
+  static const RE2 kSampleRe(R"((\d+) *(\d+) @([ x0-9a-f]*))", GoRegexpOptions());
+  if (!FindSubmatch(kSampleRe, line, &g)) return Unrecognized();
   int64_t delay, count;
   std::string error;
   if (!GoParseInt(g[0], 10, &delay, &error) || !GoParseInt(g[1], 10, &count, &error)) {
@@ -70,9 +66,7 @@ Status ParseSample(std::string_view line, const Attributes& a, int64_t values[2]
   }
   values[0] = count;
   values[1] = delay;
-  if (Status st = ParseHexAddresses(g[2], pcs); !st.ok()) {
-    return Status::Error(fmt::format("malformed sample: {}: {}", line, st.message()));
-  }
+  if (Status st = ParseSampleAddresses(g[2], line, pcs); !st.ok()) return st;
   return Status();
 }
 
@@ -80,10 +74,7 @@ Status ParseSample(std::string_view line, const Attributes& a, int64_t values[2]
 
 Result<Profile> ParseContentionProfile(std::string_view data) {
   LineScanner lines(data);
-  if (!lines.Scan()) {
-    if (Status s = lines.status(); !s.ok()) return s;
-    return Unrecognized();
-  }
+  if (Status s = ScanFirstLine(lines); !s.ok()) return s;
   std::string_view first = lines.text();
   if (!first.starts_with("--- contentionz ") && !first.starts_with("--- mutex:") &&
       !first.starts_with("--- contention:")) {

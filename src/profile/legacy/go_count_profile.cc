@@ -9,24 +9,17 @@
 namespace cpprof::legacy {
 namespace {
 
-const RE2& StartRe() {
-  static const RE2 re(R"(\A(\S+) profile: total \d+\z)", GoRegexpOptions());
-  return re;
-}
-const RE2& SampleRe() {
-  static const RE2 re(R"(\A(\d+) @(( 0x[0-9a-f]+)+)\z)", GoRegexpOptions());
-  return re;
-}
-
 }  // namespace
 
 Result<Profile> ParseGoCountProfile(std::string_view data) {
+  static const RE2 kSampleRe(R"(\A(\d+) @(( 0x[0-9a-f]+)+)\z)", GoRegexpOptions());
   LineScanner lines(data);
   while (lines.Scan() && IsSpaceOrComment(lines.text())) {
   }
   if (Status s = lines.status(); !s.ok()) return s;
   std::vector<std::string_view> g;
-  if (!FindSubmatch(StartRe(), lines.text(), &g)) return Unrecognized();
+  static const RE2 kStartRe(R"(\A(\S+) profile: total \d+\z)", GoRegexpOptions());
+  if (!FindSubmatch(kStartRe, lines.text(), &g)) return Unrecognized();
   const std::string_view type = g[0];
   ProfileBuilder b;
   b.SetPeriodType({type, "count"});
@@ -37,7 +30,7 @@ Result<Profile> ParseGoCountProfile(std::string_view data) {
     std::string_view line = lines.text();
     if (IsSpaceOrComment(line)) continue;
     if (line.starts_with("---")) break;
-    if (!FindSubmatch(SampleRe(), line, &g)) return Status::Error(std::string(kMalformed));
+    if (!FindSubmatch(kSampleRe, line, &g)) return Status::Error(std::string(kMalformed));
     int64_t count;
     if (!GoParseInt(g[0], 0, &count)) return Status::Error(std::string(kMalformed));
     stack.clear();

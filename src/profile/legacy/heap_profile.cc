@@ -13,25 +13,6 @@
 namespace cpprof::legacy {
 namespace {
 
-const RE2& HeapHeaderRe() {
-  static const RE2 re(R"(heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] *@ *(heap[_a-z0-9]*)/?(\d*))",
-                      GoRegexpOptions());
-  return re;
-}
-const RE2& GrowthHeaderRe() {
-  static const RE2 re(R"(heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ growthz?)", GoRegexpOptions());
-  return re;
-}
-const RE2& FragmentationHeaderRe() {
-  static const RE2 re(R"(heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ fragmentationz?)",
-                      GoRegexpOptions());
-  return re;
-}
-const RE2& HeapSampleRe() {
-  static const RE2 re(R"((-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *] @([ x0-9a-f]*))", GoRegexpOptions());
-  return re;
-}
-
 struct Header {
   bool poisson = false;  // values need unsampling ("v2" in pprof)
   int64_t period = 0;
@@ -42,7 +23,13 @@ struct Header {
 Result<Header> ParseHeader(std::string_view line) {
   std::vector<std::string_view> g;
   Header h;
-  if (FindSubmatch(HeapHeaderRe(), line, &g)) {
+  // "heap profile: inuse_count: inuse_bytes [alloc_count: alloc_bytes] @ kind/rate"
+  static const RE2 kHeapRe(R"(heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] *@ *(heap[_a-z0-9]*)/?(\d*))",
+                           GoRegexpOptions());
+  static const RE2 kGrowthRe(R"(heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ growthz?)", GoRegexpOptions());
+  static const RE2 kFragmentationRe(R"(heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ fragmentationz?)",
+                                    GoRegexpOptions());
+  if (FindSubmatch(kHeapRe, line, &g)) {
     if (!g[5].empty() && !GoParseInt(g[5], 10, &h.period)) return Unrecognized();
     // An alloc pair that differs from the inuse pair means the profile has both.
     h.has_alloc = (g[2] != g[0] && g[2] != "0") || (g[3] != g[1] && g[3] != "0");
@@ -59,7 +46,7 @@ Result<Header> ParseHeader(std::string_view line) {
     }
     return h;
   }
-  if (FindSubmatch(GrowthHeaderRe(), line, &g) || FindSubmatch(FragmentationHeaderRe(), line, &g)) {
+  if (FindSubmatch(kGrowthRe, line, &g) || FindSubmatch(kFragmentationRe, line, &g)) {
     h.period = 1;
     return h;
   }
@@ -93,8 +80,9 @@ Status AddPair(std::string_view line, std::string_view count_text, std::string_v
 }
 
 Status ParseSample(std::string_view line, const Header& h, HeapSample& s) {
+  static const RE2 kSampleRe(R"((-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *] @([ x0-9a-f]*))", GoRegexpOptions());
   std::vector<std::string_view> g;
-  if (!FindSubmatch(HeapSampleRe(), line, &g)) {
+  if (!FindSubmatch(kSampleRe, line, &g)) {
     return Status::Error("unexpected number of sample values: got 0, want 6");
   }
   s.values.clear();
@@ -103,9 +91,7 @@ Status ParseSample(std::string_view line, const Header& h, HeapSample& s) {
     if (Status st = AddPair(line, g[2], g[3], "allocation", h, s); !st.ok()) return st;
   }
   if (Status st = AddPair(line, g[0], g[1], "inuse", h, s); !st.ok()) return st;
-  if (Status st = ParseHexAddresses(g[4], &s.pcs); !st.ok()) {
-    return Status::Error(fmt::format("malformed sample: {}: {}", line, st.message()));
-  }
+  if (Status st = ParseSampleAddresses(g[4], line, &s.pcs); !st.ok()) return st;
   return Status();
 }
 
@@ -113,10 +99,7 @@ Status ParseSample(std::string_view line, const Header& h, HeapSample& s) {
 
 Result<Profile> ParseHeapProfile(std::string_view data) {
   LineScanner lines(data);
-  if (!lines.Scan()) {
-    if (Status s = lines.status(); !s.ok()) return s;
-    return Unrecognized();
-  }
+  if (Status s = ScanFirstLine(lines); !s.ok()) return s;
   Result<Header> h = ParseHeader(lines.text());
   if (!h.ok()) return h.status();
   ProfileBuilder b;

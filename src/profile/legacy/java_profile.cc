@@ -16,27 +16,6 @@
 namespace cpprof::legacy {
 namespace {
 
-const RE2& AttributeRe() {
-  static const RE2 re(R"(([\w ]+)=([\w ]+))", GoRegexpOptions());
-  return re;
-}
-const RE2& SampleRe() {
-  static const RE2 re(R"( *(\d+) +(\d+) +@ +([ x0-9a-f]*))", GoRegexpOptions());
-  return re;
-}
-const RE2& LocationRe() {
-  static const RE2 re(R"(^\s*0x([[:xdigit:]]+)\s+(.*)\s*$)", GoRegexpOptions());
-  return re;
-}
-const RE2& FileLineRe() {
-  static const RE2 re(R"(^(.*)\s+\((.+):(-?[[:digit:]]+)\)$)", GoRegexpOptions());
-  return re;
-}
-const RE2& PathRe() {
-  static const RE2 re(R"(^(.*)\s+\((.*)\)$)", GoRegexpOptions());
-  return re;
-}
-
 enum class Kind { kHeap, kContention };
 
 // Splits off the next '\n'-terminated line; false when none is left (a last
@@ -50,12 +29,13 @@ bool NextTerminatedLine(std::string_view& text, std::string_view* line) {
 
 // Reads the attributes; returns the text from the first line that is not one.
 Result<std::string_view> ReadHeader(Kind kind, std::string_view text, ProfileBuilder& b) {
+  static const RE2 kAttributeRe(R"(([\w ]+)=([\w ]+))", GoRegexpOptions());
   Profile& p = b.profile();
   std::string_view line;
   for (; NextTerminatedLine(text, &line); text.remove_prefix(text.find('\n') + 1)) {
     if (line.empty()) continue;
     std::vector<std::string_view> g;
-    if (!FindSubmatch(AttributeRe(), line, &g)) break;
+    if (!FindSubmatch(kAttributeRe, line, &g)) break;
     std::string_view key = TrimSpace(g[0]), value = TrimSpace(g[1]);
     std::string error;
     if (key == "format") {
@@ -87,16 +67,15 @@ Result<std::string_view> ReadHeader(Kind kind, std::string_view text, ProfileBui
 // Reads the samples; returns the text from the first line that is not one.
 // Java writes the measured value first and the count second.
 Result<std::string_view> ReadSamples(Kind kind, std::string_view text, ProfileBuilder& b) {
+  static const RE2 kSampleRe(R"( *(\d+) +(\d+) +@ +([ x0-9a-f]*))", GoRegexpOptions());
   std::string_view line;
   std::vector<std::string_view> g;
   std::vector<uint64_t> addrs;
   std::vector<uint32_t> stack;
   for (; NextTerminatedLine(text, &line); text.remove_prefix(text.find('\n') + 1)) {
     if (line.empty()) continue;
-    if (!FindSubmatch(SampleRe(), line, &g)) break;
-    if (Status s = ParseHexAddresses(g[2], &addrs); !s.ok()) {
-      return Status::Error(fmt::format("malformed sample: {}: {}", line, s.message()));
-    }
+    if (!FindSubmatch(kSampleRe, line, &g)) break;
+    if (Status s = ParseSampleAddresses(g[2], line, &addrs); !s.ok()) return s;
     stack.clear();
     for (uint64_t a : addrs) stack.push_back(b.Location(a));
     int64_t v[2];
@@ -125,15 +104,17 @@ Result<std::string_view> ReadSamples(Kind kind, std::string_view text, ProfileBu
 
 // The function and file of a symbol line's text.
 void ParseSymbol(std::string_view text, std::string_view* function, std::string_view* file, int64_t* line) {
+  static const RE2 kFileLineRe(R"(^(.*)\s+\((.+):(-?[[:digit:]]+)\)$)", GoRegexpOptions());
+  static const RE2 kPathRe(R"(^(.*)\s+\((.*)\)$)", GoRegexpOptions());
   std::vector<std::string_view> g;
   *file = {};
   *line = 0;
-  if (FindSubmatch(FileLineRe(), text, &g)) {
+  if (FindSubmatch(kFileLineRe, text, &g)) {
     *function = g[0];
     *file = g[1];
     int64_t n;
     if (GoParseInt(g[2], 10, &n) && n > 0) *line = n;
-  } else if (FindSubmatch(PathRe(), text, &g)) {
+  } else if (FindSubmatch(kPathRe, text, &g)) {
     // A shared library's path: only its base name is of interest.
     *function = g[0];
     *file = PathBase(g[1]);
@@ -148,6 +129,7 @@ void ParseSymbol(std::string_view text, std::string_view* function, std::string_
 }  // namespace
 
 Status FinishJavaProfile(std::string_view text, ProfileBuilder& b) {
+  static const RE2 kLocationRe(R"(^\s*0x([[:xdigit:]]+)\s+(.*)\s*$)", GoRegexpOptions());
   Profile& p = b.profile();
   std::unordered_map<std::string_view, uint32_t> functions;  // keys point into `text`
   std::vector<std::string_view> g;
@@ -155,7 +137,7 @@ Status FinishJavaProfile(std::string_view text, ProfileBuilder& b) {
     size_t nl = text.find('\n');
     std::string_view line = TrimSpace(text.substr(0, nl));
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    if (line.empty() || !FindSubmatch(LocationRe(), line, &g)) continue;
+    if (line.empty() || !FindSubmatch(kLocationRe, line, &g)) continue;
     uint64_t address;
     std::string error;
     if (!GoParseUint(g[0], 16, &address, &error)) return Status::Error(fmt::format("parsing sample {}: {}", line, error));

@@ -15,39 +15,19 @@ namespace {
 #define CSPACE_STRING "(?:\\s+(\\S+))?"
 #define CSPACE_HEX "(?:\\s+([[:xdigit:]]+))?"
 
-const RE2& ProcMapsRe() {
-  static const RE2 re("^" CHEX_RANGE CPERM CSPACE_HEX "\\s+[[:xdigit:]]+:[[:xdigit:]]+\\s+[[:digit:]]+" CSPACE_STRING,
-                      GoRegexpOptions());
-  return re;
-}
-
-const RE2& BriefMapsRe() {
-  static const RE2 re("^" CHEX_RANGE CPERM CSPACE_STRING "(?:\\s+\\(@([[:xdigit:]]+)\\))?" CSPACE_HEX,
-                      GoRegexpOptions());
-  return re;
-}
-
-// glog's "I1231 23:59:59.000000 1234 file.cc:42] " prefix.
-const RE2& LogPrefixRe() {
-  static const RE2 re("^[^\\[\\]]+:[0-9]+]\\s", GoRegexpOptions());
-  return re;
-}
-
-#undef CHEX
-#undef CHEX_RANGE
-#undef CPERM
-#undef CSPACE_STRING
-#undef CSPACE_HEX
-
 enum class Entry { kMapping, kSkipped, kUnrecognized };
 
 // One line as parseMappingEntry reads it.
 Entry ParseEntry(std::string_view line, Profile& p, Mapping* m) {
+  static const RE2 kProcMapsRe(
+      "^" CHEX_RANGE CPERM CSPACE_HEX "\\s+[[:xdigit:]]+:[[:xdigit:]]+\\s+[[:digit:]]+" CSPACE_STRING, GoRegexpOptions());
+  static const RE2 kBriefMapsRe("^" CHEX_RANGE CPERM CSPACE_STRING "(?:\\s+\\(@([[:xdigit:]]+)\\))?" CSPACE_HEX,
+                                GoRegexpOptions());
   std::vector<std::string_view> g;
   std::string_view start, end, perm, file, offset, build_id;
-  if (FindSubmatch(ProcMapsRe(), line, &g)) {
+  if (FindSubmatch(kProcMapsRe, line, &g)) {
     start = g[0], end = g[1], perm = g[2], offset = g[3], file = g[4];
-  } else if (FindSubmatch(BriefMapsRe(), line, &g)) {
+  } else if (FindSubmatch(kBriefMapsRe, line, &g)) {
     start = g[0], end = g[1], perm = g[2], file = g[3], offset = g[4], build_id = g[5];
   } else {
     return Entry::kUnrecognized;
@@ -60,6 +40,12 @@ Entry ParseEntry(std::string_view line, Profile& p, Mapping* m) {
   return Entry::kMapping;
 }
 
+#undef CHEX
+#undef CHEX_RANGE
+#undef CPERM
+#undef CSPACE_STRING
+#undef CSPACE_HEX
+
 // Whether m2 continues m1: same file and build id where both are known,
 // touching ranges, and consistent offsets where both are non-zero.
 bool Adjacent(const Mapping& m1, const Mapping& m2) {
@@ -70,14 +56,10 @@ bool Adjacent(const Mapping& m1, const Mapping& m2) {
   return true;
 }
 
-// Shared libraries: "x.so", "x.so.6", "x.so_1".
-const RE2& LibraryRe() {
-  static const RE2 re("([.]so$|[.]so[._][0-9]+)", GoRegexpOptions());
-  return re;
-}
-
 // pprof's massageMappings.
 void MassageMappings(Profile& p) {
+  // Shared libraries: "x.so", "x.so.6", "x.so_1".
+  static const RE2 kLibraryRe("([.]so$|[.]so[._][0-9]+)", GoRegexpOptions());
   std::vector<Mapping>& ms = p.mappings;
   if (ms.size() > 1) {
     std::vector<Mapping> merged = {ms[0]};
@@ -97,7 +79,7 @@ void MassageMappings(Profile& p) {
     std::string file(p.str(ms[i].file));
     for (size_t at; (at = file.find("(deleted)")) != std::string::npos;) file.erase(at, 9);
     std::string_view name = TrimSpace(file);
-    if (name.empty() || name[0] == '[' || RE2::PartialMatch(name, LibraryRe())) continue;
+    if (name.empty() || name[0] == '[' || RE2::PartialMatch(name, kLibraryRe)) continue;
     std::swap(ms[0], ms[i]);
     break;
   }
@@ -112,11 +94,13 @@ bool IsMemoryMapSentinel(std::string_view line) {
 }
 
 Status ParseMemoryMap(LineScanner& lines, Profile& p) {
+  // glog's "I1231 23:59:59.000000 1234 file.cc:42] " prefix.
+  static const RE2 kLogPrefixRe("^[^\\[\\]]+:[0-9]+]\\s", GoRegexpOptions());
   VariableReplacer vars;
   while (lines.Scan()) {
     std::string_view raw = lines.text();
     re2::StringPiece input(raw.data(), raw.size());
-    if (RE2::Consume(&input, LogPrefixRe())) raw = std::string_view(input.data(), input.size());
+    if (RE2::Consume(&input, kLogPrefixRe)) raw = std::string_view(input.data(), input.size());
     std::string line = vars.Replace(raw);
     Mapping m;
     switch (ParseEntry(line, p, &m)) {

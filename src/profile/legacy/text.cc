@@ -188,6 +188,12 @@ Status LineScanner::status() const {
   return too_long_ ? Status::Error("bufio.Scanner: token too long") : Status();
 }
 
+Status ScanFirstLine(LineScanner& lines) {
+  if (lines.Scan()) return Status();
+  Status s = lines.status();
+  return s.ok() ? Unrecognized() : s;
+}
+
 std::string_view TrimSpace(std::string_view s) {
   size_t begin = 0, end = s.size();
   while (begin < end) {
@@ -232,7 +238,7 @@ bool GoParseInt(std::string_view s, int base, int64_t* out, std::string* error) 
   return true;
 }
 
-Status ParseHexAddresses(std::string_view s, std::vector<uint64_t>* out) {
+Status ParseSampleAddresses(std::string_view s, std::string_view line, std::vector<uint64_t>* out) {
   out->clear();
   auto is_hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
   for (size_t i = 0; i + 2 < s.size(); ++i) {
@@ -241,7 +247,9 @@ Status ParseHexAddresses(std::string_view s, std::vector<uint64_t>* out) {
     while (end < s.size() && is_hex(s[end])) ++end;
     std::string_view hex = s.substr(i, end - i);
     uint64_t v;
-    if (!GoParseUint(hex, 0, &v)) return Status::Error(fmt::format("failed to parse as hex 64-bit number: {}", hex));
+    if (!GoParseUint(hex, 0, &v)) {
+      return Status::Error(fmt::format("malformed sample: {}: failed to parse as hex 64-bit number: {}", line, hex));
+    }
     out->push_back(v);
     i = end - 1;
   }

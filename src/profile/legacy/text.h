@@ -58,9 +58,14 @@ bool IsSpaceOrComment(std::string_view line);
 bool GoParseInt(std::string_view s, int base, int64_t* out, std::string* error = nullptr);
 bool GoParseUint(std::string_view s, int base, uint64_t* out, std::string* error = nullptr);
 
-// Every "0x[0-9a-f]+" in s as a number; fails (with pprof's message) on one
-// that does not fit in 64 bits.
-Status ParseHexAddresses(std::string_view s, std::vector<uint64_t>* out);
+// Every "0x[0-9a-f]+" in s as a number. One that does not fit in 64 bits
+// fails with pprof's "malformed sample: <line>: failed to parse as hex
+// 64-bit number: <s>".
+Status ParseSampleAddresses(std::string_view s, std::string_view line, std::vector<uint64_t>* out);
+
+// Scans the first line; without one, the input is not of this format (or
+// the scan failed).
+Status ScanFirstLine(LineScanner& lines);
 
 // A regexp that matches bytes as Go's regexp does: Go reads invalid UTF-8 as
 // one U+FFFD per byte and its classes (\s, \d, [[:xdigit:]]) are ASCII, so

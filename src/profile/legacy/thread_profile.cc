@@ -12,18 +12,10 @@
 namespace cpprof::legacy {
 namespace {
 
-const RE2& ThreadzStartRe() {
-  static const RE2 re(R"(--- threadz \d+ ---)", GoRegexpOptions());
-  return re;
-}
-const RE2& ThreadStartRe() {
-  static const RE2 re(R"(--- Thread ([[:xdigit:]]+) \(name: (.*)/(\d+)\) stack: ---)", GoRegexpOptions());
-  return re;
-}
-
 bool IsThreadStart(std::string_view line) {
   std::vector<std::string_view> g;
-  return FindSubmatch(ThreadStartRe(), line, &g);
+  static const RE2 kThreadStartRe(R"(--- Thread ([[:xdigit:]]+) \(name: (.*)/(\d+)\) stack: ---)", GoRegexpOptions());
+  return FindSubmatch(kThreadStartRe, line, &g);
 }
 
 // Reads one thread's stack. Returns the line that ended it (trimmed; the
@@ -42,9 +34,7 @@ Result<std::string_view> ReadThread(LineScanner& lines, std::vector<uint64_t>* p
       same_as_previous = true;
       continue;
     }
-    if (Status s = ParseHexAddresses(line, &more); !s.ok()) {
-      return Status::Error(fmt::format("malformed sample: {}: {}", line, s.message()));
-    }
+    if (Status s = ParseSampleAddresses(line, line, &more); !s.ok()) return s;
     pcs->insert(pcs->end(), more.begin(), more.end());
   }
   if (Status s = lines.status(); !s.ok()) return s;
@@ -59,7 +49,8 @@ Result<Profile> ParseThreadProfile(std::string_view data) {
   while (lines.Scan() && IsSpaceOrComment(lines.text())) {
   }
   std::string_view line = lines.text();
-  if (RE2::PartialMatch(line, ThreadzStartRe())) {
+  static const RE2 kThreadzStartRe(R"(--- threadz \d+ ---)", GoRegexpOptions());
+  if (RE2::PartialMatch(line, kThreadzStartRe)) {
     // Skip the header's comments up to the first thread.
     while (lines.Scan()) {
       line = lines.text();
