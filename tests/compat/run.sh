@@ -204,6 +204,13 @@ for f in "$LEGACY"/*; do
 done
 cp "$HERE"/legacy/legacy.* "$PROF/"
 command -v python3 >/dev/null && python3 "$HERE/legacy/make_inputs.py" "$PROF"
+# Real gperftools profiles, when its library is installed.
+if command -v g++ >/dev/null && g++ -O2 -o "$OUT/bin/gperftools_prog" "$HERE/legacy/gperftools_prog.cc" \
+	-ltcmalloc_and_profiler 2>/dev/null; then
+	(cd "$OUT/bin" && ./gperftools_prog "$PROF/legacy.gperftools.cpu" gp >/dev/null 2>&1) &&
+		mv "$OUT/bin/gp.0001.heap" "$PROF/legacy.gperftools.heap"
+	rm -f "$OUT/bin/gperftools_prog" "$OUT/bin"/gp.*.heap
+fi
 sz=$(wc -c <"$PROF/edge.cpp.pb.gz")
 head -c $((sz / 2)) "$PROF/edge.cpp.pb.gz" >"$PROF/bad.truncated.pb.gz"
 t1=$(date +%s)
