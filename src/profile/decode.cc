@@ -17,6 +17,7 @@
 
 #include "profile/codec.h"
 #include "profile/gzip.h"
+#include "profile/legacy/legacy.h"
 #include "profile/parallel.h"
 #include "profile/proto_format.h"
 
@@ -504,14 +505,14 @@ Result<Profile> ParseProfile(std::string_view bytes) {
   }
   Result<Profile> p = DecodeProfile(bytes);
   if (!p.ok()) {
-    // pprof would go on to try the legacy text and binary formats here.
     const Status status = p.status();
     const std::string& msg = status.message();
     if (msg.starts_with("malformed profile: ")) return status;
     if (msg != "empty input file" && msg != "concatenated profiles detected") {
-      return Status::Error("parsing profile: unrecognized profile format");
+      // Not a protobuf: pprof goes on to its legacy text and binary formats.
+      p = ParseLegacyProfile(bytes);
     }
-    return status.WithContext("parsing profile");
+    if (!p.ok()) return p.status().WithContext("parsing profile");
   }
   Status valid = CheckValid(*p);
   if (!valid.ok()) return valid.WithContext("malformed profile");

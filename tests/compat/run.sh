@@ -17,6 +17,8 @@
 #   COMPAT_CORPUS   directory with the shared go.*.pb.gz corpus
 #                   (default /work/shared/corpus); cases using go.* profiles
 #                   are skipped with a note when the corpus is absent.
+#   COMPAT_LEGACY   google/pprof's profile/testdata (legacy formats); cases
+#                   using missing legacy.* inputs are skipped the same way.
 #   COMPAT_FILTER   only run cases whose line matches this ERE (grep -E).
 #   COMPAT_JOBS     parallelism (default 2).
 #   COMPAT_SHOW     how many failing cases to print in detail (default 25).
@@ -209,6 +211,22 @@ if [ -d "$CORPUS" ]; then
 fi
 : >"$PROF/bad.empty.pb.gz"
 printf 'this is not a profile\n\x00\x01\x02 garbage \xff\xfe\n' >"$PROF/bad.garbage.pb.gz"
+# Legacy formats: google/pprof's profile/testdata (Debian's
+# golang-github-google-pprof-dev) as legacy.<name>, inputs made here for
+# the rules that testdata leaves out, and Go debug=1 texts written by Go 1.19.
+LEGACY=${COMPAT_LEGACY:-/usr/share/gocode/src/github.com/google/pprof/profile/testdata}
+for f in "$LEGACY"/*; do
+	case $f in *.string) ;; *) [ -f "$f" ] && cp "$f" "$PROF/legacy.$(basename "$f")" ;; esac
+done
+cp "$HERE"/legacy/legacy.* "$PROF/"
+command -v python3 >/dev/null && python3 "$HERE/legacy/make_inputs.py" "$PROF"
+# Real gperftools profiles, when its library is installed.
+if command -v g++ >/dev/null && g++ -O2 -o "$OUT/bin/gperftools_prog" "$HERE/legacy/gperftools_prog.cc" \
+	-ltcmalloc_and_profiler 2>/dev/null; then
+	(cd "$OUT/bin" && ./gperftools_prog "$PROF/legacy.gperftools.cpu" gp >/dev/null 2>&1) &&
+		mv "$OUT/bin/gp.0001.heap" "$PROF/legacy.gperftools.heap"
+	rm -f "$OUT/bin/gperftools_prog" "$OUT/bin"/gp.*.heap
+fi
 sz=$(wc -c <"$PROF/edge.cpp.pb.gz")
 head -c $((sz / 2)) "$PROF/edge.cpp.pb.gz" >"$PROF/bad.truncated.pb.gz"
 t1=$(date +%s)
@@ -234,7 +252,7 @@ while IFS= read -r raw || [ -n "$raw" ]; do
 			case $t in -base=* | --base=* | -diff_base=* | --diff_base=*) need+=("${t#*=}") ;; esac
 		done
 		missing=0
-		for s in "${need[@]}"; do [[ $s != go.* ]] || [ -e "$PROF/$s" ] || missing=1; done
+		for s in "${need[@]}"; do [[ $s != go.* && $s != legacy.* ]] || [ -e "$PROF/$s" ] || missing=1; done
 		if [ $missing = 1 ]; then skipped=$((skipped + 1)); continue; fi
 	fi
 

@@ -1,23 +1,36 @@
 #!/usr/bin/env bash
-# Builds the decoder fuzzer with clang's libFuzzer and ASan/UBSan, then fuzzes
-# for a bounded time from the Go-written corpus.
-# usage: tests/fuzz/run.sh OUTDIR [SECONDS=30]
+# Builds a fuzz target with clang's libFuzzer and ASan/UBSan, then fuzzes it
+# for a bounded time from its seed corpus.
+#   decoder: the profile.proto decoder, seeded with the Go-written corpus.
+#   legacy:  the legacy parsers, seeded with google/pprof's profile/testdata
+#            and tests/compat/legacy.
+# usage: tests/fuzz/run.sh OUTDIR [SECONDS=30] [TARGET=decoder]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$here/../../src
-out=$1; secs=${2:-30}
+out=$1; secs=${2:-30}; target=${3:-decoder}
 command -v clang++ >/dev/null || { echo "clang++ missing: skipping"; exit 77; }
 mkdir -p "$out/corpus"
-cp "$here"/../../../shared/corpus/*.pb.gz "$out/corpus/" 2>/dev/null || true
-# Inputs that once crashed the decoder; each stays in the seed corpus for good.
-cp "$here"/regressions/* "$out/corpus/"
-for f in "$out"/corpus/*.pb.gz; do [ -e "$f" ] && zcat "$f" > "${f%.gz}.raw" 2>/dev/null || true; done
+if [ "$target" = decoder ]; then
+  cp "$here"/../../../shared/corpus/*.pb.gz "$out/corpus/" 2>/dev/null || true
+  # Inputs that once crashed the decoder; each stays in the seed corpus for good.
+  cp "$here"/regressions/* "$out/corpus/"
+  for f in "$out"/corpus/*.pb.gz; do [ -e "$f" ] && zcat "$f" > "${f%.gz}.raw" 2>/dev/null || true; done
+else
+  testdata=/usr/share/gocode/src/github.com/google/pprof/profile/testdata
+  for f in "$testdata"/*; do case $f in *.string) ;; *) [ -f "$f" ] && cp "$f" "$out/corpus/" ;; esac; done
+  cp "$here"/../compat/legacy/legacy.* "$out/corpus/"
+  command -v python3 >/dev/null && python3 "$here/../compat/legacy/make_inputs.py" "$out/corpus"
+fi
 profile_sources=(decode encode gzip string_table profile dump go_time)
+legacy_sources=(builder contention_profile cpu_profile go_count_profile heap_profile heap_scaling java_profile
+  legacy memory_map text thread_profile)
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I"$src" "$here/decoder_fuzzer.cc" $(for s in "${profile_sources[@]}"; do echo "$src/profile/$s.cc"; done) \
-  -o "$out/decoder_fuzzer" $(pkg-config --cflags --libs libdeflate) -lfmt 2>&1 | grep -v "^$" || true
-[ -x "$out/decoder_fuzzer" ] || { echo "fuzzer build failed"; exit 1; }
-if ! "$out/decoder_fuzzer" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -I"$src" "$here/${target}_fuzzer.cc" $(for s in "${profile_sources[@]}"; do echo "$src/profile/$s.cc"; done) \
+  $(for s in "${legacy_sources[@]}"; do echo "$src/profile/legacy/$s.cc"; done) \
+  -o "$out/${target}_fuzzer" $(pkg-config --cflags --libs libdeflate re2) -lfmt 2>&1 | grep -v "^$" || true
+[ -x "$out/${target}_fuzzer" ] || { echo "fuzzer build failed"; exit 1; }
+if ! "$out/${target}_fuzzer" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$out/" "$out/corpus" > "$out/log" 2>&1; then
   # Show the sanitizer report and the input that triggered it, not just stats.
   grep -v -E '^#[0-9]+' "$out/log" | grep -v '^INFO:' | head -60
