@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "driver/render.h"
 #include "profile/codec.h"
 #include "web/assets.h"
 
@@ -96,7 +97,7 @@ class WebServer {
     auto page = [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kAsset_index_html), "text/html; charset=utf-8");
     };
-    for (const char* view : {"/", "/flamegraph", "/top"}) server_.Get(view, page);
+    for (const char* view : {"/", "/flamegraph", "/top", "/graph", "/peek"}) server_.Get(view, page);
     server_.Get("/app.js", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kAsset_app_js), "text/javascript; charset=utf-8");
     });
@@ -109,6 +110,14 @@ class WebServer {
     });
     server_.Get("/data/top", [this](const httplib::Request& req, httplib::Response& res) {
       Report(req, res, Command{"top", false, true, ReportFormat::kText, ""}, "text/plain; charset=utf-8");
+    });
+    server_.Get("/data/graph", [this](const httplib::Request& req, httplib::Response& res) {
+      // graphviz's own SVG: the page pans and zooms it through its viewBox.
+      Command dot{"svg", false, true, ReportFormat::kDot, "", "svg"};
+      Report(req, res, dot, "image/svg+xml");
+    });
+    server_.Get("/data/peek", [this](const httplib::Request& req, httplib::Response& res) {
+      Report(req, res, Command{"peek", true, true, ReportFormat::kTree, ""}, "text/plain; charset=utf-8");
     });
     server_.Get("/download", [this](const httplib::Request&, httplib::Response& res) {
       res.set_header("Content-Disposition", "attachment; filename=\"profile.pb.gz\"");
@@ -141,7 +150,15 @@ class WebServer {
     std::lock_guard<std::mutex> lock(mu_);
     Profile copy = p_;
     std::string out;
-    if (Status s = GenerateReport(copy, cmd, "", *cfg, ui_, out); !s.ok()) return Fail(res, s);
+    // peek's regexp comes as q=, as in pprof's web UI.
+    std::string param = cmd.has_param ? req.get_param_value("q") : "";
+    if (cmd.has_param && param.empty()) return Fail(res, Status::Error("peek needs a regexp (q=...)"));
+    if (Status s = GenerateReport(copy, cmd, param, *cfg, ui_, out); !s.ok()) return Fail(res, s);
+    if (cmd.render != nullptr) {
+      Result<std::string> svg = RenderDot(out, cmd.render);
+      if (!svg.ok()) return Fail(res, svg.status());
+      out = std::move(*svg);
+    }
     res.set_content(out, type);
   }
 

@@ -82,6 +82,27 @@ try {
   check('top view', (await page.textContent('#top')).includes('flat  flat%   sum%        cum   cum%'));
   await page.screenshot({ path: `${outdir}/top.png` });
 
+  // Graph view: graphviz's SVG, nodes selectable, wheel zooms.
+  await page.goto(`${url}/graph`);
+  await ready(page);
+  const nodes = await page.locator('#graph g.node').count();
+  check('graph view has nodes', nodes > 5, `nodes=${nodes}`);
+  await page.locator('#graph g.node').nth(1).click();
+  const picked = await page.evaluate(() => window.cpprof.selected && window.cpprof.selected.name);
+  check('graph node selected', typeof picked === 'string' && picked.length > 0, picked);
+  const before = await page.evaluate(() => document.querySelector('#graph svg').viewBox.baseVal.width);
+  const g = await page.locator('#graph svg').boundingBox();
+  await page.mouse.move(g.x + g.width / 2, g.y + g.height / 2);
+  await page.mouse.wheel(0, -300);
+  const after = await page.evaluate(() => document.querySelector('#graph svg').viewBox.baseVal.width);
+  check('wheel zooms the graph', after < before, `${after} vs ${before}`);
+  await page.screenshot({ path: `${outdir}/graph.png` });
+
+  // Peek at the callers and callees of a regexp.
+  await page.goto(`${url}/peek?q=sort.Sort`);
+  await ready(page);
+  check('peek view', (await page.textContent('#top')).includes('calls calls% + context'));
+
   // Download: the loaded profile, gzipped.
   const bytes = await page.evaluate(async () => Array.from(new Uint8Array(await (await fetch('/download')).arrayBuffer()).slice(0, 2)));
   check('download is gzip', bytes[0] === 0x1f && bytes[1] === 0x8b, JSON.stringify(bytes));

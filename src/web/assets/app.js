@@ -5,7 +5,7 @@
 'use strict';
 
 const params = new URLSearchParams(location.search);
-const view = location.pathname === '/top' ? 'top' : 'flamegraph';
+const view = { '/top': 'top', '/graph': 'graph', '/peek': 'peek' }[location.pathname] || 'flamegraph';
 const ROW = 18;  // px per flame graph row
 const $ = (id) => document.getElementById(id);
 
@@ -169,6 +169,37 @@ function describe(t) {
   return `${t.name}  ${formatValue(t.value, unit)} (${pct}%)`;
 }
 
+// Wheel to zoom around the pointer, drag to pan: the SVG's viewBox moves.
+function panZoom(svg) {
+  svg.setAttribute('width', '100%');
+  svg.setAttribute('height', '100%');
+  const box = svg.viewBox.baseVal;
+  const toSvg = (e) => {
+    const r = svg.getBoundingClientRect();
+    const scale = Math.max(box.width / r.width, box.height / r.height);
+    return [box.x + (e.clientX - r.left) * scale, box.y + (e.clientY - r.top) * scale, scale];
+  };
+  svg.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    const [px, py] = toSvg(e);
+    const k = e.deltaY > 0 ? 1.15 : 1 / 1.15;
+    box.x = px - (px - box.x) * k;
+    box.y = py - (py - box.y) * k;
+    box.width *= k;
+    box.height *= k;
+  }, { passive: false });
+  let drag = null;
+  svg.addEventListener('mousedown', (e) => { drag = [e.clientX, e.clientY]; });
+  window.addEventListener('mouseup', () => { drag = null; });
+  svg.addEventListener('mousemove', (e) => {
+    if (!drag) return;
+    const [, , scale] = toSvg(e);
+    box.x -= (e.clientX - drag[0]) * scale;
+    box.y -= (e.clientY - drag[1]) * scale;
+    drag = [e.clientX, e.clientY];
+  });
+}
+
 function escapeRegexp(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
 
 // Refine as pprof's web UI does: the selection (or the search) as a regexp
@@ -209,6 +240,30 @@ async function main() {
       $('top').textContent = await fetchData('/data/top');
       $('top').hidden = false;
       for (const id of ['orientation', 'search']) $(id).hidden = true;
+    } else if (view === 'peek') {
+      // Callers and callees of the functions matching q (the search box).
+      $('orientation').hidden = true;
+      $('search').value = params.get('q') || '';
+      $('search').onchange = () => { params.set('q', $('search').value); location.search = params.toString(); };
+      $('top').hidden = false;
+      $('top').textContent = params.get('q') ? await fetchData('/data/peek') : 'Type a regexp in the search box.';
+    } else if (view === 'graph') {
+      $('orientation').hidden = true;
+      $('search').hidden = true;
+      const graph = $('graph');
+      graph.innerHTML = await fetchData('/data/graph');
+      graph.hidden = false;
+      panZoom(graph.querySelector('svg'));
+      // Clicking a node selects it for Refine; its <title> is the name.
+      for (const node of graph.querySelectorAll('g.node')) {
+        node.onclick = () => {
+          for (const n of graph.querySelectorAll('g.node.selected')) n.classList.remove('selected');
+          node.classList.add('selected');
+          const title = node.querySelector('title').textContent;
+          state.selected = { name: title };
+          $('details').textContent = node.querySelector('a') ? node.querySelector('a').getAttribute('xlink:title') || title : title;
+        };
+      }
     } else {
       state.data = JSON.parse(await fetchData('/data/flamegraph'));
       state.root = buildTree(state.data);
