@@ -72,9 +72,12 @@ GraphBuilder::GraphBuilder(Profile& p, const GraphOptions& options) : p_(p), opt
   }
   loc_nodes_begin_.push_back(static_cast<uint32_t>(loc_nodes_.size()));
   loc_code_.resize(p.locations.size());
+  inlined_.resize(infos_.size());
   for (size_t l = 0; l < p.locations.size(); ++l) {
     bool single = loc_nodes_begin_[l + 1] - loc_nodes_begin_[l] == 1;
     loc_code_[l] = single ? loc_nodes_[loc_nodes_begin_[l]] : kInlinedLocation;
+    // Lines before the last are inlined into the next one.
+    for (uint32_t ni = loc_nodes_begin_[l]; ni + 1 < loc_nodes_begin_[l + 1]; ++ni) inlined_[loc_nodes_[ni]] = true;
   }
   if (options_.collect_tags) CollectSampleTags();
 }
@@ -222,8 +225,8 @@ void GraphBuilder::WalkStack(uint32_t sample, Visit&& visit) const {
   }
 }
 
-std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, bool values_only) {
-  std::vector<Accumulator> parts = options_.call_tree ? BuildTree() : BuildGraph(kept, values_only);
+std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, EdgeSet edges) {
+  std::vector<Accumulator> parts = options_.call_tree ? BuildTree() : BuildGraph(kept, edges);
   Merge(parts);
   names_.resize(nodes_.size());
   for (uint32_t e = 0; e < edges_.size(); ++e) {
@@ -292,10 +295,11 @@ void GraphBuilder::Merge(std::vector<Accumulator>& parts) {
   }
 }
 
-std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vector<bool>& kept, bool values_only) {
+std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vector<bool>& kept, EdgeSet edges) {
+  bool values_only = edges == EdgeSet::kNone;
   nodes_.resize(infos_.size());
   for (uint32_t n = 0; n < infos_.size(); ++n) nodes_[n] = Node(infos_[n]);
-  bool tags = options_.collect_tags && !values_only;
+  bool tags = options_.collect_tags && edges == EdgeSet::kAll;
   // Kept nodes are numbered 0..kept_count_-1 (every node when none is
   // dropped); dropped ones get kNone.
   compact_.resize(nodes_.size());
@@ -341,7 +345,7 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
           sum.cum_div += dw;
           if (tags) part.AddTags(*this, n, si, w, dw, false);
         }
-        if (!values_only && parent != kNone && n != parent) {
+        if (!values_only && parent != kNone && n != parent && (edges == EdgeSet::kAll || inlined_[n])) {
           uint32_t e = part.EdgeFor(*this, parent, n);
           if (part.edge_stamp[e] != si) {
             part.edge_stamp[e] = si;

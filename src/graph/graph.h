@@ -83,6 +83,11 @@ struct GraphOptions {
 
 enum class NodeOrder { kFlatName, kCumName, kEntropy };
 
+// Which edges Build records: none (node values only), only those into
+// inlined callees (all that the text report's "(inline)" markers read), or
+// all of them.
+enum class EdgeSet { kNone, kIntoInlined, kAll };
+
 // Builds graphs of one profile. The node table is computed once from the
 // locations; building again with a kept-node mask reuses it, which is how
 // pprof's trimming rebuilds "the graph of the kept nodes".
@@ -98,7 +103,7 @@ class GraphBuilder {
   // Edges cost a hash lookup per frame (4M distinct edges, 2.7 s, on a
   // 1M-sample profile); values_only computes node values alone (no edges,
   // no tags). In call-tree mode the kept mask must be empty (use TrimTree).
-  std::vector<uint32_t> Build(const std::vector<bool>& kept = {}, bool values_only = false);
+  std::vector<uint32_t> Build(const std::vector<bool>& kept = {}, EdgeSet edges = EdgeSet::kAll);
 
   const Profile& profile() const { return p_; }
   const GraphOptions& options() const { return options_; }
@@ -149,7 +154,7 @@ class GraphBuilder {
     size_t operator()(const TagKey& k) const;
   };
 
-  std::vector<Accumulator> BuildGraph(const std::vector<bool>& kept, bool values_only);
+  std::vector<Accumulator> BuildGraph(const std::vector<bool>& kept, EdgeSet edges);
   std::vector<Accumulator> BuildTree();
   // Sums the accumulators into nodes_, edges_ and tags_, in their order.
   void Merge(std::vector<Accumulator>& parts);
@@ -173,6 +178,7 @@ class GraphBuilder {
   // this saves them a dependent load per frame (31.5M frames a pass).
   static constexpr uint32_t kInlinedLocation = 0x80000000u;
   std::vector<uint32_t> loc_code_;
+  std::vector<bool> inlined_;  // per info: a line some location inlines into the next
   std::vector<Node> nodes_;  // graph mode: one per info; tree mode: one per context
   std::vector<Edge> edges_;
   std::vector<NodeTag> tags_;

@@ -132,7 +132,21 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
   TrimmedGraph t;
   // Values first; edges only for the graph that is kept (see Build). A call
   // tree is built once and trimmed in place, as pprof does.
-  t.nodes = g.Build({}, !tree);
+  t.nodes = g.Build({}, tree ? EdgeSet::kAll : EdgeSet::kNone);
+  // The text report reads node values, which rebuilding with fewer nodes
+  // leaves as they are, and the edges into inlined callees of the last graph
+  // only ("(inline)" markers): so one rebuild at the end, of those edges.
+  bool text = o.format == ReportFormat::kText;
+  std::vector<bool> last_kept;
+  auto rebuild = [&](const std::vector<bool>& kept) {
+    if (!text) return g.Build(kept);
+    last_kept = kept;
+    std::vector<uint32_t> nodes;
+    for (uint32_t n : t.nodes) {
+      if (kept.empty() || kept[n]) nodes.push_back(n);
+    }
+    return nodes;
+  };
   int64_t total = 0;
   for (uint32_t n : t.nodes) total += g.nodes()[n].flat;
   int64_t node_cutoff = Abs64(static_cast<int64_t>(static_cast<double>(total) * o.node_fraction));
@@ -153,7 +167,7 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
       kept = std::move(above);
     }
   }
-  if (!tree) t.nodes = g.Build(kept);
+  if (!tree) t.nodes = rebuild(kept);
   t.orig_count = static_cast<int>(t.nodes.size());
   NodeOrder order = visual ? NodeOrder::kEntropy : o.cum_sort ? NodeOrder::kCumName : NodeOrder::kFlatName;
   g.Sort(t.nodes, order);
@@ -167,10 +181,14 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
       if (tree) {
         g.TrimTree(t.nodes, first);
       } else {
-        t.nodes = g.Build(first);
+        t.nodes = rebuild(first);
       }
       g.Sort(t.nodes, order);
     }
+  }
+  if (text) {
+    t.nodes = g.Build(last_kept, EdgeSet::kIntoInlined);
+    g.Sort(t.nodes, order);
   }
   g.TrimLowFrequencyTags(t.nodes, node_cutoff);
   t.dropped_edges = g.TrimLowFrequencyEdges(t.nodes, edge_cutoff);

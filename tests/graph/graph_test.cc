@@ -22,9 +22,9 @@ Profile Load(const std::string& name) {
 }
 
 // Everything a build yields, in order, as text.
-std::string Dump(GraphBuilder& g, const std::vector<bool>& kept, bool values_only) {
+std::string Dump(GraphBuilder& g, const std::vector<bool>& kept, EdgeSet edges) {
   std::ostringstream out;
-  for (uint32_t n : g.Build(kept, values_only)) {
+  for (uint32_t n : g.Build(kept, edges)) {
     const Node& node = g.nodes()[n];
     out << g.PrintableName(n) << " " << node.flat << "/" << node.cum << " in";
     for (uint32_t e : node.in) out << " " << e;
@@ -54,9 +54,9 @@ TEST(GraphTest, ThreadedBuildEqualsSingleThreadBuild) {
     GraphOptions many = one;
     many.threads_for_testing = threads;
     GraphBuilder split(p, many);
-    EXPECT_EQ(Dump(single, {}, false), Dump(split, {}, false)) << threads << " threads";
-    EXPECT_EQ(Dump(single, {}, true), Dump(split, {}, true)) << threads << " threads, values only";
-    EXPECT_EQ(Dump(single, kept, false), Dump(split, kept, false)) << threads << " threads, kept nodes";
+    EXPECT_EQ(Dump(single, {}, EdgeSet::kAll), Dump(split, {}, EdgeSet::kAll)) << threads << " threads";
+    EXPECT_EQ(Dump(single, {}, EdgeSet::kNone), Dump(split, {}, EdgeSet::kNone)) << threads << " threads, values only";
+    EXPECT_EQ(Dump(single, kept, EdgeSet::kAll), Dump(split, kept, EdgeSet::kAll)) << threads << " threads, kept nodes";
   }
 }
 
