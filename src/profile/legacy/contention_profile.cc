@@ -50,8 +50,8 @@ Status ReadAttributes(LineScanner& lines, Attributes& a) {
 // delays by the period and from cycles to nanoseconds when the rate is known.
 Status ParseSample(std::string_view line, const Attributes& a, int64_t values[2], std::vector<uint64_t>* pcs) {
   std::vector<std::string_view> g;
-  static const RE2 kSampleRe(R"((\d+) *(\d+) @([ x0-9a-f]*))", GoRegexpOptions());
-  if (!FindSubmatch(kSampleRe, line, &g)) return Unrecognized();
+  static const RE2 kSampleRe(R"((\d+) *(\d+) @)", GoRegexpOptions());  // then ([ x0-9a-f]*)
+  if (!FindSampleSubmatch(kSampleRe, line, &g)) return Unrecognized();
   int64_t delay, count;
   std::string error;
   if (!GoParseInt(g[0], 10, &delay, &error) || !GoParseInt(g[1], 10, &count, &error)) {

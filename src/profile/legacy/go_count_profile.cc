@@ -7,18 +7,15 @@
 #include "profile/legacy/parsers.h"
 
 namespace cpprof::legacy {
-namespace {
-
-}  // namespace
 
 Result<Profile> ParseGoCountProfile(std::string_view data) {
+  static const RE2 kStartRe(R"(\A(\S+) profile: total \d+\z)", GoRegexpOptions());
   static const RE2 kSampleRe(R"(\A(\d+) @(( 0x[0-9a-f]+)+)\z)", GoRegexpOptions());
   LineScanner lines(data);
   while (lines.Scan() && IsSpaceOrComment(lines.text())) {
   }
   if (Status s = lines.status(); !s.ok()) return s;
   std::vector<std::string_view> g;
-  static const RE2 kStartRe(R"(\A(\S+) profile: total \d+\z)", GoRegexpOptions());
   if (!FindSubmatch(kStartRe, lines.text(), &g)) return Unrecognized();
   const std::string_view type = g[0];
   ProfileBuilder b;

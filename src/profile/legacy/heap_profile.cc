@@ -80,9 +80,10 @@ Status AddPair(std::string_view line, std::string_view count_text, std::string_v
 }
 
 Status ParseSample(std::string_view line, const Header& h, HeapSample& s) {
-  static const RE2 kSampleRe(R"((-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *] @([ x0-9a-f]*))", GoRegexpOptions());
+  // pprof's (-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *] @([ x0-9a-f]*)
+  static const RE2 kSampleRe(R"((-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *] @)", GoRegexpOptions());
   std::vector<std::string_view> g;
-  if (!FindSubmatch(kSampleRe, line, &g)) {
+  if (!FindSampleSubmatch(kSampleRe, line, &g)) {
     return Status::Error("unexpected number of sample values: got 0, want 6");
   }
   s.values.clear();

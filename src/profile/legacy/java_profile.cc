@@ -67,14 +67,14 @@ Result<std::string_view> ReadHeader(Kind kind, std::string_view text, ProfileBui
 // Reads the samples; returns the text from the first line that is not one.
 // Java writes the measured value first and the count second.
 Result<std::string_view> ReadSamples(Kind kind, std::string_view text, ProfileBuilder& b) {
-  static const RE2 kSampleRe(R"( *(\d+) +(\d+) +@ +([ x0-9a-f]*))", GoRegexpOptions());
+  static const RE2 kSampleRe(R"( *(\d+) +(\d+) +@ +)", GoRegexpOptions());  // then ([ x0-9a-f]*)
   std::string_view line;
   std::vector<std::string_view> g;
   std::vector<uint64_t> addrs;
   std::vector<uint32_t> stack;
   for (; NextTerminatedLine(text, &line); text.remove_prefix(text.find('\n') + 1)) {
     if (line.empty()) continue;
-    if (!FindSubmatch(kSampleRe, line, &g)) break;
+    if (!FindSampleSubmatch(kSampleRe, line, &g)) break;
     if (Status s = ParseSampleAddresses(g[2], line, &addrs); !s.ok()) return s;
     stack.clear();
     for (uint64_t a : addrs) stack.push_back(b.Location(a));

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace cpprof::legacy {
 namespace {
 
@@ -263,12 +265,33 @@ RE2::Options GoRegexpOptions() {
   return o;
 }
 
-bool FindSubmatch(const RE2& re, std::string_view s, std::vector<std::string_view>* groups) {
+namespace {
+
+// The groups of the first match of `re` in `s`, and where the match ends.
+bool MatchGroups(const RE2& re, std::string_view s, std::vector<std::string_view>* groups, size_t* end) {
   int n = re.NumberOfCapturingGroups();
   std::vector<re2::StringPiece> m(static_cast<size_t>(n) + 1);
   if (!re.Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), RE2::UNANCHORED, m.data(), n + 1)) return false;
   groups->clear();
-  for (int i = 1; i <= n; ++i) groups->emplace_back(m[i].data() == nullptr ? "" : std::string_view(m[i].data(), m[i].size()));
+  for (int i = 1; i <= n; ++i) {
+    groups->emplace_back(m[i].data() == nullptr ? "" : std::string_view(m[i].data(), m[i].size()));
+  }
+  *end = static_cast<size_t>(m[0].data() - s.data()) + m[0].size();
+  return true;
+}
+
+}  // namespace
+
+bool FindSubmatch(const RE2& re, std::string_view s, std::vector<std::string_view>* groups) {
+  size_t end;
+  return MatchGroups(re, s, groups, &end);
+}
+
+bool FindSampleSubmatch(const RE2& re, std::string_view s, std::vector<std::string_view>* groups) {
+  size_t begin;
+  if (!MatchGroups(re, s, groups, &begin)) return false;
+  size_t end = std::min(s.find_first_not_of(" x0123456789abcdef", begin), s.size());
+  groups->push_back(s.substr(begin, end - begin));
   return true;
 }
 

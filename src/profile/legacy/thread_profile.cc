@@ -13,8 +13,8 @@ namespace cpprof::legacy {
 namespace {
 
 bool IsThreadStart(std::string_view line) {
-  std::vector<std::string_view> g;
   static const RE2 kThreadStartRe(R"(--- Thread ([[:xdigit:]]+) \(name: (.*)/(\d+)\) stack: ---)", GoRegexpOptions());
+  std::vector<std::string_view> g;
   return FindSubmatch(kThreadStartRe, line, &g);
 }
 
@@ -45,11 +45,11 @@ Result<std::string_view> ReadThread(LineScanner& lines, std::vector<uint64_t>* p
 }  // namespace
 
 Result<Profile> ParseThreadProfile(std::string_view data) {
+  static const RE2 kThreadzStartRe(R"(--- threadz \d+ ---)", GoRegexpOptions());
   LineScanner lines(data);
   while (lines.Scan() && IsSpaceOrComment(lines.text())) {
   }
   std::string_view line = lines.text();
-  static const RE2 kThreadzStartRe(R"(--- threadz \d+ ---)", GoRegexpOptions());
   if (RE2::PartialMatch(line, kThreadzStartRe)) {
     // Skip the header's comments up to the first thread.
     while (lines.Scan()) {
