@@ -18,7 +18,11 @@ namespace cpprof {
 // Where messages go: stderr, as pprof prints them.
 class Ui {
  public:
-  void Err(const std::string& s) { std::fprintf(stderr, "%s\n", s.c_str()); }
+  // fwrite, not %s: a message quoting bad input may hold NUL bytes.
+  void Err(const std::string& s) {
+    std::string line = s + '\n';
+    std::fwrite(line.data(), 1, line.size(), stderr);
+  }
 };
 
 struct Command {
