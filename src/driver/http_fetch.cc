@@ -9,6 +9,8 @@
 #include <cstring>
 #include <vector>
 
+#include "profile/net_url.h"
+
 namespace cpprof {
 namespace {
 
@@ -20,59 +22,8 @@ struct Url {
   std::string scheme;  // lower case
   std::string host;    // host[:port], empty without "//"
   std::string path;
-  std::vector<std::pair<std::string, std::string>> query;
+  QueryPairs query;
 };
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Go's QueryUnescape; nothing on a bad escape.
-std::optional<std::string> QueryUnescape(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] != '%') {
-      out += s[i];
-    } else if (i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-      i += 2;
-    } else {
-      return std::nullopt;
-    }
-  }
-  return out;
-}
-
-// Go's QueryEscape.
-std::string QueryEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
-    }
-  }
-  return out;
-}
-
-// Go's url.Values.Encode: sorted by key, each pair escaped.
-std::string EncodeQuery(std::vector<std::pair<std::string, std::string>> query) {
-  std::stable_sort(query.begin(), query.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::string out;
-  for (const auto& [key, value] : query) {
-    if (!out.empty()) out += '&';
-    out += QueryEscape(key) + "=" + QueryEscape(value);
-  }
-  return out;
-}
 
 std::optional<Url> ParseUrl(std::string_view s) {
   Url u;
@@ -90,18 +41,8 @@ std::optional<Url> ParseUrl(std::string_view s) {
   }
   size_t question = s.find('?');
   if (question != std::string_view::npos) {
-    std::string_view raw = s.substr(question + 1);
+    u.query = ParseQuery(s.substr(question + 1));
     s = s.substr(0, question);
-    while (!raw.empty()) {
-      size_t amp = raw.find('&');
-      std::string_view pair = raw.substr(0, amp);
-      raw = amp == std::string_view::npos ? std::string_view() : raw.substr(amp + 1);
-      if (pair.empty() || pair.find(';') != std::string_view::npos) continue;  // Go drops these
-      size_t eq = pair.find('=');
-      auto key = QueryUnescape(pair.substr(0, eq));
-      auto value = QueryUnescape(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
-      if (key && value) u.query.emplace_back(*key, *value);
-    }
   }
   if (s.starts_with("//")) {
     s.remove_prefix(2);

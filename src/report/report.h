@@ -104,6 +104,9 @@ Status PrintTraces(Report& r, std::string& out);
 Status PrintTags(Report& r, std::string& out);
 Status PrintFlameGraph(Report& r, std::string& out);  // JSON for the web UI
 
+// Appends s as a JSON string literal.
+void AppendJsonString(std::string& out, std::string_view s);
+
 }  // namespace cpprof
 
 #endif  // CPPROF_REPORT_REPORT_H_
