@@ -17,6 +17,7 @@
 #include "driver/config.h"
 #include "driver/fetch.h"
 #include "driver/interactive.h"
+#include "driver/output_file.h"
 #include "driver/flags.h"
 #include "driver/render.h"
 #include "driver/tag_filter.h"
@@ -215,45 +216,6 @@ std::vector<std::string> SplitNonEmpty(const std::string& s) {
   return out;
 }
 
-// A report file written under a temporary name while the report is
-// generated, and renamed into place when complete: a failure never leaves a
-// partial file, and a 2.5 GB -traces never sits in memory.
-class OutputFile {
- public:
-  explicit OutputFile(const std::string& path) : path_(path), tmp_(path + ".tmp" + std::to_string(getpid())) {}
-  OutputFile(const OutputFile&) = delete;
-  OutputFile& operator=(const OutputFile&) = delete;
-  ~OutputFile() {
-    if (!committed_) std::remove(tmp_.c_str());
-  }
-
-  Status Open() {
-    out_.open(tmp_, std::ios::binary | std::ios::trunc);
-    if (!out_) return Status::Error(fmt::format("open {}: {}", path_, std::strerror(errno)));
-    return Status();
-  }
-
-  // Appends and clears piece (the report's drain).
-  void Write(std::string& piece) {
-    out_.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-    piece.clear();
-  }
-
-  Status Commit() {
-    out_.close();
-    if (!out_) return Status::Error(fmt::format("write {}: {}", path_, std::strerror(errno)));
-    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-      return Status::Error(fmt::format("rename {}: {}", path_, std::strerror(errno)));
-    }
-    committed_ = true;
-    return Status();
-  }
-
- private:
-  std::string path_, tmp_;
-  std::ofstream out_;
-  bool committed_ = false;
-};
 
 // pprof's reportOptions: what a report takes from the config and profile.
 Result<ReportOptions> MakeReportOptions(const Profile& p, ReportFormat format, const Config& cfg,
@@ -298,11 +260,7 @@ Status View(const Command& cmd, const std::string& data, Ui& ui) {
   std::string suffix = std::string(".") + (cmd.render != nullptr ? cmd.render : "grind");
   Result<std::string> path = NewTempFile(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "cpprof", suffix);
   if (!path.ok()) return path.status();
-  OutputFile file(*path);
-  std::string copy = data;
-  if (Status s = file.Open(); !s.ok()) return s;
-  file.Write(copy);
-  if (Status s = file.Commit(); !s.ok()) return s;
+  if (Status s = WriteFile(*path, data); !s.ok()) return s;
   std::vector<std::string> viewers;
   if (web) {
     if (const char* browser = std::getenv("BROWSER"); browser != nullptr && *browser != '\0') viewers.push_back(browser);

@@ -1,10 +1,7 @@
 #include "driver/fetch.h"
 
 #include <fmt/format.h>
-
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -15,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "driver/output_file.h"
 #include "profile/codec.h"
 #include "profile/go_time.h"
 #include "profile/filter.h"
@@ -183,23 +181,9 @@ void SaveFetched(const Profile& p, const std::function<void(const std::string&)>
     prefix += std::filesystem::path(std::string(p.str(p.mappings[0].file))).filename().string() + ".";
   }
   for (const ValueType& t : p.sample_types) prefix += std::string(p.str(t.type)) + ".";
-  std::string bytes = WriteProfile(p);
-  for (int i = 1; i < 10000; ++i) {
-    std::string path = fmt::format("{}/{}{:03d}.pb.gz", dir, prefix, i);
-    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0666);
-    if (fd < 0 && errno == EEXIST) continue;
-    bool ok = fd >= 0 && write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
-    std::string why = std::strerror(errno);
-    if (fd >= 0 && close(fd) != 0) ok = false;
-    if (ok) {
-      print("Saved profile in " + path);
-    } else {
-      if (fd >= 0) unlink(path.c_str());
-      print(fmt::format("Could not save profile: {}: {}", path, why));
-    }
-    return;
-  }
-  print(fmt::format("Could not save profile: could not create file of the form {}/{}001.pb.gz", dir, prefix));
+  Result<std::string> path = NewTempFile(dir, prefix, ".pb.gz");
+  Status saved = path.ok() ? WriteFile(*path, WriteProfile(p)) : path.status();
+  print(saved.ok() ? "Saved profile in " + *path : "Could not save profile: " + saved.message());
 }
 
 }  // namespace

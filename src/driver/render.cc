@@ -164,19 +164,6 @@ std::string MassageSvg(std::string svg) {
   return svg;
 }
 
-Result<std::string> NewTempFile(const std::string& dir, std::string_view prefix, std::string_view suffix) {
-  for (int i = 1; i < 10000; ++i) {
-    std::string path = fmt::format("{}{}{:03d}{}", dir.empty() ? "" : dir + "/", prefix, i, suffix);
-    int fd = open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd >= 0) {
-      close(fd);
-      return path;
-    }
-    if (errno != EEXIST) return Status::Error(fmt::format("open {}: {}", path, std::strerror(errno)));
-  }
-  return Status::Error(fmt::format("could not create file of the form {}001{}", prefix, suffix));
-}
-
 bool RunViewer(const std::vector<std::string>& commands, const std::string& path) {
   for (const std::string& command : commands) {
     std::vector<std::string> args;

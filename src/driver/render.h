@@ -24,9 +24,6 @@ std::string ShortenLongDotStrings(std::string_view dot);
 // pans and zooms with the embedded svgpan script.
 std::string MassageSvg(std::string svg);
 
-// Creates prefixNNN.suffix (NNN from 001) in dir without overwriting
-// anything, as pprof's newTempFile; returns its path.
-Result<std::string> NewTempFile(const std::string& dir, std::string_view prefix, std::string_view suffix);
 
 // Starts the first viewer command of the list that can run (arguments split
 // on blanks, the file appended) and waits for it. False when none ran.
