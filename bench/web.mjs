@@ -1,0 +1,90 @@
+// The web UI on a big profile, cpprof against go tool pprof in the same run:
+// seconds from start to "Serving web UI", seconds from opening the flame
+// graph page to its first paint in chromium, and the server's peak RSS.
+// go tool pprof is killed past a memory cap (it would take the machine) or a
+// time limit, and the report says how far it got.
+// usage: node bench/web.mjs CPPROF PROFILE [MEMORY_CAP_MB=4096] [LIMIT_S=120]
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+
+const require = createRequire(new URL('../tests/web/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+const [cpprof, profile, capArg, limitArg] = process.argv.slice(2);
+const capMb = Number(capArg || 4096), limitS = Number(limitArg || 120);
+
+function rssMb(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const hwm = /VmHWM:\s+(\d+)/.exec(status), rss = /VmRSS:\s+(\d+)/.exec(status);
+    return [Number(hwm[1]) / 1024, Number(rss[1]) / 1024];
+  } catch (e) {
+    return [0, 0];
+  }
+}
+
+async function measure(name, command, args, page, paintUrl, painted) {
+  const start = Date.now();
+  const proc = spawn(command, args, { env: { ...process.env, TZ: 'UTC' }, detached: true });
+  let peak = 0, killed = null, err = '';
+  // Children of `go tool` do the work: watch the whole process group by pid list.
+  const watch = setInterval(() => {
+    const pids = [proc.pid];
+    try {
+      for (const line of readFileSync(`/proc/${proc.pid}/task/${proc.pid}/children`, 'utf8').split(/\s+/)) {
+        if (line) pids.push(Number(line));
+      }
+    } catch (e) { /* exited */ }
+    const rss = pids.map((p) => rssMb(p)[1]).reduce((a, b) => a + b, 0);
+    peak = Math.max(peak, rss, ...pids.map((p) => rssMb(p)[0]));
+    if (rss > capMb) { killed = `killed at the ${capMb} MB cap`; kill(); }
+    if (Date.now() - start > limitS * 1000) { killed = `stopped at the ${limitS} s limit`; kill(); }
+  }, 200);
+  function kill() { try { process.kill(-proc.pid, 'SIGKILL'); } catch (e) { proc.kill('SIGKILL'); } }
+  const url = await new Promise((resolve) => {
+    proc.stderr.on('data', (d) => {
+      err += d;
+      const m = err.match(/Serving web UI on (\S+)/);
+      if (m) resolve(m[1]);
+    });
+    proc.on('exit', () => resolve(null));
+  });
+  const serving = (Date.now() - start) / 1000;
+  let paint = null;
+  if (url) {
+    const t = Date.now();
+    try {
+      await page.goto(url + paintUrl, { timeout: limitS * 1000 });
+      await page.waitForFunction(painted, null, { timeout: limitS * 1000, polling: 100 });
+      paint = (Date.now() - t) / 1000;
+    } catch (e) {
+      paint = null;
+      if (!killed) killed = e.message.split('\n')[0];
+    }
+  }
+  clearInterval(watch);
+  kill();
+  const served = url ? `serving after ${serving.toFixed(2)} s` : `never served (${killed || 'exited'})`;
+  const painted_ = paint !== null ? `first flame graph paint ${paint.toFixed(2)} s` : `no flame graph${killed ? ' (' + killed + ')' : ''}`;
+  console.log(`${name.padEnd(22)} ${served}, ${painted_}, peak RSS ${Math.round(peak)} MB`);
+}
+
+// go tool pprof prints the address it was given, so it gets a known free port.
+const freePort = () => new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await measure('cpprof -http', cpprof, ['-http=127.0.0.1:0', '-no_browser', profile], page, '/',
+    () => window.cpprof && window.cpprof.ready && window.cpprof.root !== null);
+  await measure('go tool pprof -http', 'go', ['tool', 'pprof', `-http=127.0.0.1:${await freePort()}`, '-no_browser', profile], page,
+    '/ui/flamegraph', () => document.querySelectorAll('#chart svg g, #chart rect').length > 10);
+} finally {
+  await browser.close();
+}
