@@ -4,6 +4,9 @@
 #include <httplib.h>
 
 #include <cstdlib>
+#include <map>
+#include <set>
+#include <utility>
 #include <mutex>
 
 #include "driver/render.h"
@@ -41,7 +44,7 @@ Result<Config> ConfigFor(const httplib::Request& req, const Config& base) {
 
 class WebServer {
  public:
-  WebServer(const Profile& p, const Config& cfg, Ui& ui) : p_(p), cfg_(cfg), ui_(ui) {}
+  WebServer(const Profile& p, const Config& cfg, Ui& ui) : p_(p), cfg_(cfg), ui_(ui), labels_json_(LabelsJson(p)) {}
 
   int Run(const std::string& address, bool open_browser) {
     size_t colon = address.rfind(':');
@@ -129,7 +132,7 @@ class WebServer {
     for (size_t i = 0; i < lines.size(); ++i) json += (i ? "," : "") + JsonString(lines[i]);
     json += "],\"types\":[";
     for (size_t i = 0; i < p_.sample_types.size(); ++i) json += (i ? "," : "") + JsonString(p_.str(p_.sample_types[i].type));
-    json += fmt::format("],\"index\":{}}}", index.ok() ? *index : 0);
+    json += fmt::format("],\"index\":{},\"labels\":{}}}", index.ok() ? *index : 0, labels_json_);
     res.set_content(json, "application/json");
   }
 
@@ -153,6 +156,28 @@ class WebServer {
     res.set_content(out, type);
   }
 
+  // The string labels the samples carry, {"key":["value",...]}, for the
+  // page's label filters; 200 values a key at most (pprof's web UI has no
+  // such control: issue #810).
+  static std::string LabelsJson(const Profile& p) {
+    constexpr size_t kMaxValues = 200;
+    std::map<std::string_view, std::set<std::string_view>> labels;
+    for (const Label& l : p.labels) {
+      if (!l.is_string()) continue;
+      auto& values = labels[p.str(l.key)];
+      if (values.size() < kMaxValues) values.insert(p.str(l.str));
+    }
+    std::string json = "{";
+    for (const auto& [key, values] : labels) {
+      if (json.size() > 1) json += ',';
+      json += JsonString(key) + ":[";
+      bool first = true;
+      for (std::string_view v : values) json += (std::exchange(first, false) ? "" : ",") + JsonString(v);
+      json += ']';
+    }
+    return json + "}";
+  }
+
   static void Fail(httplib::Response& res, const Status& s) {
     res.status = 400;
     res.set_content("{\"error\":" + JsonString(s.message()) + "}", "application/json");
@@ -170,6 +195,7 @@ class WebServer {
   Ui& ui_;
   httplib::Server server_;
   std::mutex mu_;
+  std::string labels_json_;
   bool loopback_only_ = true;
 };
 

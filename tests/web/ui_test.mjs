@@ -57,6 +57,29 @@ try {
   check('crumbs show the path', (await page.textContent('#crumbs')).includes(zoomed));
   await page.screenshot({ path: `${outdir}/flamegraph-zoomed.png` });
 
+  // Pivot on the selection: its callers above, its callees below.
+  await Promise.all([page.waitForNavigation(), page.click('#pivot')]);
+  await ready(page);
+  check('pivot in URL', new URL(page.url()).searchParams.get('p') === zoomed);
+  check('pivot view', await page.evaluate(() => window.cpprof.pivot !== undefined && window.cpprof.zoom === window.cpprof.pivot));
+  check('pivot has callers', await page.evaluate(() => window.cpprof.callers.children.length > 0));
+  await page.screenshot({ path: `${outdir}/pivot.png` });
+  await Promise.all([page.waitForNavigation(), page.click('#reset')]);
+  await ready(page);
+  await page.mouse.click(box.x + 5, box.y + 18 * 1.5);
+
+  // Label filter from the labels the samples carry.
+  check('label filter offered', await page.isVisible('#label-filter'));
+  const option = await page.$eval('#label option:nth-child(2)', (o) => o.value);
+  await Promise.all([page.waitForNavigation(), page.selectOption('#label', option)]);
+  await ready(page);
+  check('label filter in URL', new URL(page.url()).searchParams.get('tf') === option, page.url());
+  const labelled = await page.evaluate(() => window.cpprof.root.value);
+  check('label filter shrinks the total', labelled > 0 && labelled < total, `${labelled} vs ${total}`);
+  await Promise.all([page.waitForNavigation(), page.click('#reset')]);
+  await ready(page);
+  await page.mouse.click(box.x + 5, box.y + 18 * 1.5);
+
   // Search highlights and sums the matches.
   await page.fill('#search', 'sort\\.');
   check('search sums matches', (await page.textContent('#details')).startsWith('Matched:'));
@@ -79,7 +102,10 @@ try {
   // Top view.
   await page.goto(`${url}/top`);
   await ready(page);
-  check('top view', (await page.textContent('#top')).includes('flat  flat%   sum%        cum   cum%'));
+  check('top view', (await page.locator('#table th').count()) === 6);
+  await page.click('#table th:nth-child(4)');  // cum, largest first
+  const cums = await page.$$eval('#table tbody tr td:nth-child(5)', (tds) => tds.map((td) => parseFloat(td.textContent)));
+  check('top sorts by cum', cums.length > 3 && cums.every((v, i) => i === 0 || cums[i - 1] >= v), cums.slice(0, 5).join(' '));
   await page.screenshot({ path: `${outdir}/top.png` });
 
   // Graph view: graphviz's SVG, nodes selectable, wheel zooms.
@@ -127,6 +153,7 @@ try {
     await page.goto(diffUrl);
     await ready(page);
     check('diff mode', await page.evaluate(() => window.cpprof.diff));
+    check('diff legend', await page.isVisible('#legend'));
     await page.screenshot({ path: `${outdir}/diff.png` });
   } finally {
     diffServer.kill();

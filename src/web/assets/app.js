@@ -74,14 +74,21 @@ function color(t, diff, match) {
 
 const boxes = [];  // drawn rectangles, for hit tests: [x, y, w, node]
 
+function treeDepth(t) {
+  let depth = 0;
+  (function measure(n, d) { depth = Math.max(depth, d); n.children.forEach((c) => measure(c, d + 1)); })(t, 0);
+  return depth;
+}
+
 function drawFlame() {
   const canvas = $('flame');
   const zoom = state.zoom;
-  let depth = 0;
-  (function measure(t) { depth = Math.max(depth, t.depth); t.children.forEach(measure); })(zoom);
   const ancestors = [];
   for (let a = zoom.parent; a; a = a.parent) ancestors.unshift(a);
-  const rows = ancestors.length + depth - zoom.depth + 1;
+  // A pivot shows its callers above it, the nearest first.
+  const callers = zoom === state.pivot ? state.callers : null;
+  const above = ancestors.length + (callers ? treeDepth(callers) : 0);
+  const rows = above + treeDepth(zoom) + 1;
   const scale = window.devicePixelRatio || 1;
   const cssWidth = canvas.parentElement.clientWidth;
   canvas.style.height = rows * ROW + 'px';
@@ -115,23 +122,30 @@ function drawFlame() {
   }
   ancestors.forEach((a, row) => box(a, 0, cssWidth, row));
   const perUnit = cssWidth / Math.max(1, width(zoom));
-  (function draw(t, x, row) {
+  // Draws t at x, then its children a row further each generation (step -1:
+  // upwards, for callers).
+  function draw(t, x, row, step) {
     const w = width(t) * perUnit;
     if (w < 0.3) return;
-    if (box(t, x, w, row)) {
+    const saved = regexp;
+    if (box(t, x, w, row) && step > 0) {
       matched += t.value;
-      // Matches inside a match are counted once.
-      const saved = regexp;
-      regexp = null;
-      t.children.forEach((c) => { draw(c, x, row + 1); x += width(c) * perUnit; });
-      regexp = saved;
-      return;
+      regexp = null;  // matches inside a match are counted once
     }
     for (const c of t.children) {
-      draw(c, x, row + 1);
+      draw(c, x, row + step, step);
       x += width(c) * perUnit;
     }
-  })(zoom, 0, ancestors.length);
+    regexp = saved;
+  }
+  if (callers) {
+    let x = 0;
+    for (const c of callers.children) {
+      draw(c, x, above - 1, -1);
+      x += width(c) * perUnit;
+    }
+  }
+  draw(zoom, 0, above, 1);
   const unit = state.data.unit;
   $('details').textContent = regexp
     ? `Matched: ${formatValue(matched, unit)} (${(100 * matched / Math.max(1, width(state.root))).toFixed(2)}%)`
@@ -200,6 +214,105 @@ function panZoom(svg) {
   });
 }
 
+// The top table: pprof's text report as rows, sortable by a click on a
+// heading (the percentages order the values; names sort as text).
+function showTop(text) {
+  const lines = text.split('\n');
+  const head = lines.findIndex((l) => /^\s+flat\s+flat%/.test(l));
+  $('top').textContent = lines.slice(0, head).join('\n');
+  $('top').hidden = false;
+  const rows = lines.slice(head + 1).filter((l) => l.trim()).map((l) => {
+    const f = l.trim().split(/\s+/);
+    return { cells: f.slice(0, 5), name: f.slice(5).join(' ') };
+  });
+  const table = $('table');
+  const columns = ['flat', 'flat%', 'sum%', 'cum', 'cum%', 'name'];
+  const key = { 0: 1, 1: 1, 2: 2, 3: 4, 4: 4 };  // values sort by their percentage
+  let order = { column: -1, down: true };
+  function render() {
+    table.textContent = '';
+    const tr = table.createTHead().insertRow();
+    columns.forEach((c, i) => {
+      const th = document.createElement('th');
+      th.textContent = c + (order.column === i ? (order.down ? ' \u25be' : ' \u25b4') : '');
+      th.onclick = () => {
+        order = { column: i, down: order.column === i ? !order.down : i !== 5 };
+        const num = (r) => parseFloat(r.cells[key[i]]);
+        rows.sort((a, b) => {
+          const d = i === 5 ? a.name.localeCompare(b.name) : num(a) - num(b);
+          return order.down ? -d : d;
+        });
+        render();
+      };
+      tr.append(th);
+    });
+    const body = table.createTBody();
+    for (const r of rows) {
+      const row = body.insertRow();
+      for (const c of [...r.cells, r.name]) row.insertCell().textContent = c;
+      row.onclick = () => {
+        for (const s of body.querySelectorAll('tr.selected')) s.classList.remove('selected');
+        row.classList.add('selected');
+        state.selected = { name: r.name.replace(/ \((partial-)?inline\)$/, '') };
+      };
+    }
+  }
+  render();
+  table.hidden = false;
+}
+
+// Label filters from the labels the samples carry: tagfocus=key=value.
+function showLabels(labels) {
+  const select = $('label');
+  for (const [key, values] of Object.entries(labels || {})) {
+    for (const v of values) select.add(new Option(`${key}=${v}`, `${key}=${escapeRegexp(v)}`));
+  }
+  if (select.options.length === 1) return;
+  $('label-filter').hidden = false;
+  select.value = params.get('tf') || '';
+  select.onchange = () => {
+    if (select.value) params.set('tf', select.value); else params.delete('tf');
+    location.search = params.toString();
+  };
+}
+
+// The pivot view of pprof's newer stack view: the paths from the root to
+// every box named name, merged and turned upside down (its callers, each a
+// row above), then name's callees merged below it.
+function pivotTree(root, name) {
+  const pivot = { name, value: 0, depth: 0, parent: null, children: [] };
+  const callers = { name: 'callers of ' + name, value: 0, depth: 0, parent: null, children: [] };
+  function add(parent, child, value) {
+    let node = parent.children.find((c) => c.name === child.name);
+    if (!node) {
+      node = { name: child.name, value: 0, depth: parent.depth + 1, parent, children: [] };
+      parent.children.push(node);
+    }
+    node.value += value;
+    return node;
+  }
+  function mergeBelow(into, from) {
+    for (const c of from.children) mergeBelow(add(into, c, c.value), c);
+  }
+  (function visit(t, path) {
+    if (t.name === name) {
+      pivot.value += t.value;
+      mergeBelow(pivot, t);
+      let at = callers;
+      callers.value += t.value;
+      for (let i = path.length - 1; i >= 0; i--) at = add(at, path[i], t.value);
+      return;  // a recursive call inside counts once, as its outermost
+    }
+    path.push(t);
+    t.children.forEach((c) => visit(c, path));
+    path.pop();
+  })(root, []);
+  callers.children.forEach((c) => { c.parent = null; });
+  state.callers = callers;
+  state.pivot = pivot;
+  return pivot;
+}
+
 function escapeRegexp(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
 
 // Refine as pprof's web UI does: the selection (or the search) as a regexp
@@ -223,8 +336,16 @@ async function main() {
   $('focus').onclick = () => refine('f');
   $('ignore').onclick = () => refine('i');
   $('hide').onclick = () => refine('h');
+  $('pivot').onclick = () => {
+    if (!state.selected) {
+      showError('Select a box first.');
+      return;
+    }
+    params.set('p', state.selected.name);
+    location.search = params.toString();
+  };
   $('reset').onclick = () => {
-    for (const p of ['f', 'i', 'h', 's', 'sf', 'tf', 'ti']) params.delete(p);
+    for (const p of ['f', 'i', 'h', 's', 'sf', 'tf', 'ti', 'p']) params.delete(p);
     location.search = params.toString();
   };
   try {
@@ -236,9 +357,9 @@ async function main() {
       select.add(o);
     });
     select.onchange = () => { params.set('si', select.value); location.search = params.toString(); };
+    showLabels(header.labels);
     if (view === 'top') {
-      $('top').textContent = await fetchData('/data/top');
-      $('top').hidden = false;
+      showTop(await fetchData('/data/top'));
       for (const id of ['orientation', 'search']) $(id).hidden = true;
     } else if (view === 'peek') {
       // Callers and callees of the functions matching q (the search box).
@@ -268,6 +389,7 @@ async function main() {
       state.data = JSON.parse(await fetchData('/data/flamegraph'));
       state.root = buildTree(state.data);
       state.diff = state.data.diff;
+      $('legend').hidden = !state.diff;
       const canvas = $('flame');
       canvas.hidden = false;
       canvas.onmousemove = (e) => {
@@ -287,7 +409,8 @@ async function main() {
         drawFlame();
       };
       window.onresize = drawFlame;
-      setZoom(state.root);
+      const pivot = params.get('p');
+      setZoom(pivot ? pivotTree(state.root, pivot) : state.root);
     }
   } catch (e) {
     showError(e.message);
