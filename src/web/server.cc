@@ -4,11 +4,14 @@
 #include <httplib.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <utility>
 #include <mutex>
 
+#include "driver/output_file.h"
 #include "driver/render.h"
 #include "profile/codec.h"
 #include "web/assets.h"
@@ -113,6 +116,19 @@ class WebServer {
     server_.Get("/data/peek", [this](const httplib::Request& req, httplib::Response& res) {
       Report(req, res, Command{"peek", true, true, ReportFormat::kTree, ""}, "text/plain; charset=utf-8");
     });
+    server_.Get("/data/configs", [this](const httplib::Request&, httplib::Response& res) { Configs(res); });
+    server_.Post("/data/configs", [this](const httplib::Request& req, httplib::Response& res) {
+      std::string name = req.get_param_value("name");
+      if (name.empty() || name.find_first_of("\t\n\r") != std::string::npos) {
+        return Fail(res, Status::Error("a config needs a name without tabs or line breaks"));
+      }
+      std::lock_guard<std::mutex> lock(mu_);
+      std::vector<std::pair<std::string, std::string>> configs = ReadConfigs();
+      std::erase_if(configs, [&](const auto& c) { return c.first == name; });
+      if (!req.has_param("delete")) configs.emplace_back(name, req.get_param_value("query"));
+      if (Status s = WriteConfigs(configs); !s.ok()) return Fail(res, s);
+      Configs(res, false);
+    });
     server_.Get("/download", [this](const httplib::Request&, httplib::Response& res) {
       res.set_header("Content-Disposition", "attachment; filename=\"profile.pb.gz\"");
       res.set_content(WriteProfile(p_), "application/octet-stream");
@@ -154,6 +170,46 @@ class WebServer {
       out = std::move(*svg);
     }
     res.set_content(out, type);
+  }
+
+  // Saved configs: one "name<TAB>URL query" a line in
+  // $XDG_CONFIG_HOME/cpprof/configs (default ~/.config), like pprof's
+  // settings.json but needing no JSON parser.
+  static std::string ConfigsPath() {
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    const char* home = std::getenv("HOME");
+    std::string dir = xdg != nullptr && *xdg != '\0' ? xdg : std::string(home != nullptr ? home : "/tmp") + "/.config";
+    return dir + "/cpprof/configs";
+  }
+
+  static std::vector<std::pair<std::string, std::string>> ReadConfigs() {
+    std::vector<std::pair<std::string, std::string>> configs;
+    std::ifstream in(ConfigsPath());
+    for (std::string line; std::getline(in, line);) {
+      size_t tab = line.find('\t');
+      if (tab != std::string::npos) configs.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+    }
+    return configs;
+  }
+
+  static Status WriteConfigs(const std::vector<std::pair<std::string, std::string>>& configs) {
+    std::string path = ConfigsPath();
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    std::string text;
+    for (const auto& [name, query] : configs) text += name + "\t" + query + "\n";
+    return WriteFile(path, text);
+  }
+
+  void Configs(httplib::Response& res, bool lock = true) {
+    std::unique_lock<std::mutex> guard(mu_, std::defer_lock);
+    if (lock) guard.lock();
+    std::string json = "[";
+    for (const auto& [name, query] : ReadConfigs()) {
+      if (json.size() > 1) json += ',';
+      json += "{\"name\":" + JsonString(name) + ",\"query\":" + JsonString(query) + "}";
+    }
+    res.set_content(json + "]", "application/json");
   }
 
   // The string labels the samples carry, {"key":["value",...]}, for the

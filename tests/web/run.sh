@@ -7,4 +7,5 @@ here=$(cd "$(dirname "$0")" && pwd)
 command -v node >/dev/null && command -v npm >/dev/null || { echo "node/npm missing: skipping"; exit 77; }
 [ -x /usr/bin/chromium ] || { echo "chromium missing: skipping"; exit 77; }
 (cd "$here" && npm ci --no-audit --no-fund --silent >/dev/null)
-node "$here/ui_test.mjs" "$1" "$here/../../examples/profiles" "$2/screenshots"
+# Saved configs go to a scratch config directory.
+XDG_CONFIG_HOME=$(mktemp -d) node "$here/ui_test.mjs" "$1" "$here/../../examples/profiles" "$2/screenshots"

@@ -99,6 +99,20 @@ try {
   check('sample type in URL', new URL(page.url()).searchParams.get('si') === 'samples');
   check('sample type in header', (await page.textContent('#labels')).includes('Type: samples'));
 
+  // Save the settings as a config, switch to it from elsewhere, delete it.
+  page.once('dialog', (d) => d.accept('mine'));
+  await page.click('#save');
+  await page.waitForFunction(() => document.querySelectorAll('#config option').length === 2);
+  await page.goto(url);
+  await ready(page);
+  await Promise.all([page.waitForNavigation(), page.selectOption('#config', { label: 'mine' })]);
+  await ready(page);
+  check('config switch restores its settings', new URL(page.url()).searchParams.get('si') === 'samples', page.url());
+  page.once('dialog', (d) => d.accept());
+  await page.click('#delete');
+  await page.waitForFunction(() => document.querySelectorAll('#config option').length === 1);
+  check('config deleted', true);
+
   // Top view.
   await page.goto(`${url}/top`);
   await ready(page);

@@ -261,6 +261,37 @@ function showTop(text) {
   table.hidden = false;
 }
 
+// Saved configs: the URL parameters under a name, kept by the server in the
+// user's config directory.
+async function setUpConfigs() {
+  const select = $('config');
+  const post = async (query) => {
+    const res = await fetch('/data/configs?' + query, { method: 'POST' });
+    if (!res.ok) throw new Error(JSON.parse(await res.text()).error);
+    return JSON.parse(await res.text());
+  };
+  function fill(configs) {
+    while (select.options.length > 1) select.remove(1);
+    for (const c of configs) select.add(new Option(c.name, c.query, false, c.query === params.toString()));
+  }
+  fill(JSON.parse(await (await fetch('/data/configs')).text()));
+  select.onchange = () => { if (select.value !== '') location.search = select.value; };
+  $('save').onclick = async () => {
+    const name = prompt('Save these settings as:');
+    if (!name) return;
+    try {
+      fill(await post(new URLSearchParams({ name, query: params.toString() }).toString()));
+    } catch (e) { showError(e.message); }
+  };
+  $('delete').onclick = async () => {
+    const chosen = select.options[select.selectedIndex];
+    if (!chosen || chosen.value === '' || !confirm(`Delete config "${chosen.text}"?`)) return;
+    try {
+      fill(await post(new URLSearchParams({ name: chosen.text, delete: '1' }).toString()));
+    } catch (e) { showError(e.message); }
+  };
+}
+
 // Label filters from the labels the samples carry: tagfocus=key=value.
 function showLabels(labels) {
   const select = $('label');
@@ -336,6 +367,9 @@ async function main() {
   $('focus').onclick = () => refine('f');
   $('ignore').onclick = () => refine('i');
   $('hide').onclick = () => refine('h');
+  $('show').onclick = () => refine('s');
+  $('showfrom').onclick = () => refine('sf');
+  setUpConfigs();
   $('pivot').onclick = () => {
     if (!state.selected) {
       showError('Select a box first.');
