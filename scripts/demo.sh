@@ -14,7 +14,7 @@ port=${DEMO_PORT:-6060}
 tmp=$(mktemp -d)
 # stdin from a pipe that closes when this script ends: the server stops with it.
 coproc SERVER { exec "$server" "127.0.0.1:$port" 3; }
-trap 'kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true; rm -rf "$tmp"' EXIT
+trap 'kill ${SERVER_PID:-} 2>/dev/null || true; wait ${SERVER_PID:-} 2>/dev/null || true; rm -rf "$tmp"' EXIT
 read -r -t 10 banner <&"${SERVER[0]}" || { echo "hash_server did not start (port $port busy? set DEMO_PORT)"; exit 1; }
 echo "$banner"
 echo "\$ curl -s -o cpu.pb.gz 'http://127.0.0.1:$port/debug/pprof/profile?seconds=2'"
