@@ -94,7 +94,9 @@ class WebServer {
     auto page = [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kAsset_index_html), "text/html; charset=utf-8");
     };
-    for (const char* view : {"/", "/flamegraph", "/top", "/graph", "/peek"}) server_.Get(view, page);
+    for (const char* view : {"/", "/flamegraph", "/top", "/graph", "/peek", "/source", "/disasm"}) {
+      server_.Get(view, page);
+    }
     server_.Get("/app.js", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kAsset_app_js), "text/javascript; charset=utf-8");
     });
@@ -113,8 +115,13 @@ class WebServer {
       Command dot{"svg", false, true, ReportFormat::kDot, "", "svg"};
       Report(req, res, dot, "image/svg+xml");
     });
-    server_.Get("/data/peek", [this](const httplib::Request& req, httplib::Response& res) {
-      Report(req, res, Command{"peek", true, true, ReportFormat::kTree, ""}, "text/plain; charset=utf-8");
+    // The reports of a regexp (q=): peek, source (list) and disassembly.
+    server_.Get(R"(/data/(peek|list|disasm))", [this](const httplib::Request& req, httplib::Response& res) {
+      for (const Command& c : Commands()) {
+        if (c.name != req.matches[1]) continue;
+        if (!c.implemented) return Fail(res, Status::Error(fmt::format("{} is not available yet", c.name)));
+        return Report(req, res, c, "text/plain; charset=utf-8");
+      }
     });
     server_.Get("/data/configs", [this](const httplib::Request&, httplib::Response& res) { Configs(res); });
     server_.Post("/data/configs", [this](const httplib::Request& req, httplib::Response& res) {
@@ -160,9 +167,9 @@ class WebServer {
     std::lock_guard<std::mutex> lock(mu_);
     Profile copy = p_;
     std::string out;
-    // peek's regexp comes as q=, as in pprof's web UI.
+    // The regexp of peek, list and disasm comes as q=.
     std::string param = cmd.has_param ? req.get_param_value("q") : "";
-    if (cmd.has_param && param.empty()) return Fail(res, Status::Error("peek needs a regexp (q=...)"));
+    if (cmd.has_param && param.empty()) return Fail(res, Status::Error(fmt::format("{} needs a regexp (q=...)", cmd.name)));
     if (Status s = GenerateReport(copy, cmd, param, *cfg, ui_, out); !s.ok()) return Fail(res, s);
     if (cmd.render != nullptr) {
       Result<std::string> svg = RenderDot(out, cmd.render);

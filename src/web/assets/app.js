@@ -5,7 +5,10 @@
 'use strict';
 
 const params = new URLSearchParams(location.search);
-const view = { '/top': 'top', '/graph': 'graph', '/peek': 'peek' }[location.pathname] || 'flamegraph';
+const view = { '/top': 'top', '/graph': 'graph', '/peek': 'peek', '/source': 'source', '/disasm': 'disasm' }[location.pathname] ||
+  'flamegraph';
+// Views of one regexp (q=) and the report the server runs for them.
+const regexpReports = { peek: 'peek', source: 'list', disasm: 'disasm' };
 const ROW = 18;  // px per flame graph row
 const $ = (id) => document.getElementById(id);
 
@@ -361,7 +364,16 @@ function refine(param) {
 
 async function main() {
   for (const a of document.querySelectorAll('nav a')) {
-    if (a.id !== 'download') a.href = a.getAttribute('href') + '?' + params.toString();
+    if (a.id === 'download') continue;
+    const base = a.getAttribute('href');
+    a.href = base + '?' + params.toString();
+    // A regexp view opens on the selection, if there is one.
+    a.onclick = () => {
+      if (!state.selected || !(base.slice(1) in regexpReports)) return;
+      const q = new URLSearchParams(params);
+      q.set('q', '^' + escapeRegexp(state.selected.name) + '$');
+      a.href = base + '?' + q.toString();
+    };
   }
   $('view-' + view).classList.add('current');
   $('focus').onclick = () => refine('f');
@@ -395,13 +407,15 @@ async function main() {
     if (view === 'top') {
       showTop(await fetchData('/data/top'));
       for (const id of ['orientation', 'search']) $(id).hidden = true;
-    } else if (view === 'peek') {
-      // Callers and callees of the functions matching q (the search box).
+    } else if (view in regexpReports) {
+      // Peek, source or disassembly of the functions matching q (the search
+      // box, or the selection brought from another view).
       $('orientation').hidden = true;
       $('search').value = params.get('q') || '';
       $('search').onchange = () => { params.set('q', $('search').value); location.search = params.toString(); };
       $('top').hidden = false;
-      $('top').textContent = params.get('q') ? await fetchData('/data/peek') : 'Type a regexp in the search box.';
+      $('top').textContent = params.get('q') ? await fetchData('/data/' + regexpReports[view])
+                                             : 'Type a regexp in the search box.';
     } else if (view === 'graph') {
       $('orientation').hidden = true;
       $('search').hidden = true;
