@@ -243,6 +243,7 @@ std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, EdgeSet
   std::vector<uint32_t> selected;
   for (uint32_t n = 0; n < nodes_.size(); ++n) {
     const Node& node = nodes_[n];
+    if (!options_.call_tree && !kept.empty() && !kept[n]) continue;
     if (node.cum == 0 && node.flat == 0) continue;
     if (options_.drop_negative && (node.flat < 0 || (node.flat == 0 && node.cum < 0))) continue;
     selected.push_back(n);
@@ -304,8 +305,28 @@ void GraphBuilder::Merge(std::vector<Accumulator>& parts) {
 
 std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vector<bool>& kept, EdgeSet edges) {
   bool values_only = edges == EdgeSet::kNone;
+  // kIntoInlined keeps the last build's node values (see EdgeSet) and looks
+  // only at samples through a location holding a kept inlined callee: a byte
+  // a frame, then nothing, for most samples when a few nodes are kept.
+  bool edges_only = edges == EdgeSet::kIntoInlined;
   nodes_.resize(infos_.size());
-  for (uint32_t n = 0; n < infos_.size(); ++n) nodes_[n] = Node(infos_[n]);
+  for (uint32_t n = 0; n < infos_.size(); ++n) {
+    if (edges_only) {
+      nodes_[n].in.clear(), nodes_[n].out.clear(), nodes_[n].tags.clear();
+    } else {
+      nodes_[n] = Node(infos_[n]);
+    }
+  }
+  std::vector<uint8_t> has_target;
+  if (edges_only) {
+    has_target.resize(p_.locations.size());
+    for (uint32_t l = 0; l < p_.locations.size(); ++l) {
+      for (uint32_t ni = loc_nodes_begin_[l]; ni < loc_nodes_begin_[l + 1]; ++ni) {
+        uint32_t n = loc_nodes_[ni];
+        has_target[l] |= inlined_[n] && (kept.empty() || kept[n]);
+      }
+    }
+  }
   bool tags = options_.collect_tags && edges == EdgeSet::kAll;
   // Kept nodes are numbered 0..kept_count_-1 (every node when none is
   // dropped); dropped ones get kNone.
@@ -340,6 +361,11 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
     int64_t w, dw;
     for (uint32_t si = first; si < last; ++si) {
       if (!Weights(si, &w, &dw)) continue;
+      if (edges_only) {
+        uint8_t any = 0;
+        for (uint32_t loc : p_.stack(p_.samples[si])) any |= has_target[loc];
+        if (!any) continue;
+      }
       uint32_t parent = kNone;
       bool residual = false;
       WalkStack(si, [&](uint32_t n, bool outermost) __attribute__((always_inline)) {
@@ -348,7 +374,7 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
           return;
         }
         Accumulator::Sums& sum = part.sums[n];
-        if (sum.stamp != si) {
+        if (!edges_only && sum.stamp != si) {
           sum.stamp = si;
           sum.cum += w;
           if (dw != 0) part.rest[n].cum_div += dw;
@@ -368,7 +394,7 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
         parent = n;
         residual = false;
       });
-      if (parent != kNone && !residual) {
+      if (parent != kNone && !residual && !edges_only) {
         part.rest[parent].flat += w;
         part.rest[parent].flat_div += dw;
         if (tags) part.AddTags(*this, parent, si, w, dw, true);

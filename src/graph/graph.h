@@ -83,9 +83,11 @@ struct GraphOptions {
 
 enum class NodeOrder { kFlatName, kCumName, kEntropy };
 
-// Which edges Build records: none (node values only), only those into
-// inlined callees (all that the text report's "(inline)" markers read), or
-// all of them.
+// Which edges Build records: none (node values only), all of them, or only
+// those into inlined callees (all that the text report's "(inline)" markers
+// read). kIntoInlined builds nothing else: node values stay those of the
+// last build, which must have been of the same profile with every kept node
+// (the kept nodes' values are the same with fewer nodes).
 enum class EdgeSet { kNone, kIntoInlined, kAll };
 
 // Builds graphs of one profile. The node table is computed once from the
