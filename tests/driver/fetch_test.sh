@@ -11,8 +11,8 @@ mkdir -p "$out"; out=$(cd "$out" && pwd)
 (cd "$here/goserver" && env GO111MODULE=off GOFLAGS= GOPATH="$out/gopath" GOCACHE="$out/gocache" \
   go build -o "$out/goserver" .) || { echo "building the Go server failed"; exit 1; }
 tmp=$(mktemp -d)
-"$out/goserver" > "$tmp/addr" & server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$tmp"' EXIT
+"$out/goserver" > "$tmp/addr" & server_pid=$!
+trap 'kill $server_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 50); do [ -s "$tmp/addr" ] && break; sleep 0.1; done
 addr=$(cat "$tmp/addr")
 export PPROF_TMPDIR=$tmp/saved HOME=$tmp TZ=UTC
@@ -63,6 +63,27 @@ expect_error "timeout" "timeout" -timeout 1 "$addr/slow"
 check "timeout: gave up after timeout + 5 s" [ $(( $(date +%s) - start )) -le 9 ]
 ls "$tmp/saved" > "$tmp/after"
 check "failures saved nothing" cmp -s "$tmp/before" "$tmp/after"
+
+# cpprof's own runtime (examples/hash_server): the same loop against it.
+server=$(dirname "$cpprof")/hash_server
+if [ -x "$server" ]; then
+  for try in 0 1 2 3 4 5 6 7; do
+    port=$((20000 + ($$ * 7 + try * 131) % 30000))
+    coproc SRV { exec "$server" "127.0.0.1:$port" 2 2>&1; }
+    read -r -t 10 line <&"${SRV[0]}" && [[ $line == *serving* ]] && break
+    port=""
+  done
+  srv_pid=${SRV_PID:-}
+  trap 'kill $server_pid ${srv_pid:-} 2>/dev/null; rm -rf "$tmp"' EXIT
+  "$cpprof" -top -seconds 1 "127.0.0.1:$port" >"$tmp/rt.txt" 2>"$tmp/err"
+  check "runtime: CPU profile over HTTP" grep -q "^Type: cpu$" "$tmp/rt.txt"
+  check "runtime: saved" grep -q "Saved profile in $tmp/saved/pprof.hash_server.samples.cpu.001.pb.gz" "$tmp/err"
+  "$cpprof" -top "127.0.0.1:$port/debug/pprof/goroutine" "127.0.0.1:$port/debug/pprof/goroutine?debug=0" >"$tmp/th.txt" 2>"$tmp/err"
+  check "runtime: two thread dumps merged" grep -q "^Type: goroutine$" "$tmp/th.txt"
+  "$cpprof" -top "127.0.0.1:$port/debug/pprof/nosuch" >/dev/null 2>"$tmp/err"
+  check "runtime: unknown profile" grep -q "server response: 404 Not Found - Unknown profile" "$tmp/err"
+  kill "$srv_pid" 2>/dev/null
+fi
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
