@@ -76,6 +76,13 @@ try {
   check('label filter in URL', new URL(page.url()).searchParams.get('tf') === option, page.url());
   const labelled = await page.evaluate(() => window.cpprof.root.value);
   check('label filter shrinks the total', labelled > 0 && labelled < total, `${labelled} vs ${total}`);
+  await page.selectOption('#label-mode', 'ti');
+  const dropped = await page.$eval('#label option:nth-child(2)', (o) => o.value);
+  await Promise.all([page.waitForNavigation(), page.selectOption('#label', dropped)]);
+  await ready(page);
+  const rest = await page.evaluate(() => window.cpprof.root.value);
+  check('label ignore in URL', new URL(page.url()).searchParams.get('ti') === dropped && !new URL(page.url()).searchParams.get('tf'));
+  check('label ignore keeps the rest', rest > 0 && rest < total, `${rest} vs ${total}`);
   await Promise.all([page.waitForNavigation(), page.click('#reset')]);
   await ready(page);
   await page.mouse.click(box.x + 5, box.y + 18 * 1.5);

@@ -295,17 +295,31 @@ async function setUpConfigs() {
   };
 }
 
-// Label filters from the labels the samples carry: tagfocus=key=value.
+// Label filters from the labels the samples carry: keep or drop the samples
+// with key=value (tagfocus, tagignore), or show or hide the key's tags
+// (tagshow, taghide).
 function showLabels(labels) {
-  const select = $('label');
-  for (const [key, values] of Object.entries(labels || {})) {
-    for (const v of values) select.add(new Option(`${key}=${v}`, `${key}=${escapeRegexp(v)}`));
+  const select = $('label'), mode = $('label-mode');
+  const modes = ['tf', 'ti', 'ts', 'th'];
+  mode.value = modes.find((m) => params.get(m)) || 'tf';
+  function fill() {
+    while (select.options.length > 1) select.remove(1);
+    for (const [key, values] of Object.entries(labels || {})) {
+      if (mode.value === 'ts' || mode.value === 'th') {
+        select.add(new Option(key, escapeRegexp(key)));
+        continue;
+      }
+      for (const v of values) select.add(new Option(`${key}=${v}`, `${key}=${escapeRegexp(v)}`));
+    }
+    select.value = params.get(mode.value) || '';
   }
+  fill();
   if (select.options.length === 1) return;
   $('label-filter').hidden = false;
-  select.value = params.get('tf') || '';
+  mode.onchange = fill;
   select.onchange = () => {
-    if (select.value) params.set('tf', select.value); else params.delete('tf');
+    for (const m of modes) params.delete(m);
+    if (select.value) params.set(mode.value, select.value);
     location.search = params.toString();
   };
 }
@@ -391,7 +405,7 @@ async function main() {
     location.search = params.toString();
   };
   $('reset').onclick = () => {
-    for (const p of ['f', 'i', 'h', 's', 'sf', 'tf', 'ti', 'p']) params.delete(p);
+    for (const p of ['f', 'i', 'h', 's', 'sf', 'tf', 'ti', 'ts', 'th', 'p']) params.delete(p);
     location.search = params.toString();
   };
   try {
