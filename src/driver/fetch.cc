@@ -19,7 +19,9 @@
 #include "profile/go_time.h"
 #include "profile/filter.h"
 #include "profile/merge.h"
+#include "symbolize/binary_locator.h"
 #include "symbolize/demangle.h"
+#include "symbolize/local_symbolizer.h"
 
 namespace cpprof {
 namespace {
@@ -38,10 +40,11 @@ Result<std::string> ReadFile(const std::string& path) {
   return data;
 }
 
-// pprof's locateBinaries, for what applies without a symbolizer: a profile
-// without mappings gets an empty one, and -buildid / the binary argument
-// override the main mapping.
+// pprof's locateBinaries: copies of the binaries in the search path, a
+// profile without mappings gets an empty one, and -buildid / the binary
+// argument override the main mapping.
 void LocateBinaries(Profile& p, const SourceOptions& s) {
+  LocateBinaries(p, BinarySearchPath(), s.progress);
   if (p.mappings.empty()) {
     Mapping m;
     m.id = 1;
@@ -114,32 +117,44 @@ Result<Profile> Grab(const std::vector<std::string>& sources, const SourceOption
   return Combine(loaded);
 }
 
-DemangleMode ParseSymbolizeMode(const std::string& mode, bool* none, bool* force,
-                                std::vector<std::string>& warnings) {
+// -symbolize=[local|fastlocal|remote|none][:force][:demangle=...], as
+// pprof's Symbolizer reads it: without a source option, local then remote.
+struct SymbolizeMode {
+  bool none = false, local = true, fast = false, remote = true, force = false;
   DemangleMode demangle = DemangleMode::kDefault;
+};
+
+SymbolizeMode ParseSymbolizeMode(const std::string& mode, std::vector<std::string>& warnings) {
+  SymbolizeMode m;
   std::string lower = mode;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::stringstream ss(lower);
   std::string o;
   while (std::getline(ss, o, ':')) {
-    if (o.empty() || o == "local" || o == "fastlocal" || o == "remote") continue;
+    if (o.empty()) continue;
     if (o == "none" || o == "no") {
-      *none = true;
-      return demangle;
+      m.none = true;
+      return m;
     }
-    if (o == "force") {
-      *force = true;
+    if (o == "local") {
+      m.remote = false, m.local = true;
+    } else if (o == "fastlocal") {
+      m.remote = false, m.local = m.fast = true;
+    } else if (o == "remote") {
+      m.remote = true, m.local = false;
+    } else if (o == "force") {
+      m.force = true;
     } else if (o.starts_with("demangle=")) {
       std::string d = o.substr(9);
-      if (d == "full") demangle = DemangleMode::kFull, *force = true;
-      else if (d == "none") demangle = DemangleMode::kNone, *force = true;
-      else if (d == "templates") demangle = DemangleMode::kTemplates, *force = true;
+      if (d == "full") m.demangle = DemangleMode::kFull, m.force = true;
+      else if (d == "none") m.demangle = DemangleMode::kNone, m.force = true;
+      else if (d == "templates") m.demangle = DemangleMode::kTemplates, m.force = true;
       else if (d != "default") warnings.push_back("ignoring unrecognized symbolization option: " + mode);
     } else {
       warnings.push_back("ignoring unrecognized symbolization option: " + mode);
     }
   }
-  return demangle;
+  return m;
 }
 
 // pprof clears mapping files that are URLs without a build id: they named
@@ -223,9 +238,11 @@ Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& 
     p = Combine(both);
     if (!p.ok()) return p;
   }
-  bool none = false, force = false;
-  DemangleMode mode = ParseSymbolizeMode(s.symbolize, &none, &force, warnings);
-  if (!none) DemangleFunctions(*p, force, mode);
+  SymbolizeMode mode = ParseSymbolizeMode(s.symbolize, warnings);
+  if (!mode.none) {
+    if (mode.local) SymbolizeLocal(*p, {.force = mode.force, .fast = mode.fast}, s.progress);
+    DemangleFunctions(*p, mode.force, mode.demangle);
+  }
   if (s.all_frames) p->drop_frames = p->keep_frames = 0;
   if (Status st = RemoveUninteresting(*p); !st.ok()) warnings.push_back(st.message());
   UnsourceMappings(*p);

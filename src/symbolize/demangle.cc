@@ -3,6 +3,8 @@
 #include <cxxabi.h>
 
 #include <cstdlib>
+#include <iterator>
+#include <utility>
 
 namespace cpprof {
 namespace {
@@ -16,6 +18,49 @@ bool LooksLikeDemangledCpp(std::string_view name) {
 std::string Simplify(std::string name, DemangleMode mode) {
   if (mode == DemangleMode::kDefault || mode == DemangleMode::kTemplates) name = RemoveMatching(name, '(', ')');
   if (mode == DemangleMode::kDefault) name = RemoveMatching(name, '<', '>');
+  return name;
+}
+
+// Brackets that belong to names rather than to parameter or template
+// lists; hidden from RemoveMatching as control characters and put back.
+constexpr std::pair<const char*, const char*> kBracketNames[] = {
+    {"(anonymous namespace)", "\x01"}, {"operator()", "operator\x02"}, {"operator<=>", "operator\x03"},
+    {"operator<<=", "operator\x04"},   {"operator>>=", "operator\x05"}, {"operator<<", "operator\x06"},
+    {"operator>>", "operator\x07"},    {"operator<=", "operator\x0e"}, {"operator>=", "operator\x0f"},
+    {"operator->", "operator\x10"},    {"operator<", "operator\x11"},  {"operator>", "operator\x12"},
+};
+
+void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+}
+
+// What the Go demangler pprof uses prints with NoParams: no parameters, no
+// cv/ref qualifiers after them, no clone suffix and no return type (which the Itanium ABI
+// spells out for template functions: "unsigned long ns::F<T>(int)").
+std::string SimplifyDemangled(std::string name, DemangleMode mode) {
+  // Clone suffixes (" [clone .constprop.0]") go in every mode: pprof asks
+  // for NoClones in full mode, and NoParams implies it.
+  for (size_t at; name.ends_with(']') && (at = name.rfind(" [clone ")) != std::string::npos;) name.resize(at);
+  if (mode == DemangleMode::kFull) return name;
+  for (auto [text, mark] : kBracketNames) ReplaceAll(name, text, mark);
+  name = Simplify(std::move(name), mode);
+  for (std::string_view q : {" const", " volatile", " &&", " &"}) {
+    while (name.ends_with(q)) name.resize(name.size() - q.size());
+  }
+  // The last space outside template arguments before an "operator" ends the
+  // return type.
+  int depth = 0;
+  size_t cut = 0;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (name.compare(i, 8, "operator") == 0 && (i == 0 || name[i - 1] == ':' || name[i - 1] == ' ')) break;
+    if (name[i] == '<' || name[i] == '(') ++depth;
+    if (name[i] == '>' || name[i] == ')') --depth;
+    if (name[i] == ' ' && depth == 0) cut = i + 1;
+  }
+  name.erase(0, cut);
+  for (auto it = std::rbegin(kBracketNames); it != std::rend(kBracketNames); ++it) ReplaceAll(name, it->second, it->first);
   return name;
 }
 
@@ -53,7 +98,7 @@ void DemangleFunctions(Profile& p, bool force, DemangleMode mode) {
       if (status == 0 && demangled != nullptr) {
         std::string name = demangled;
         std::free(demangled);
-        f.name = p.strings.Intern(Simplify(name, mode));
+        f.name = p.strings.Intern(SimplifyDemangled(std::move(name), mode));
         continue;
       }
       std::free(demangled);

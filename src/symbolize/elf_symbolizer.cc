@@ -58,6 +58,15 @@ bool CallSite(Dwarf_Die* cu, Dwarf_Die* inlined, std::string* file, int64_t* lin
   return true;
 }
 
+// The ELF symbol containing addr, noting its offset in out.
+const char* SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedAddress* out) {
+  GElf_Off offset = 0;
+  GElf_Sym sym;
+  const char* symbol = dwfl_module_addrinfo(mod, addr, &offset, &sym, nullptr, nullptr, nullptr);
+  if (symbol != nullptr) out->symbol_offset = offset;
+  return symbol;
+}
+
 }  // namespace
 
 ElfSymbolizer::ElfSymbolizer() : dwfl_(dwfl_begin(&kCallbacks)) {
@@ -141,10 +150,7 @@ SymbolizedAddress ElfSymbolizer::Lookup(uint64_t addr) {
   }
   free(scopes);
 
-  GElf_Off offset = 0;
-  GElf_Sym sym;
-  const char* symbol = dwfl_module_addrinfo(mod, addr, &offset, &sym, nullptr, nullptr, nullptr);
-  if (symbol != nullptr) out.symbol_offset = offset;
+  const char* symbol = SymbolAt(mod, addr, &out);
   if (out.frames.empty()) {
     if (symbol == nullptr) return out;
     out.frames.push_back({symbol, file, line, 0});
@@ -153,6 +159,14 @@ SymbolizedAddress ElfSymbolizer::Lookup(uint64_t addr) {
   }
   out.has_lines = true;
   for (const SymbolFrame& f : out.frames) out.has_lines = out.has_lines && !f.file.empty() && f.line > 0;
+  return out;
+}
+
+SymbolizedAddress ElfSymbolizer::LookupSymbol(uint64_t addr) {
+  SymbolizedAddress out;
+  Dwfl_Module* mod = ModuleAt(addr);
+  if (mod == nullptr) return out;
+  if (const char* symbol = SymbolAt(mod, addr, &out)) out.frames.push_back({symbol, "", 0, 0});
   return out;
 }
 
