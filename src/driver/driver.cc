@@ -42,7 +42,7 @@ const std::vector<Command>& Commands() {
       {"gif", false, true, F::kDot, "Outputs a graph image in GIF format", "gif", "gif"},
       {"gv", false, true, F::kDot, "Visualize graph through gv", "ps", nullptr, "gv --noantialias"},
       {"kcachegrind", false, true, F::kCallgrind, "Visualize report in KCachegrind", nullptr, nullptr, "kcachegrind"},
-      {"list", true, false, F::kText, "Output annotated source for functions matching regexp"},
+      {"list", true, true, F::kList, "Output annotated source for functions matching regexp"},
       {"pdf", false, true, F::kDot, "Outputs a graph in PDF format", "pdf", "pdf"},
       {"peek", true, true, F::kTree, "Output callers/callees of functions matching regexp"},
       {"png", false, true, F::kDot, "Outputs a graph image in PNG format", "png", "png"},
@@ -328,6 +328,9 @@ Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_par
   std::string_view name = cmd.name;
   if (name == "peek") {
     trim = false;
+  } else if (name == "list") {
+    trim = false;
+    cfg.granularity = "lines";
   } else if (name == "text" || name == "top" || name == "topproto") {
     if (cfg.nodecount == -1) cfg.nodecount = 0;
   } else if (cfg.nodecount == -1) {
