@@ -35,7 +35,7 @@ const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
       {"callgrind", false, true, F::kCallgrind, "Outputs a graph in callgrind format", nullptr, "callgraph.out"},
       {"comments", false, true, F::kComments, "Output all profile comments"},
-      {"disasm", true, false, F::kText, "Output assembly listings annotated with samples"},
+      {"disasm", true, true, F::kDisasm, "Output assembly listings annotated with samples"},
       {"dot", false, true, F::kDot, "Outputs a graph in DOT format"},
       {"eog", false, true, F::kDot, "Visualize graph through eog", "svg", nullptr, "eog"},
       {"evince", false, true, F::kDot, "Visualize graph through evince", "pdf", nullptr, "evince"},
@@ -286,6 +286,7 @@ Result<ReportOptions> MakeReportOptions(const Profile& p, ReportFormat format, c
   o.output_unit = cfg.unit;
   o.trim_path = cfg.trim_path;
   o.source_path = cfg.source_path;
+  o.intel_syntax = cfg.intel_syntax;
   return o;
 }
 
@@ -328,6 +329,11 @@ Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_par
   std::string_view name = cmd.name;
   if (name == "peek") {
     trim = false;
+  } else if (name == "disasm") {
+    // One node per address: inlined frames would count an address twice.
+    trim = false;
+    cfg.granularity = "addresses";
+    cfg.noinlines = true;
   } else if (name == "list") {
     trim = false;
     cfg.granularity = "lines";

@@ -118,7 +118,8 @@ GraphOptions GraphOptionsFor(const Report& r) {
   g.call_tree = o.call_tree && (visual || o.format == ReportFormat::kCallgrind);
   // Binary names (and start lines) separate functions only where addresses
   // or listings matter.
-  g.keep_object_names = o.format == ReportFormat::kCallgrind || o.format == ReportFormat::kList;
+  g.keep_object_names = o.format == ReportFormat::kCallgrind || o.format == ReportFormat::kList ||
+                        o.format == ReportFormat::kDisasm;
   g.collect_tags = visual;
   if (auto it = o.num_label_units.find(g.numeric_tag_key); it != o.num_label_units.end()) {
     g.numeric_tag_unit = it->second;
@@ -250,6 +251,7 @@ Status Generate(Report& r, std::string& out) {
     case ReportFormat::kTags: return PrintTags(r, out);
     case ReportFormat::kFlameGraph: return PrintFlameGraph(r, out);
     case ReportFormat::kList: return PrintSource(r, out);
+    case ReportFormat::kDisasm: return PrintAssembly(r, out);
     case ReportFormat::kRaw: out += DumpProfile(p); return Status();
     case ReportFormat::kComments:
       for (StrId c : p.comments) {

@@ -18,7 +18,7 @@
 
 namespace cpprof {
 
-enum class ReportFormat { kText, kTree, kDot, kCallgrind, kTopProto, kTraces, kTags, kRaw, kComments, kProto, kFlameGraph, kList };
+enum class ReportFormat { kText, kTree, kDot, kCallgrind, kTopProto, kTraces, kTags, kRaw, kComments, kProto, kFlameGraph, kList, kDisasm };
 
 struct ReportOptions {
   ReportFormat format = ReportFormat::kText;
@@ -40,6 +40,7 @@ struct ReportOptions {
   std::string sample_unit;
   std::string output_unit = "minimum";
   std::string trim_path, source_path;
+  bool intel_syntax = false;  // -disasm in Intel syntax
   // When set, long reports (-traces of a million samples is gigabytes) hand
   // their output over in pieces instead of holding it all; the callback
   // consumes and clears the string.
@@ -107,6 +108,7 @@ Status PrintTraces(Report& r, std::string& out);
 Status PrintTags(Report& r, std::string& out);
 Status PrintFlameGraph(Report& r, std::string& out);  // JSON for the web UI
 Status PrintSource(Report& r, std::string& out);      // -list
+Status PrintAssembly(Report& r, std::string& out);    // -disasm
 
 }  // namespace cpprof
 

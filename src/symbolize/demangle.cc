@@ -66,6 +66,15 @@ std::string SimplifyDemangled(std::string name, DemangleMode mode) {
 
 }  // namespace
 
+std::string Demangle(const std::string& mangled, DemangleMode mode) {
+  if (mode == DemangleMode::kNone || !mangled.starts_with("_Z")) return "";
+  int status = 0;
+  char* demangled = abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status);
+  std::string name = status == 0 && demangled != nullptr ? demangled : "";
+  std::free(demangled);
+  return name.empty() ? name : SimplifyDemangled(std::move(name), mode);
+}
+
 std::string RemoveMatching(std::string name, char open, char close) {
   int nesting = 0;
   size_t first = 0;
@@ -92,16 +101,9 @@ void DemangleFunctions(Profile& p, bool force, DemangleMode mode) {
   for (Function& f : p.functions) {
     if (f.name != 0 && f.system_name != f.name) continue;  // already demangled
     std::string system(p.str(f.system_name));
-    if (mode != DemangleMode::kNone && system.starts_with("_Z")) {
-      int status = 0;
-      char* demangled = abi::__cxa_demangle(system.c_str(), nullptr, nullptr, &status);
-      if (status == 0 && demangled != nullptr) {
-        std::string name = demangled;
-        std::free(demangled);
-        f.name = p.strings.Intern(SimplifyDemangled(std::move(name), mode));
-        continue;
-      }
-      std::free(demangled);
+    if (std::string name = Demangle(system, mode); !name.empty()) {
+      f.name = p.strings.Intern(name);
+      continue;
     }
     if (LooksLikeDemangledCpp(system)) system = Simplify(system, mode);
     f.name = p.strings.Intern(system);

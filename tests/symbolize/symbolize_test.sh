@@ -9,19 +9,18 @@
 # usage: symbolize_test.sh CPPROF WORKLOAD LIBCPPROF OUTDIR
 set -uo pipefail
 cpprof=$1 workload=$2 lib=$3 out=$4
-rm -rf "$out" && mkdir -p "$out/run" "$out/bin"
+rm -rf "$out" && mkdir -p "$out/bin"
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 has() { grep -qE -- "$2" "$1" || fail "$1 lacks /$2/: $(head -c 600 "$1")"; }
 hasnt() { ! grep -qE -- "$2" "$1" || fail "$1 has /$2/"; }
 export HOME=$out/home PPROF_BINARY_PATH=$out/none
+# -list finds sources relative to the working directory (pprof's trimPath).
+mkdir -p "$out/cwd" && cd "$out/cwd" || exit 1
 
-# Run copies, so that the binaries can be taken away afterwards.
-wlib=$(ldd "$workload" | awk '/libsymbolize_workload_lib/ {print $3}')
-cp "$workload" "$wlib" "$out/run/"
-exe=$out/run/$(basename "$workload") so=$out/run/$(basename "$wlib")
-CPPROF_SYMBOLIZE=0 CPPROF_CPUPROFILE=$out/raw.pb.gz CPPROF_CPUPROFILE_HZ=1000 LD_PRELOAD=$lib \
-  LD_LIBRARY_PATH=$out/run "$exe" 300 >/dev/null || fail "workload exited with $?"
+"$(dirname "$0")/profile_workload.sh" "$workload" "$lib" "$out" || fail "workload exited with $?"
+exe=$out/run/$(basename "$workload")
+so=$(ls "$out"/run/libsymbolize_workload_lib*)
 
 "$cpprof" -raw -symbolize=none "$out/raw.pb.gz" >"$out/none.txt" 2>&1 || fail "-symbolize=none"
 has "$out/none.txt" '^ +[0-9]+: 0x[0-9a-f]+ M=1 $'  # a location without lines
@@ -42,6 +41,11 @@ has "$out/fast.txt" ' work::Accumulate$'
 hasnt "$out/fast.txt" 'inline'
 "$cpprof" -top -symbolize=local:demangle=full "$out/raw.pb.gz" >"$out/full.txt" 2>&1
 has "$out/full.txt" ' unsigned long work::Accumulate<unsigned long>\(unsigned long, int\)$'
+
+# -list reads the source the DWARF names, from the function's first line.
+"$cpprof" -list='work::Accumulate' "$out/raw.pb.gz" >"$out/list.txt" 2>&1 || fail "-list"
+has "$out/list.txt" '^ROUTINE =+ work::Accumulate in .*/workload\.cc$'
+has "$out/list.txt" '^ +[^ ]+ +[0-9.]+m?s +[0-9]+: .*h = Mix\(h, '
 
 # The binaries gone from their path: found in $PPROF_BINARY_PATH by build id
 # (<dir>/<buildid>/<basename>) and by name (<dir>/<basename>); a file with
