@@ -66,6 +66,21 @@ has "$out/found.err" "^Ignoring local file $out/other/$id/$(basename "$exe"): bu
 has "$out/found.txt" ' work::Mix .*/workload\.cc:[0-9]+ \(inline\)$'
 has "$out/found.txt" ' worklib::Scramble .*/workload_lib\.cc:[0-9]+$'
 
+# The build-id layout of debug directories: <dir>/.build-id/ab/cdef.debug.
+mkdir -p "$out/debug/.build-id/${id:0:2}"
+cp "$out/bin/$(basename "$exe")" "$out/debug/.build-id/${id:0:2}/${id:2}.debug"
+PPROF_BINARY_PATH=$out/debug "$cpprof" -top "$out/raw.pb.gz" >"$out/debugdir.txt" 2>&1 || fail "debug dir: exit $?"
+has "$out/debugdir.txt" ' work::Accumulate$'
+
+# A stripped system library with its DWARF in a separate file under
+# /usr/lib/debug/.build-id (Debian's libc6-dbg): named with files and lines.
+libc_id=$("$cpprof" -raw -symbolize=none "$out/raw.pb.gz" | awk '/libc\.so/ {print $4; exit}')
+if [ -n "$libc_id" ] && [ -e "/usr/lib/debug/.build-id/${libc_id:0:2}/${libc_id:2}.debug" ]; then
+  has "$out/lines.txt" ' __libc_start_call_main [^ ]*libc_start_call_main\.h:[0-9]+$'
+else
+  echo "symbolize: libc6-dbg does not match this libc; separate debug file check skipped"
+fi
+
 # The binary named on the command line replaces mapping 0's file.
 "$cpprof" -top "$out/bin/$(basename "$exe")" "$out/raw.pb.gz" >"$out/arg.txt" 2>&1 || fail "binary argument"
 has "$out/arg.txt" ' work::Accumulate$'
