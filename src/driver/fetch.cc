@@ -22,6 +22,7 @@
 #include "symbolize/binary_locator.h"
 #include "symbolize/demangle.h"
 #include "symbolize/local_symbolizer.h"
+#include "symbolize/symbolz.h"
 
 namespace cpprof {
 namespace {
@@ -63,8 +64,8 @@ Result<Profile> Combine(std::vector<Profile>& profiles) {
 }
 
 // The bytes of a source: the file when there is one, else the URL it names
-// (*remote is then set).
-Result<std::string> ReadSource(const std::string& source, const SourceOptions& s, std::atomic<bool>* remote) {
+// (*fetched_url is then set).
+Result<std::string> ReadSource(const std::string& source, const SourceOptions& s, std::string* fetched_url) {
   struct stat st;
   std::optional<RemoteSource> url;
   if (stat(source.c_str(), &st) != 0) url = AdjustURL(source, s.http);
@@ -72,28 +73,39 @@ Result<std::string> ReadSource(const std::string& source, const SourceOptions& s
   s.progress("Fetching profile over HTTP from " + url->url);
   if (url->duration_nanos > 0) s.progress(fmt::format("Please wait... ({})", GoDurationString(url->duration_nanos)));
   Result<std::string> data = FetchURL(*url, s.http);
-  if (data.ok()) *remote = true;
+  if (data.ok()) *fetched_url = url->url;
   return data;
 }
 
 // Reads all sources, in parallel when there are several; failed ones become
-// warnings ("<source>: <error>"). *remote tells whether one came over HTTP.
+// warnings ("<source>: <error>"). *remote tells whether one came over HTTP;
+// the mappings of those are added to mapping_sources, in source order.
 Result<Profile> Grab(const std::vector<std::string>& sources, const SourceOptions& s, const char* what,
-                     std::vector<std::string>& warnings, std::atomic<bool>* remote) {
+                     std::vector<std::string>& warnings, std::atomic<bool>* remote, MappingSources& mapping_sources) {
   std::vector<Result<Profile>> results(sources.size(), Status::Error("not read"));
+  std::vector<MappingSources> fetched(sources.size());
   std::vector<std::thread> threads;
   auto load = [&](size_t i) {
-    Result<std::string> data = ReadSource(sources[i], s, remote);
+    std::string url;
+    Result<std::string> data = ReadSource(sources[i], s, &url);
     if (!data.ok()) {
       results[i] = data.status();
       return;
     }
     results[i] = ParseProfile(*data);
-    if (results[i].ok()) LocateBinaries(*results[i], s);
+    if (!results[i].ok()) return;
+    LocateBinaries(*results[i], s);
+    if (!url.empty()) {
+      CollectMappingSources(*results[i], url, fetched[i]);
+      *remote = true;
+    }
   };
   for (size_t i = 1; i < sources.size(); ++i) threads.emplace_back(load, i);
   if (!sources.empty()) load(0);
   for (std::thread& t : threads) t.join();
+  for (const MappingSources& f : fetched) {
+    for (const auto& [key, list] : f) mapping_sources[key].insert(mapping_sources[key].end(), list.begin(), list.end());
+  }
   std::vector<Profile> loaded;
   for (size_t i = 0; i < sources.size(); ++i) {
     if (!results[i].ok()) {
@@ -221,10 +233,11 @@ void SaveFetched(const Profile& p, const std::function<void(const std::string&)>
 
 Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& warnings) {
   std::atomic<bool> remote = false;
-  Result<Profile> p = Grab(s.sources, s, "source", warnings, &remote);
+  MappingSources mapping_sources;
+  Result<Profile> p = Grab(s.sources, s, "source", warnings, &remote, mapping_sources);
   if (!p.ok()) return p;
   if (!s.bases.empty()) {
-    Result<Profile> base = Grab(s.bases, s, "base", warnings, &remote);
+    Result<Profile> base = Grab(s.bases, s, "base", warnings, &remote, mapping_sources);
     if (!base.ok()) return base;
     if (s.diff_base) SetLabel(*base, "pprof::base", "true");
     if (s.normalize) {
@@ -241,6 +254,15 @@ Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& 
   SymbolizeMode mode = ParseSymbolizeMode(s.symbolize, warnings);
   if (!mode.none) {
     if (mode.local) SymbolizeLocal(*p, {.force = mode.force, .fast = mode.fast}, s.progress);
+    if (mode.remote) {
+      auto post = [&s](const std::string& url, const std::string& body) -> Result<std::string> {
+        RemoteSource r{url, 0, 60 * int64_t{1000000000}};
+        Result<std::string> answer = FetchURL(r, s.http, &body);
+        if (!answer.ok()) return Status::Error("http post " + url + ": " + answer.status().message());
+        return answer;
+      };
+      if (Status st = SymbolizeRemote(*p, mode.force, mapping_sources, post); !st.ok()) return st;
+    }
     DemangleFunctions(*p, mode.force, mode.demangle);
   }
   if (s.all_frames) p->drop_frames = p->keep_frames = 0;
