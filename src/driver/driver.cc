@@ -57,7 +57,7 @@ const std::vector<Command>& Commands() {
       {"traces", false, true, F::kTraces, "Outputs all profile samples in text form"},
       {"tree", false, true, F::kTree, "Outputs a text rendering of call graph"},
       {"web", false, true, F::kDot, "Visualize graph through web browser", "svg", nullptr, kBrowser, true},
-      {"weblist", true, false, F::kText, "Display annotated source in a web browser"},
+      {"weblist", true, true, F::kWebList, "Display annotated source in a web browser", nullptr, nullptr, kBrowser},
   };
   return *commands;
 }
@@ -296,7 +296,9 @@ Result<ReportOptions> MakeReportOptions(const Profile& p, ReportFormat format, c
 Status View(const Command& cmd, const std::string& data, Ui& ui) {
   bool web = std::string_view(cmd.viewer) == kBrowser;
   const char* tmp = std::getenv("TMPDIR");
-  std::string suffix = std::string(".") + (cmd.render != nullptr ? cmd.render : "grind");
+  std::string suffix = std::string(".") + (cmd.render != nullptr                 ? cmd.render
+                                           : cmd.format == ReportFormat::kWebList ? "html"
+                                                                                   : "grind");
   Result<std::string> path = NewTempFile(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "cpprof", suffix);
   if (!path.ok()) return path.status();
   OutputFile file(*path);
@@ -334,6 +336,10 @@ Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_par
     trim = false;
     cfg.granularity = "addresses";
     cfg.noinlines = true;
+  } else if (name == "weblist") {
+    trim = false;
+    cfg.granularity = "addresses";
+    cfg.noinlines = false;  // the inline chains are the expandable calls
   } else if (name == "list") {
     trim = false;
     cfg.granularity = "lines";

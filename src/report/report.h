@@ -18,7 +18,7 @@
 
 namespace cpprof {
 
-enum class ReportFormat { kText, kTree, kDot, kCallgrind, kTopProto, kTraces, kTags, kRaw, kComments, kProto, kFlameGraph, kList, kDisasm };
+enum class ReportFormat { kText, kTree, kDot, kCallgrind, kTopProto, kTraces, kTags, kRaw, kComments, kProto, kFlameGraph, kList, kDisasm, kWebList };
 
 struct ReportOptions {
   ReportFormat format = ReportFormat::kText;
@@ -109,6 +109,7 @@ Status PrintTags(Report& r, std::string& out);
 Status PrintFlameGraph(Report& r, std::string& out);  // JSON for the web UI
 Status PrintSource(Report& r, std::string& out);      // -list
 Status PrintAssembly(Report& r, std::string& out);    // -disasm
+Status PrintWebList(Report& r, std::string& out);     // -weblist (an HTML page)
 
 }  // namespace cpprof
 

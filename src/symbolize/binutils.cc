@@ -1,4 +1,4 @@
-// Tested by tests/symbolize/disasm_test.sh.
+// Tested by tests/symbolize/listings_test.sh.
 #include "symbolize/binutils.h"
 
 #include <fmt/format.h>

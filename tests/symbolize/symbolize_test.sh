@@ -8,7 +8,8 @@
 # missing and malformed binaries (one message each, the profile still loads).
 # usage: symbolize_test.sh CPPROF WORKLOAD LIBCPPROF OUTDIR
 set -uo pipefail
-cpprof=$1 workload=$2 lib=$3 out=$4
+cpprof=$(realpath "$1") workload=$(realpath "$2") lib=$(realpath "$3") out=$(realpath -m "$4")
+here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$out" && mkdir -p "$out/bin"
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
@@ -18,7 +19,7 @@ export HOME=$out/home PPROF_BINARY_PATH=$out/none
 # -list finds sources relative to the working directory (pprof's trimPath).
 mkdir -p "$out/cwd" && cd "$out/cwd" || exit 1
 
-"$(dirname "$0")/profile_workload.sh" "$workload" "$lib" "$out" || fail "workload exited with $?"
+"$here/profile_workload.sh" "$workload" "$lib" "$out" || fail "workload exited with $?"
 exe=$out/run/$(basename "$workload")
 so=$(ls "$out"/run/libsymbolize_workload_lib*)
 
