@@ -36,14 +36,14 @@ const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
       {"callgrind", false, true, F::kCallgrind, "Outputs a graph in callgrind format", nullptr, "callgraph.out"},
       {"comments", false, true, F::kComments, "Output all profile comments"},
-      {"disasm", true, false, F::kText, "Output assembly listings annotated with samples"},
+      {"disasm", true, true, F::kDisasm, "Output assembly listings annotated with samples"},
       {"dot", false, true, F::kDot, "Outputs a graph in DOT format"},
       {"eog", false, true, F::kDot, "Visualize graph through eog", "svg", nullptr, "eog"},
       {"evince", false, true, F::kDot, "Visualize graph through evince", "pdf", nullptr, "evince"},
       {"gif", false, true, F::kDot, "Outputs a graph image in GIF format", "gif", "gif"},
       {"gv", false, true, F::kDot, "Visualize graph through gv", "ps", nullptr, "gv --noantialias"},
       {"kcachegrind", false, true, F::kCallgrind, "Visualize report in KCachegrind", nullptr, nullptr, "kcachegrind"},
-      {"list", true, false, F::kText, "Output annotated source for functions matching regexp"},
+      {"list", true, true, F::kList, "Output annotated source for functions matching regexp"},
       {"pdf", false, true, F::kDot, "Outputs a graph in PDF format", "pdf", "pdf"},
       {"peek", true, true, F::kTree, "Output callers/callees of functions matching regexp"},
       {"png", false, true, F::kDot, "Outputs a graph image in PNG format", "png", "png"},
@@ -58,7 +58,7 @@ const std::vector<Command>& Commands() {
       {"traces", false, true, F::kTraces, "Outputs all profile samples in text form"},
       {"tree", false, true, F::kTree, "Outputs a text rendering of call graph"},
       {"web", false, true, F::kDot, "Visualize graph through web browser", "svg", nullptr, kBrowser, true},
-      {"weblist", true, false, F::kText, "Display annotated source in a web browser"},
+      {"weblist", true, true, F::kWebList, "Display annotated source in a web browser", nullptr, nullptr, kBrowser},
   };
   return *commands;
 }
@@ -248,6 +248,7 @@ Result<ReportOptions> MakeReportOptions(const Profile& p, ReportFormat format, c
   o.output_unit = cfg.unit;
   o.trim_path = cfg.trim_path;
   o.source_path = cfg.source_path;
+  o.intel_syntax = cfg.intel_syntax;
   return o;
 }
 
@@ -257,7 +258,9 @@ Result<ReportOptions> MakeReportOptions(const Profile& p, ReportFormat format, c
 Status View(const Command& cmd, const std::string& data, Ui& ui) {
   bool web = std::string_view(cmd.viewer) == kBrowser;
   const char* tmp = std::getenv("TMPDIR");
-  std::string suffix = std::string(".") + (cmd.render != nullptr ? cmd.render : "grind");
+  std::string suffix = std::string(".") + (cmd.render != nullptr                 ? cmd.render
+                                           : cmd.format == ReportFormat::kWebList ? "html"
+                                                                                   : "grind");
   Result<std::string> path = NewTempFile(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "cpprof", suffix);
   if (!path.ok()) return path.status();
   if (Status s = WriteFile(*path, data); !s.ok()) return s;
@@ -286,6 +289,18 @@ Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_par
   std::string_view name = cmd.name;
   if (name == "peek") {
     trim = false;
+  } else if (name == "disasm") {
+    // One node per address: inlined frames would count an address twice.
+    trim = false;
+    cfg.granularity = "addresses";
+    cfg.noinlines = true;
+  } else if (name == "weblist") {
+    trim = false;
+    cfg.granularity = "addresses";
+    cfg.noinlines = false;  // the inline chains are the expandable calls
+  } else if (name == "list") {
+    trim = false;
+    cfg.granularity = "lines";
   } else if (name == "text" || name == "top" || name == "topproto") {
     if (cfg.nodecount == -1) cfg.nodecount = 0;
   } else if (cfg.nodecount == -1) {

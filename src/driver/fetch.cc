@@ -17,7 +17,10 @@
 #include "profile/go_time.h"
 #include "profile/filter.h"
 #include "profile/merge.h"
+#include "symbolize/binary_locator.h"
 #include "symbolize/demangle.h"
+#include "symbolize/local_symbolizer.h"
+#include "symbolize/symbolz.h"
 
 namespace cpprof {
 namespace {
@@ -36,10 +39,11 @@ Result<std::string> ReadFile(const std::string& path) {
   return data;
 }
 
-// pprof's locateBinaries, for what applies without a symbolizer: a profile
-// without mappings gets an empty one, and -buildid / the binary argument
-// override the main mapping.
+// pprof's locateBinaries: copies of the binaries in the search path, a
+// profile without mappings gets an empty one, and -buildid / the binary
+// argument override the main mapping.
 void LocateBinaries(Profile& p, const SourceOptions& s) {
+  LocateBinaries(p, BinarySearchPath(), s.progress);
   if (p.mappings.empty()) {
     Mapping m;
     m.id = 1;
@@ -58,8 +62,8 @@ Result<Profile> Combine(std::vector<Profile>& profiles) {
 }
 
 // The bytes of a source: the file when there is one, else the URL it names
-// (*remote is then set).
-Result<std::string> ReadSource(const std::string& source, const SourceOptions& s, std::atomic<bool>* remote) {
+// (*fetched_url is then set).
+Result<std::string> ReadSource(const std::string& source, const SourceOptions& s, std::string* fetched_url) {
   struct stat st;
   std::optional<RemoteSource> url;
   if (stat(source.c_str(), &st) != 0) url = AdjustURL(source, s.http);
@@ -67,28 +71,39 @@ Result<std::string> ReadSource(const std::string& source, const SourceOptions& s
   s.progress("Fetching profile over HTTP from " + url->url);
   if (url->duration_nanos > 0) s.progress(fmt::format("Please wait... ({})", GoDurationString(url->duration_nanos)));
   Result<std::string> data = FetchURL(*url, s.http);
-  if (data.ok()) *remote = true;
+  if (data.ok()) *fetched_url = url->url;
   return data;
 }
 
 // Reads all sources, in parallel when there are several; failed ones become
-// warnings ("<source>: <error>"). *remote tells whether one came over HTTP.
+// warnings ("<source>: <error>"). *remote tells whether one came over HTTP;
+// the mappings of those are added to mapping_sources, in source order.
 Result<Profile> Grab(const std::vector<std::string>& sources, const SourceOptions& s, const char* what,
-                     std::vector<std::string>& warnings, std::atomic<bool>* remote) {
+                     std::vector<std::string>& warnings, std::atomic<bool>* remote, MappingSources& mapping_sources) {
   std::vector<Result<Profile>> results(sources.size(), Status::Error("not read"));
+  std::vector<MappingSources> fetched(sources.size());
   std::vector<std::thread> threads;
   auto load = [&](size_t i) {
-    Result<std::string> data = ReadSource(sources[i], s, remote);
+    std::string url;
+    Result<std::string> data = ReadSource(sources[i], s, &url);
     if (!data.ok()) {
       results[i] = data.status();
       return;
     }
     results[i] = ParseProfile(*data);
-    if (results[i].ok()) LocateBinaries(*results[i], s);
+    if (!results[i].ok()) return;
+    LocateBinaries(*results[i], s);
+    if (!url.empty()) {
+      CollectMappingSources(*results[i], url, fetched[i]);
+      *remote = true;
+    }
   };
   for (size_t i = 1; i < sources.size(); ++i) threads.emplace_back(load, i);
   if (!sources.empty()) load(0);
   for (std::thread& t : threads) t.join();
+  for (const MappingSources& f : fetched) {
+    for (const auto& [key, list] : f) mapping_sources[key].insert(mapping_sources[key].end(), list.begin(), list.end());
+  }
   std::vector<Profile> loaded;
   for (size_t i = 0; i < sources.size(); ++i) {
     if (!results[i].ok()) {
@@ -112,32 +127,44 @@ Result<Profile> Grab(const std::vector<std::string>& sources, const SourceOption
   return Combine(loaded);
 }
 
-DemangleMode ParseSymbolizeMode(const std::string& mode, bool* none, bool* force,
-                                std::vector<std::string>& warnings) {
+// -symbolize=[local|fastlocal|remote|none][:force][:demangle=...], as
+// pprof's Symbolizer reads it: without a source option, local then remote.
+struct SymbolizeMode {
+  bool none = false, local = true, fast = false, remote = true, force = false;
   DemangleMode demangle = DemangleMode::kDefault;
+};
+
+SymbolizeMode ParseSymbolizeMode(const std::string& mode, std::vector<std::string>& warnings) {
+  SymbolizeMode m;
   std::string lower = mode;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::stringstream ss(lower);
   std::string o;
   while (std::getline(ss, o, ':')) {
-    if (o.empty() || o == "local" || o == "fastlocal" || o == "remote") continue;
+    if (o.empty()) continue;
     if (o == "none" || o == "no") {
-      *none = true;
-      return demangle;
+      m.none = true;
+      return m;
     }
-    if (o == "force") {
-      *force = true;
+    if (o == "local") {
+      m.remote = false, m.local = true;
+    } else if (o == "fastlocal") {
+      m.remote = false, m.local = m.fast = true;
+    } else if (o == "remote") {
+      m.remote = true, m.local = false;
+    } else if (o == "force") {
+      m.force = true;
     } else if (o.starts_with("demangle=")) {
       std::string d = o.substr(9);
-      if (d == "full") demangle = DemangleMode::kFull, *force = true;
-      else if (d == "none") demangle = DemangleMode::kNone, *force = true;
-      else if (d == "templates") demangle = DemangleMode::kTemplates, *force = true;
+      if (d == "full") m.demangle = DemangleMode::kFull, m.force = true;
+      else if (d == "none") m.demangle = DemangleMode::kNone, m.force = true;
+      else if (d == "templates") m.demangle = DemangleMode::kTemplates, m.force = true;
       else if (d != "default") warnings.push_back("ignoring unrecognized symbolization option: " + mode);
     } else {
       warnings.push_back("ignoring unrecognized symbolization option: " + mode);
     }
   }
-  return demangle;
+  return m;
 }
 
 // pprof clears mapping files that are URLs without a build id: they named
@@ -190,10 +217,11 @@ void SaveFetched(const Profile& p, const std::function<void(const std::string&)>
 
 Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& warnings) {
   std::atomic<bool> remote = false;
-  Result<Profile> p = Grab(s.sources, s, "source", warnings, &remote);
+  MappingSources mapping_sources;
+  Result<Profile> p = Grab(s.sources, s, "source", warnings, &remote, mapping_sources);
   if (!p.ok()) return p;
   if (!s.bases.empty()) {
-    Result<Profile> base = Grab(s.bases, s, "base", warnings, &remote);
+    Result<Profile> base = Grab(s.bases, s, "base", warnings, &remote, mapping_sources);
     if (!base.ok()) return base;
     if (s.diff_base) SetLabel(*base, "pprof::base", "true");
     if (s.normalize) {
@@ -207,9 +235,20 @@ Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& 
     p = Combine(both);
     if (!p.ok()) return p;
   }
-  bool none = false, force = false;
-  DemangleMode mode = ParseSymbolizeMode(s.symbolize, &none, &force, warnings);
-  if (!none) DemangleFunctions(*p, force, mode);
+  SymbolizeMode mode = ParseSymbolizeMode(s.symbolize, warnings);
+  if (!mode.none) {
+    if (mode.local) SymbolizeLocal(*p, {.force = mode.force, .fast = mode.fast}, s.progress);
+    if (mode.remote) {
+      auto post = [&s](const std::string& url, const std::string& body) -> Result<std::string> {
+        RemoteSource r{url, 0, 60 * int64_t{1000000000}};
+        Result<std::string> answer = FetchURL(r, s.http, &body);
+        if (!answer.ok()) return Status::Error("http post " + url + ": " + answer.status().message());
+        return answer;
+      };
+      if (Status st = SymbolizeRemote(*p, mode.force, mapping_sources, post); !st.ok()) return st;
+    }
+    DemangleFunctions(*p, mode.force, mode.demangle);
+  }
   if (s.all_frames) p->drop_frames = p->keep_frames = 0;
   if (Status st = RemoveUninteresting(*p); !st.ok()) warnings.push_back(st.message());
   UnsourceMappings(*p);

@@ -102,16 +102,17 @@ std::optional<RemoteSource> AdjustURL(std::string_view source, const HttpOptions
   return r;
 }
 
-Result<std::string> FetchURL(const RemoteSource& source, const HttpOptions& options) {
+Result<std::string> FetchURL(const RemoteSource& source, const HttpOptions& options, const std::string* post_body) {
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return Status::Error("tls_cert and tls_key must be specified together");
   }
   std::optional<Url> u = ParseUrl(source.url);
   if (!u) return Status::Error(fmt::format("parse \"{}\": invalid URL", source.url));
   bool insecure = u->scheme == "https+insecure";
+  const char* verb = post_body != nullptr ? "Post" : "Get";
   std::string scheme = insecure ? "https" : u->scheme;
   if (scheme != "http" && scheme != "https") {
-    return Status::Error(fmt::format("Get \"{}\": unsupported protocol scheme \"{}\"", source.url, u->scheme));
+    return Status::Error(fmt::format("{} \"{}\": unsupported protocol scheme \"{}\"", verb, source.url, u->scheme));
   }
   httplib::Client client(scheme + "://" + u->host, options.tls_cert, options.tls_key);
   if (!options.tls_ca.empty()) client.set_ca_cert_path(options.tls_ca);
@@ -125,12 +126,13 @@ Result<std::string> FetchURL(const RemoteSource& source, const HttpOptions& opti
   std::string target = u->path;
   std::string query = EncodeQuery(u->query);
   if (!query.empty()) target += "?" + query;
-  httplib::Result res = client.Get(target);
+  httplib::Result res =
+      post_body != nullptr ? client.Post(target, *post_body, "application/octet-stream") : client.Get(target);
   if (!res) {
     std::string why = httplib::to_string(res.error());
     if (res.error() == httplib::Error::Connection) why = "connection refused or host unreachable";
     if (res.error() == httplib::Error::Read) why = "timeout or connection closed while reading the response";
-    return Status::Error(fmt::format("Get \"{}\": {}", source.url, why));
+    return Status::Error(fmt::format("{} \"{}\": {}", verb, source.url, why));
   }
   if (res->status != 200) {
     std::string status = fmt::format("{} {}", res->status, res->reason);

@@ -30,10 +30,12 @@ struct RemoteSource {
 // not a URL with a host.
 std::optional<RemoteSource> AdjustURL(std::string_view source, const HttpOptions& options);
 
-// GETs the profile bytes. Errors read like pprof's: "server response: 404 Not
-// Found" (with the body when a pprof endpoint explains itself).
-// "https+insecure://" skips certificate verification.
-Result<std::string> FetchURL(const RemoteSource& source, const HttpOptions& options);
+// GETs the profile bytes, or with post_body POSTs it (remote symbolization).
+// Errors read like pprof's: "server response: 404 Not Found" (with the body
+// when a pprof endpoint explains itself). "https+insecure://" skips
+// certificate verification.
+Result<std::string> FetchURL(const RemoteSource& source, const HttpOptions& options,
+                             const std::string* post_body = nullptr);
 
 }  // namespace cpprof
 

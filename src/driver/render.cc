@@ -2,18 +2,14 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <poll.h>
-#include <signal.h>
 #include <re2/re2.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <sstream>
 
-extern char** environ;
+#include "symbolize/run_program.h"
 
 namespace cpprof {
 
@@ -21,71 +17,6 @@ namespace cpprof {
 extern const char kSvgPanJs[];
 
 namespace {
-
-// Runs argv with input on stdin and returns its stdout; stderr is the
-// user's. Input and output go through poll so a large graph cannot
-// deadlock on full pipes. spawn_errno is set when the program could not
-// start at all.
-Result<std::string> RunFiltered(const std::vector<std::string>& args, std::string_view input, int* spawn_errno) {
-  int in[2], out[2];
-  if (pipe2(in, O_CLOEXEC) != 0) return Status::Error(fmt::format("pipe: {}", std::strerror(errno)));
-  if (pipe2(out, O_CLOEXEC) != 0) {
-    close(in[0]), close(in[1]);
-    return Status::Error(fmt::format("pipe: {}", std::strerror(errno)));
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid;
-  *spawn_errno = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(in[0]);
-  close(out[1]);
-  if (*spawn_errno != 0) {
-    close(in[1]), close(out[0]);
-    return Status::Error(fmt::format("{}: {}", args[0], std::strerror(*spawn_errno)));
-  }
-  // A dot that exits early must not kill cpprof with SIGPIPE.
-  struct sigaction ignore {}, saved {};
-  ignore.sa_handler = SIG_IGN;
-  sigaction(SIGPIPE, &ignore, &saved);
-  std::string output;
-  size_t written = 0;
-  if (input.empty()) close(in[1]), in[1] = -1;
-  char buf[1 << 16];
-  while (true) {
-    pollfd fds[2] = {{out[0], POLLIN, 0}, {in[1], POLLOUT, 0}};
-    if (poll(fds, in[1] >= 0 ? 2 : 1, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (in[1] >= 0 && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
-      ssize_t n = write(in[1], input.data() + written, input.size() - written);
-      if (n > 0) written += static_cast<size_t>(n);
-      if (n < 0 || written == input.size()) close(in[1]), in[1] = -1;
-    }
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      ssize_t n = read(out[0], buf, sizeof buf);
-      if (n <= 0) break;
-      output.append(buf, static_cast<size_t>(n));
-    }
-  }
-  if (in[1] >= 0) close(in[1]);
-  close(out[0]);
-  sigaction(SIGPIPE, &saved, nullptr);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return Status::Error(fmt::format("{} failed ({} {})", args[0], WIFEXITED(status) ? "exit status" : "signal",
-                                     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status)));
-  }
-  return output;
-}
 
 // Graphviz's scanner rejects quoted strings longer than 16384 bytes ("syntax
 // error ... longer than 16384?", pprof issue #809), which C++ template names
@@ -133,7 +64,7 @@ std::string ShortenLongDotStrings(std::string_view dot) {
 Result<std::string> RenderDot(std::string_view dot, std::string_view format) {
   int spawn_errno = 0;
   std::string input = ShortenLongDotStrings(dot);
-  Result<std::string> out = RunFiltered({"dot", "-T" + std::string(format)}, input, &spawn_errno);
+  Result<std::string> out = RunProgram({"dot", "-T" + std::string(format)}, input, &spawn_errno);
   if (spawn_errno == ENOENT) {
     return Status::Error(fmt::format(
         "cannot render -{}: graphviz's dot program is not installed (install graphviz, e.g. apt-get install graphviz)",
@@ -172,7 +103,7 @@ bool RunViewer(const std::vector<std::string>& commands, const std::string& path
     if (args.empty()) continue;
     args.push_back(path);
     int spawn_errno = 0;
-    Result<std::string> r = RunFiltered(args, "", &spawn_errno);
+    Result<std::string> r = RunProgram(args, "", &spawn_errno);
     if (spawn_errno == 0) return true;
   }
   return false;

@@ -34,6 +34,8 @@ int64_t ComputeTotal(const Profile& p, int index, bool mean) {
   return div != 0 ? total / div : total;
 }
 
+}  // namespace
+
 std::string TrimPath(const std::string& path, const std::string& trim_path, const std::string& search_path) {
   if (trim_path.empty()) {
     size_t start = 0;
@@ -65,7 +67,6 @@ std::string TrimPath(const std::string& path, const std::string& trim_path, cons
   return path;
 }
 
-}  // namespace
 
 Report::Report(Profile& p, ReportOptions options)
     : p_(p), o_(std::move(options)), total_(ComputeTotal(p, o_.sample_index, o_.mean)) {}
@@ -115,8 +116,10 @@ GraphOptions GraphOptionsFor(const Report& r) {
   g.drop_negative = o.drop_negative;
   bool visual = o.format == ReportFormat::kDot;
   g.call_tree = o.call_tree && (visual || o.format == ReportFormat::kCallgrind);
-  // Binary names separate functions only where addresses matter.
-  g.keep_object_names = o.format == ReportFormat::kCallgrind;
+  // Binary names (and start lines) separate functions only where addresses
+  // or listings matter.
+  g.keep_object_names = o.format == ReportFormat::kCallgrind || o.format == ReportFormat::kList ||
+                        o.format == ReportFormat::kDisasm;
   g.collect_tags = visual;
   if (auto it = o.num_label_units.find(g.numeric_tag_key); it != o.num_label_units.end()) {
     g.numeric_tag_unit = it->second;
@@ -265,6 +268,9 @@ Status Generate(Report& r, std::string& out) {
     case ReportFormat::kTraces: return PrintTraces(r, out);
     case ReportFormat::kTags: return PrintTags(r, out);
     case ReportFormat::kFlameGraph: return PrintFlameGraph(r, out);
+    case ReportFormat::kList: return PrintSource(r, out);
+    case ReportFormat::kDisasm: return PrintAssembly(r, out);
+    case ReportFormat::kWebList: return PrintWebList(r, out);
     case ReportFormat::kRaw: out += DumpProfile(p); return Status();
     case ReportFormat::kComments:
       for (StrId c : p.comments) {

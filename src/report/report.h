@@ -18,7 +18,7 @@
 
 namespace cpprof {
 
-enum class ReportFormat { kText, kTree, kDot, kCallgrind, kTopProto, kTraces, kTags, kRaw, kComments, kProto, kFlameGraph };
+enum class ReportFormat { kText, kTree, kDot, kCallgrind, kTopProto, kTraces, kTags, kRaw, kComments, kProto, kFlameGraph, kList, kDisasm, kWebList };
 
 struct ReportOptions {
   ReportFormat format = ReportFormat::kText;
@@ -40,6 +40,7 @@ struct ReportOptions {
   std::string sample_unit;
   std::string output_unit = "minimum";
   std::string trim_path, source_path;
+  bool intel_syntax = false;  // -disasm in Intel syntax
   // When set, long reports (-traces of a million samples is gigabytes) hand
   // their output over in pieces instead of holding it all; the callback
   // consumes and clears the string.
@@ -76,6 +77,9 @@ GraphOptions GraphOptionsFor(const Report& r);
 
 // Cleans up source paths (-trim_path, -source_path) as pprof's newGraph does.
 void TrimSourcePaths(Report& r);
+// pprof's trimPath for one path: the part after the base name of a
+// search_path directory, else after a trim_path prefix or /proc/self/cwd/.
+std::string TrimPath(const std::string& path, const std::string& trim_path, const std::string& search_path);
 
 // A graph trimmed as pprof's newTrimmedGraph does: cut-offs by node and edge
 // fraction, the first node_count nodes (entropy order for dot), and for dot
@@ -103,6 +107,9 @@ Status PrintTopProto(Report& r, std::string& out);
 Status PrintTraces(Report& r, std::string& out);
 Status PrintTags(Report& r, std::string& out);
 Status PrintFlameGraph(Report& r, std::string& out);  // JSON for the web UI
+Status PrintSource(Report& r, std::string& out);      // -list
+Status PrintAssembly(Report& r, std::string& out);    // -disasm
+Status PrintWebList(Report& r, std::string& out);     // -weblist (an HTML page)
 
 // Appends s as a JSON string literal.
 void AppendJsonString(std::string& out, std::string_view s);

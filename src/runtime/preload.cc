@@ -3,6 +3,7 @@
 //   CPPROF_CPUPROFILE=path    profile the whole run; written at exit
 //   CPPROF_CPUPROFILE_HZ=n    sampling rate (default 100, at most 1000)
 //   CPPROF_HTTP=host:port     serve /debug/pprof there
+//   CPPROF_SYMBOLIZE=0        write addresses only (read by the profile builder)
 // A loader constructor is the only hook an LD_PRELOAD library gets; it only
 // reads the environment and starts what was asked, and the profile is written
 // by an atexit handler (not a static destructor), so it runs before the

@@ -2,6 +2,8 @@
 #include "runtime/profile_builder.h"
 
 #include <chrono>
+#include <cstdlib>
+#include <string_view>
 #include <map>
 
 #include "runtime/modules.h"
@@ -66,7 +68,7 @@ class Builder {
   void AddMappings() {
     Profile& p = out_.profile;
     for (const Module& mod : LoadedModules()) {
-      bool readable = !mod.path.empty() && symbolizer_.AddModule(mod.path, mod.bias);
+      bool readable = symbolize_ && !mod.path.empty() && symbolizer_.AddModule(mod.path, mod.bias);
       for (const ModuleSegment& seg : mod.exec_segments) {
         Mapping m;
         m.id = p.mappings.size() + 1;
@@ -153,6 +155,12 @@ class Builder {
 
   BuiltProfile out_;
   ElfSymbolizer symbolizer_;
+  // CPPROF_SYMBOLIZE=0: addresses only, for symbolizing later with cpprof
+  // (e.g. against binaries with debug info kept off the production host).
+  bool symbolize_ = [] {
+    const char* v = std::getenv("CPPROF_SYMBOLIZE");
+    return v == nullptr || std::string_view(v) != "0";
+  }();
   std::vector<ModuleDebugInfo> debug_;
   std::vector<MappingStats> stats_;
   std::map<uint64_t, uint32_t> by_start_;

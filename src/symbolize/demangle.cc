@@ -3,6 +3,8 @@
 #include <cxxabi.h>
 
 #include <cstdlib>
+#include <iterator>
+#include <utility>
 
 namespace cpprof {
 namespace {
@@ -19,7 +21,59 @@ std::string Simplify(std::string name, DemangleMode mode) {
   return name;
 }
 
+// Brackets that belong to names rather than to parameter or template
+// lists; hidden from RemoveMatching as control characters and put back.
+constexpr std::pair<const char*, const char*> kBracketNames[] = {
+    {"(anonymous namespace)", "\x01"}, {"operator()", "operator\x02"}, {"operator<=>", "operator\x03"},
+    {"operator<<=", "operator\x04"},   {"operator>>=", "operator\x05"}, {"operator<<", "operator\x06"},
+    {"operator>>", "operator\x07"},    {"operator<=", "operator\x0e"}, {"operator>=", "operator\x0f"},
+    {"operator->", "operator\x10"},    {"operator<", "operator\x11"},  {"operator>", "operator\x12"},
+};
+
+void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+}
+
+// What the Go demangler pprof uses prints with NoParams: no parameters, no
+// cv/ref qualifiers after them, no clone suffix and no return type (which the Itanium ABI
+// spells out for template functions: "unsigned long ns::F<T>(int)").
+std::string SimplifyDemangled(std::string name, DemangleMode mode) {
+  // Clone suffixes (" [clone .constprop.0]") go in every mode: pprof asks
+  // for NoClones in full mode, and NoParams implies it.
+  for (size_t at; name.ends_with(']') && (at = name.rfind(" [clone ")) != std::string::npos;) name.resize(at);
+  if (mode == DemangleMode::kFull) return name;
+  for (auto [text, mark] : kBracketNames) ReplaceAll(name, text, mark);
+  name = Simplify(std::move(name), mode);
+  for (std::string_view q : {" const", " volatile", " &&", " &"}) {
+    while (name.ends_with(q)) name.resize(name.size() - q.size());
+  }
+  // The last space outside template arguments before an "operator" ends the
+  // return type.
+  int depth = 0;
+  size_t cut = 0;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (name.compare(i, 8, "operator") == 0 && (i == 0 || name[i - 1] == ':' || name[i - 1] == ' ')) break;
+    if (name[i] == '<' || name[i] == '(') ++depth;
+    if (name[i] == '>' || name[i] == ')') --depth;
+    if (name[i] == ' ' && depth == 0) cut = i + 1;
+  }
+  name.erase(0, cut);
+  for (auto it = std::rbegin(kBracketNames); it != std::rend(kBracketNames); ++it) ReplaceAll(name, it->second, it->first);
+  return name;
+}
+
 }  // namespace
+
+std::string Demangle(const std::string& mangled, DemangleMode mode) {
+  if (mode == DemangleMode::kNone || !mangled.starts_with("_Z")) return "";
+  int status = 0;
+  char* demangled = abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status);
+  std::string name = status == 0 && demangled != nullptr ? demangled : "";
+  std::free(demangled);
+  return name.empty() ? name : SimplifyDemangled(std::move(name), mode);
+}
 
 std::string RemoveMatching(std::string name, char open, char close) {
   int nesting = 0;
@@ -47,16 +101,9 @@ void DemangleFunctions(Profile& p, bool force, DemangleMode mode) {
   for (Function& f : p.functions) {
     if (f.name != 0 && f.system_name != f.name) continue;  // already demangled
     std::string system(p.str(f.system_name));
-    if (mode != DemangleMode::kNone && system.starts_with("_Z")) {
-      int status = 0;
-      char* demangled = abi::__cxa_demangle(system.c_str(), nullptr, nullptr, &status);
-      if (status == 0 && demangled != nullptr) {
-        std::string name = demangled;
-        std::free(demangled);
-        f.name = p.strings.Intern(Simplify(name, mode));
-        continue;
-      }
-      std::free(demangled);
+    if (std::string name = Demangle(system, mode); !name.empty()) {
+      f.name = p.strings.Intern(name);
+      continue;
     }
     if (LooksLikeDemangledCpp(system)) system = Simplify(system, mode);
     f.name = p.strings.Intern(system);

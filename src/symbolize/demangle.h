@@ -22,6 +22,10 @@ enum class DemangleMode {
 // its system name. With force, names are first reset to the system names.
 void DemangleFunctions(Profile& p, bool force, DemangleMode mode);
 
+// The C++ (Itanium ABI) name `mangled` demangled as pprof's demangler
+// prints it in `mode`; empty when it is not a mangled name (or kNone).
+std::string Demangle(const std::string& mangled, DemangleMode mode);
+
 // Removes every balanced open...close group, e.g. "(int, char)" or "<T>".
 std::string RemoveMatching(std::string name, char open, char close);
 

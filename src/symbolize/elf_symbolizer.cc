@@ -58,6 +58,26 @@ bool CallSite(Dwarf_Die* cu, Dwarf_Die* inlined, std::string* file, int64_t* lin
   return true;
 }
 
+// A relative source file name is relative to the unit's compilation
+// directory, as llvm-symbolizer (pprof's symbolizer) prints it: Debian's
+// glibc says "../sysdeps/x.h" in comp dir "./csu", which pprof's path
+// cleaning then makes "sysdeps/x.h".
+std::string WithCompDir(Dwarf_Die* cu, const std::string& file) {
+  if (cu == nullptr || file.empty() || file[0] == '/') return file;
+  Dwarf_Attribute attr;
+  const char* dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+  return dir == nullptr || *dir == '\0' ? file : std::string(dir) + "/" + file;
+}
+
+// The ELF symbol containing addr, noting its offset in out.
+const char* SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedAddress* out) {
+  GElf_Off offset = 0;
+  GElf_Sym sym;
+  const char* symbol = dwfl_module_addrinfo(mod, addr, &offset, &sym, nullptr, nullptr, nullptr);
+  if (symbol != nullptr) out->symbol_offset = offset;
+  return symbol;
+}
+
 }  // namespace
 
 ElfSymbolizer::ElfSymbolizer() : dwfl_(dwfl_begin(&kCallbacks)) {
@@ -116,6 +136,7 @@ SymbolizedAddress ElfSymbolizer::Lookup(uint64_t addr) {
 
   Dwarf_Addr bias = 0;
   Dwarf_Die* cu = dwfl_module_addrdie(mod, addr, &bias);
+  file = WithCompDir(cu, file);
   Dwarf_Die* scopes = nullptr;
   int nscopes = cu != nullptr ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
   // The innermost function-like scope; dwarf_getscopes_die then gives its
@@ -138,13 +159,11 @@ SymbolizedAddress ElfSymbolizer::Lookup(uint64_t addr) {
     out.frames.push_back({DieName(&scopes[i]), file, line, DeclLine(&scopes[i])});
     if (tag == DW_TAG_subprogram) break;
     if (!CallSite(cu, &scopes[i], &file, &line)) file.clear(), line = 0;
+    file = WithCompDir(cu, file);
   }
   free(scopes);
 
-  GElf_Off offset = 0;
-  GElf_Sym sym;
-  const char* symbol = dwfl_module_addrinfo(mod, addr, &offset, &sym, nullptr, nullptr, nullptr);
-  if (symbol != nullptr) out.symbol_offset = offset;
+  const char* symbol = SymbolAt(mod, addr, &out);
   if (out.frames.empty()) {
     if (symbol == nullptr) return out;
     out.frames.push_back({symbol, file, line, 0});
@@ -153,6 +172,14 @@ SymbolizedAddress ElfSymbolizer::Lookup(uint64_t addr) {
   }
   out.has_lines = true;
   for (const SymbolFrame& f : out.frames) out.has_lines = out.has_lines && !f.file.empty() && f.line > 0;
+  return out;
+}
+
+SymbolizedAddress ElfSymbolizer::LookupSymbol(uint64_t addr) {
+  SymbolizedAddress out;
+  Dwfl_Module* mod = ModuleAt(addr);
+  if (mod == nullptr) return out;
+  if (const char* symbol = SymbolAt(mod, addr, &out)) out.frames.push_back({symbol, "", 0, 0});
   return out;
 }
 

@@ -54,6 +54,10 @@ class ElfSymbolizer {
   // address - 1).
   SymbolizedAddress Lookup(uint64_t addr);
 
+  // Only the ELF symbol at `addr` (.symtab, else .dynsym), without DWARF:
+  // what -symbolize=fastlocal gives.
+  SymbolizedAddress LookupSymbol(uint64_t addr);
+
  private:
   Dwfl_Module* ModuleAt(uint64_t addr);
 

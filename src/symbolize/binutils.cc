@@ -1,0 +1,131 @@
+// Tested by tests/symbolize/listings_test.sh.
+#include "symbolize/binutils.h"
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+#include "symbolize/demangle.h"
+#include "symbolize/run_program.h"
+
+namespace cpprof {
+namespace {
+
+// pprof's regexps for nm and objdump output (internal/binutils/disasm.go).
+const RE2& NmLine() {
+  static const RE2* re = new RE2(R"(^\s*([[:xdigit:]]+)\s+(.)\s+(.*))");
+  return *re;
+}
+
+// The objdump to run and whether it is LLVM's: pprof's findObjdump.
+struct Objdump {
+  std::string program;
+  bool llvm = false;
+};
+
+const Objdump& FindObjdump() {
+  static const Objdump* found = [] {
+    int spawn_errno = 0;
+    Result<std::string> v = RunProgram({"llvm-objdump", "--version"}, "", &spawn_errno);
+    int major = 0;
+    if (v.ok() && RE2::PartialMatch(*v, R"(LLVM version (\d+)\.)", &major) && major >= 8) {
+      return new Objdump{"llvm-objdump", true};
+    }
+    return new Objdump{"objdump", false};
+  }();
+  return *found;
+}
+
+// The first name of `names` that matches, as pprof's matchSymbol returns it.
+std::vector<std::string> Match(const std::vector<std::string>& names, uint64_t start, uint64_t end, const RE2& rx,
+                               uint64_t address) {
+  if (address != 0 && address >= start && address <= end) return names;
+  for (const std::string& name : names) {
+    if (RE2::PartialMatch(name, rx)) return {name};
+    for (DemangleMode mode : {DemangleMode::kFull, DemangleMode::kTemplates, DemangleMode::kDefault}) {
+      std::string demangled = Demangle(name, mode);
+      if (!demangled.empty() && RE2::PartialMatch(demangled, rx)) return {demangled};
+    }
+  }
+  return {};
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) {
+    size_t b = l.find_first_not_of(" \t\r\v\f"), e = l.find_last_not_of(" \t\r\v\f");
+    lines.push_back(b == std::string::npos ? "" : l.substr(b, e - b + 1));
+  }
+  return lines;
+}
+
+}  // namespace
+
+Result<std::vector<ObjSymbol>> FindSymbols(const std::string& file, const re2::RE2& rx, uint64_t address) {
+  int spawn_errno = 0;
+  Result<std::string> nm = RunProgram({"nm", "-n", file}, "", &spawn_errno);
+  if (!nm.ok()) return nm.status();
+  std::vector<ObjSymbol> out;
+  std::vector<std::string> names;
+  uint64_t start = 0;
+  auto flush = [&](uint64_t next) {
+    if (names.empty()) return;
+    std::vector<std::string> match = Match(names, start, next - 1, rx, address);
+    if (!match.empty()) out.push_back({std::move(match), start, next - 1});
+  };
+  for (const std::string& line : Lines(*nm)) {
+    std::string hex, type, name;
+    if (!RE2::FullMatch(line, NmLine(), &hex, &type, &name)) continue;
+    uint64_t addr = std::stoull(hex, nullptr, 16);
+    if (addr == start && !names.empty()) {
+      names.push_back(name);
+      continue;
+    }
+    flush(addr);
+    names = {name};
+    start = addr;
+  }
+  flush(0);  // as pprof: the last symbol ends at address 0 - 1
+  return out;
+}
+
+Result<std::vector<Instruction>> Disassemble(const std::string& file, uint64_t start, uint64_t end, bool intel) {
+  static const RE2 asm_line(R"(^\s*([[:xdigit:]]+):\s+(.*))");
+  static const RE2 file_line(R"(^;?\s?(.*):([0-9]+))");
+  static const RE2 function(R"(^;?\s?(\S.*)\(\):)");
+  static const RE2 function_llvm(R"(^([[:xdigit:]]+)?\s?(.*):)");
+  const Objdump& objdump = FindObjdump();
+  std::vector<std::string> args = {objdump.program,
+                                   "--disassemble",
+                                   "--demangle",
+                                   "--no-show-raw-insn",
+                                   "--line-numbers",
+                                   fmt::format("--start-address={:#x}", start),
+                                   fmt::format("--stop-address={:#x}", end)};
+  if (intel && objdump.llvm) args.push_back("--x86-asm-syntax=intel");
+  if (intel && !objdump.llvm) args.insert(args.end(), {"-M", "intel"});
+  args.push_back(file);
+  int spawn_errno = 0;
+  Result<std::string> text = RunProgram(args, "", &spawn_errno);
+  if (!text.ok()) return text.status();
+  std::vector<Instruction> out;
+  std::string fn, src;
+  int64_t line = 0;
+  for (const std::string& l : Lines(*text)) {
+    std::string hex, insn, num, skip;
+    if (RE2::PartialMatch(l, asm_line, &hex, &insn)) {
+      out.push_back({std::stoull(hex, nullptr, 16), insn, fn, src, line});
+      continue;
+    }
+    if (RE2::PartialMatch(l, file_line, &src, &num)) {
+      line = std::stoll(num);
+      continue;
+    }
+    if (RE2::PartialMatch(l, function, &fn) || RE2::PartialMatch(l, function_llvm, &skip, &fn)) continue;
+    fn.clear(), src.clear(), line = 0;  // pprof resets on lines it does not recognize
+  }
+  return out;
+}
+
+}  // namespace cpprof
