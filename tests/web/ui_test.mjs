@@ -150,6 +150,12 @@ try {
   await ready(page);
   check('peek view', (await page.textContent('#top')).includes('calls calls% + context'));
 
+  // Source of a regexp (the profile's sources are not on this machine: the
+  // listing says so, as pprof's does).
+  await page.goto(`${url}/source?q=main.hashLoop`);
+  await ready(page);
+  check('source view', (await page.textContent('#top')).includes('ROUTINE ======================== main.hashLoop'));
+
   // Download: the loaded profile, gzipped.
   const bytes = await page.evaluate(async () => Array.from(new Uint8Array(await (await fetch('/download')).arrayBuffer()).slice(0, 2)));
   check('download is gzip', bytes[0] === 0x1f && bytes[1] === 0x8b, JSON.stringify(bytes));
