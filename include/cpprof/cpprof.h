@@ -50,14 +50,26 @@ CPPROF_EXPORT Error StopCPUProfile() noexcept;
 // tick, so higher rates are not delivered faithfully).
 CPPROF_EXPORT void SetCPUProfileRate(int hz) noexcept;
 
-// --- Named profiles (goroutine/threads, threadcreate, custom) ------------
+// --- Heap and allocs --------------------------------------------------------
+// Allocations through the malloc family (operator new included) are sampled
+// as a Poisson process over bytes: on average one sample per `bytes`
+// allocated (Go's MemProfileRate; default 512 KiB, 1 = every allocation,
+// 0 = off). Set it once, early (or with CPPROF_MEMPROFILE_RATE): profiles
+// are unsampled with the current rate. The "heap" and "allocs" profiles
+// (Lookup) hold the samples.
+CPPROF_EXPORT void SetMemProfileRate(int64_t bytes) noexcept;
+CPPROF_EXPORT int64_t MemProfileRate() noexcept;
+
+// --- Named profiles (goroutine/threads, heap, allocs, threadcreate, custom)
 class CPPROF_EXPORT ProfileRef {
  public:
   const std::string& Name() const { return name_; }
-  // Number of entries: threads alive, threads created, or custom keys.
+  // Number of entries: threads alive, threads created, heap records (every
+  // (stack, size) sampled so far), or custom keys.
   int64_t Count() const noexcept;
   // debug=0: gzipped profile.proto; debug=1: Go's counted text format;
   // debug=2 (goroutine/threads only): one stack per thread, like a Go dump.
+  // heap and allocs: Go's heap proto, and its "heap profile:" text.
   Error WriteTo(std::ostream& out, int debug) const noexcept;
   // Custom profiles only: records the caller's stack for key, skipping `skip`
   // frames above Add's caller. Adding an existing key or removing a missing
@@ -71,8 +83,8 @@ class CPPROF_EXPORT ProfileRef {
   std::string name_;
 };
 
-// The profile called name ("goroutine", "threads", "threadcreate" or a custom
-// one), or nullopt.
+// The profile called name ("goroutine", "threads", "heap", "allocs",
+// "threadcreate" or a custom one), or nullopt.
 CPPROF_EXPORT std::optional<ProfileRef> Lookup(std::string_view name) noexcept;
 // Every profile, sorted by name.
 CPPROF_EXPORT std::vector<ProfileRef> Profiles() noexcept;

@@ -11,6 +11,8 @@
 #include "cpprof/cpprof.h"
 #include "runtime/count_format.h"
 #include "runtime/cpu_profiler.h"
+#include "runtime/heap_format.h"
+#include "runtime/heap_sampler.h"
 #include "runtime/named_profiles.h"
 #include "runtime/profile_builder.h"
 #include "runtime/signal_safe.h"
@@ -108,6 +110,12 @@ Error ProfileRef::WriteTo(std::ostream& out, int debug) const noexcept {
     bool threads = name_ == "goroutine" || name_ == "threads";
     if (debug >= 2 && threads) {
       bytes = runtime::ThreadDumpText(runtime::DumpAllThreads());
+    } else if (runtime::IsHeapProfile(name_)) {
+      runtime::NoSamplingScope scope;
+      std::vector<runtime::HeapBucket> buckets = runtime::SnapshotHeapBuckets();
+      int64_t rate = runtime::MemProfileRate();
+      bytes = debug == 0 ? runtime::HeapProfileProto(name_, buckets, rate, runtime::NowNanos(), 0)
+                         : runtime::HeapProfileText(buckets, rate);
     } else {
       runtime::CountTable table = runtime::CollectProfile(name_);
       int64_t total = 0;
@@ -119,6 +127,10 @@ Error ProfileRef::WriteTo(std::ostream& out, int debug) const noexcept {
     return out.good() ? Error{} : Error{"writing profile: stream failed"};
   });
 }
+
+void SetMemProfileRate(int64_t bytes) noexcept { runtime::SetMemProfileRateInternal(bytes); }
+
+int64_t MemProfileRate() noexcept { return runtime::MemProfileRate(); }
 
 void ProfileRef::Add(uint64_t key, int skip) const noexcept {
   try {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "runtime/heap_profiler.h"
 #include "runtime/stack_walk.h"
 #include "runtime/thread_dump.h"
 #include "runtime/thread_registry.h"
@@ -30,6 +31,7 @@ State& S() {
 }
 
 bool IsThreads(const std::string& name) { return name == "goroutine" || name == "threads"; }
+bool IsBuiltIn(const std::string& name) { return IsThreads(name) || IsHeapProfile(name) || name == "threadcreate"; }
 
 // The stack starting in CallerStack's caller, skipping `skip` frames.
 __attribute__((noinline)) std::vector<uintptr_t> CallerStack(int skip) {
@@ -41,15 +43,17 @@ __attribute__((noinline)) std::vector<uintptr_t> CallerStack(int skip) {
 }  // namespace
 
 std::vector<std::string> ProfileNames() {
-  std::vector<std::string> names = {"goroutine", "threadcreate", "threads"};
+  std::vector<std::string> names = {"allocs", "goroutine", "heap", "threadcreate", "threads"};
   std::lock_guard lock(S().mu);
   for (const auto& [name, _] : S().custom) names.push_back(name);
   std::sort(names.begin(), names.end());
   return names;
 }
 
+bool IsHeapProfile(const std::string& name) { return name == "heap" || name == "allocs"; }
+
 bool ProfileExists(const std::string& name) {
-  if (IsThreads(name) || name == "threadcreate") return true;
+  if (IsBuiltIn(name)) return true;
   std::lock_guard lock(S().mu);
   return S().custom.count(name) != 0;
 }
@@ -57,7 +61,7 @@ bool ProfileExists(const std::string& name) {
 Status CreateCustomProfile(const std::string& name) {
   if (name.empty()) return Status::Error("NewProfile: empty profile name");
   // Names of the routes next to the profiles, to keep /debug/pprof/<name> unambiguous.
-  if (IsThreads(name) || name == "threadcreate" || name == "profile" || name == "cmdline" ||
+  if (IsBuiltIn(name) || name == "profile" || name == "cmdline" ||
       name == "symbol" || name == "trace") {
     return Status::Error("NewProfile: name " + name + " is reserved");
   }
@@ -70,6 +74,7 @@ Status CreateCustomProfile(const std::string& name) {
 
 int64_t ProfileCount(const std::string& name) {
   if (IsThreads(name)) return CountThreads();
+  if (IsHeapProfile(name)) return static_cast<int64_t>(SnapshotHeapBuckets().size());  // Go: MemProfile records
   std::lock_guard lock(S().mu);
   if (name == "threadcreate") return S().threads_created;
   auto it = S().custom.find(name);
@@ -90,7 +95,7 @@ CountTable CollectProfile(const std::string& name) {
   return table;
 }
 
-bool SupportsDelta(const std::string& name) { return IsThreads(name) || name == "threadcreate"; }
+bool SupportsDelta(const std::string& name) { return IsBuiltIn(name); }
 
 void CustomAdd(const std::string& name, uint64_t key, int skip) {
   // Skips CustomAdd and ProfileRef::Add: skip=0 starts in Add's caller, as in Go.

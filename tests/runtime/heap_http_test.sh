@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Tests the heap and allocs endpoints (src/runtime/http_handler.cc,
+# heap_format.cc) on examples/leaky_server over loopback: protos and Go's
+# debug=1 text read by `cpprof` and `go tool pprof`, gc=1, seconds=N deltas,
+# and the leak hunt of `make demo`: `-top -base` of two snapshots names the
+# leaking function on its first line, with both tools.
+# usage: heap_http_test.sh LEAKY_SERVER CPPROF
+set -uo pipefail
+server=$1 cpprof=$2
+source "$(dirname "$0")/http_lib.sh"
+start_server "$server"
+
+s=$(fetch heap1 "$base/heap"); expect_status heap1 "$s" 200
+sleep 1  # ~4 MiB leaked: ~8 samples at 512 KiB
+for n in heap allocs; do
+  s=$(fetch "$n" "$base/$n"); expect_status "$n" "$s" 200
+  expect_header "$n" 'Content-Disposition: attachment; filename="'"$n"'"'
+  both_read "$n" RememberRequest
+  s=$(fetch "$n.1" "$base/$n?debug=1"); expect_status "$n.1" "$s" 200
+  expect_header "$n.1" "Content-Type: text/plain; charset=utf-8"
+  expect_body "$n.1" "@ heap/1048576"
+  expect_body "$n.1" "# runtime.MemStats"
+  # Go's text carries no mappings: go tool pprof symbolizes it through /symbol.
+  PPROF_TMPDIR=$tmp $pprof -top "$base/$n?debug=1" >"$tmp/$n.1.go" 2>&1 ||
+    fail "$n?debug=1: go tool pprof cannot read it: $(tail -1 "$tmp/$n.1.go")"
+  grep -q RememberRequest "$tmp/$n.1.go" || fail "$n?debug=1: go tool pprof -top lacks RememberRequest"
+done
+grep -q "^Type: inuse_space" "$tmp/heap.go" || fail "heap: default sample type is not inuse_space"
+grep -q "^Type: alloc_space" "$tmp/allocs.go" || fail "allocs: default sample type is not alloc_space"
+grep -q "ParseRequest" "$tmp/allocs.go" || fail "allocs: the churn (ParseRequest) is missing"
+s=$(fetch gc "$base/heap?gc=1"); expect_status gc "$s" 200
+s=$(fetch delta "$base/heap?seconds=1"); expect_status delta "$s" 200
+expect_header delta 'Content-Disposition: attachment; filename="heap-delta"'
+both_read delta RememberRequest
+s=$(fetch index "$base/"); expect_status index "$s" 200
+for n in heap allocs; do expect_body index "?debug=1'>$n</a>"; done
+
+# The leak hunt: what grew between two snapshots is the first line of -top.
+s=$(fetch heap2 "$base/heap"); expect_status heap2 "$s" 200
+first_row() { awk 'f { print; exit } /flat%/ { f = 1 }' "$1"; }
+"$cpprof" -top -base "$tmp/heap1" "$tmp/heap2" >"$tmp/leak.cpprof" 2>&1
+$pprof -top -base "$tmp/heap1" "$tmp/heap2" >"$tmp/leak.go" 2>&1
+for tool in cpprof go; do
+  first_row "$tmp/leak.$tool" | grep -q RememberRequest ||
+    fail "$tool -top -base: first row is not the leak: $(cat "$tmp/leak.$tool")"
+done
+kill -0 $srv_pid 2>/dev/null || fail "leaky_server died"
+
+echo "heap_http_test: $fails failure(s)"
+[ $fails -eq 0 ]
