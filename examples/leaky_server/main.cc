@@ -2,6 +2,8 @@
 // with short-lived allocations (steady churn) but remembers every request's
 // payload in a container that only grows. Two heap snapshots a few seconds
 // apart, compared with `cpprof -top -base`, name the function that grows it.
+// A reporter thread holds the container's lock while it "formats" a report,
+// which the mutex and block profiles show (both turned on here).
 //
 // usage: leaky_server [host:port (default 127.0.0.1:6060)]
 // Runs until stdin is closed or SIGTERM/SIGINT arrives.
@@ -11,21 +13,41 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cpprof/cpprof.h"
 #include "cpprof/http.h"
 
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::mutex g_history_mu;
 std::vector<std::string> g_history;  // the leak: appended to, never trimmed
 
 // Copies the payload into the history "for debugging": 2 KiB per request,
 // about 4 MiB a second at the worker's pace.
 __attribute__((noinline)) void RememberRequest(const std::string& payload) {
+  std::lock_guard lock(g_history_mu);
   g_history.push_back(payload);
+}
+
+// Holds the history's lock for 2 ms every 20 ms: the worker waits on it.
+__attribute__((noinline)) size_t ReportHistory() {
+  std::lock_guard lock(g_history_mu);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  return g_history.size();
+}
+
+void Reporter() {
+  size_t sink = 0;
+  while (!g_stop.load(std::memory_order_relaxed)) {
+    sink += ReportHistory();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (sink == 42) std::puts("");
 }
 
 // Steady churn: buffers that live for one request.
@@ -60,7 +82,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "leaky_server: %s\n", e.message.c_str());
     return 1;
   }
+  cpprof::SetMutexProfileFraction(1);
+  cpprof::SetBlockProfileRate(10000);  // every block of 10 us or more
   std::thread worker(Worker);
+  std::thread reporter(Reporter);
   std::printf("leaky_server: serving http://%s/debug/pprof/\n", address.c_str());
   std::fflush(stdout);
   std::thread([] {
@@ -71,6 +96,7 @@ int main(int argc, char** argv) {
   }).detach();
   while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   worker.join();
+  reporter.join();
   cpprof::StopServeDebug();
   return 0;
 }

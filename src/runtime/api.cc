@@ -9,6 +9,7 @@
 #include <ostream>
 
 #include "cpprof/cpprof.h"
+#include "runtime/contention_format.h"
 #include "runtime/count_format.h"
 #include "runtime/cpu_profiler.h"
 #include "runtime/heap_format.h"
@@ -116,6 +117,11 @@ Error ProfileRef::WriteTo(std::ostream& out, int debug) const noexcept {
       int64_t rate = runtime::MemProfileRate();
       bytes = debug == 0 ? runtime::HeapProfileProto(name_, buckets, rate, runtime::NowNanos(), 0)
                          : runtime::HeapProfileText(buckets, rate);
+    } else if (runtime::IsContentionProfile(name_)) {
+      runtime::ContentionKind kind = runtime::ContentionKindOf(name_);
+      std::vector<runtime::ContentionRecord> records = runtime::SnapshotContention(kind);
+      bytes = debug == 0 ? runtime::ContentionProfileProto(records, runtime::NowNanos(), 0)
+                         : runtime::ContentionProfileText(kind, records);
     } else {
       runtime::CountTable table = runtime::CollectProfile(name_);
       int64_t total = 0;
@@ -131,6 +137,10 @@ Error ProfileRef::WriteTo(std::ostream& out, int debug) const noexcept {
 void SetMemProfileRate(int64_t bytes) noexcept { runtime::SetMemProfileRateInternal(bytes); }
 
 int64_t MemProfileRate() noexcept { return runtime::MemProfileRate(); }
+
+int64_t SetMutexProfileFraction(int64_t rate) noexcept { return runtime::SetMutexProfileFractionInternal(rate); }
+
+void SetBlockProfileRate(int64_t ns) noexcept { runtime::SetBlockProfileRateInternal(ns); }
 
 void ProfileRef::Add(uint64_t key, int skip) const noexcept {
   try {

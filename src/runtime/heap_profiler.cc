@@ -2,7 +2,6 @@
 #include "runtime/heap_profiler.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <sys/mman.h>
 
 #include <atomic>
@@ -10,6 +9,7 @@
 #include <unordered_map>
 
 #include "runtime/heap_sampler.h"
+#include "runtime/spin_lock.h"
 
 namespace cpprof::runtime {
 namespace {
@@ -55,20 +55,7 @@ struct Slot {
   std::atomic<Bucket*> bucket;
 };
 
-class SpinLock {
- public:
-  void lock() {
-    while (flag_.test_and_set(std::memory_order_acquire)) sched_yield();
-  }
-  void unlock() { flag_.clear(std::memory_order_release); }
-
- private:
-  std::atomic_flag flag_ = ATOMIC_FLAG_INIT;
-};
-
-// A spin lock, not std::mutex: pthread_mutex_lock is interposed too, and a
-// lock that never calls into the host's hooks is simpler to reason about in
-// a malloc hook. Held only for a hash lookup per sample.
+// Held for a hash lookup per sample.
 SpinLock g_lock;
 // Created on the first sample and leaked on purpose: frees may arrive during
 // and after static destruction. Guarded by g_lock.

@@ -29,9 +29,6 @@
 
 namespace cpprof::runtime {
 
-// Go's profstackdepth default for every profile but CPU.
-inline constexpr int kMaxHeapStackDepth = 128;
-
 // Records a sampled block of `size` bytes at page-aligned p, allocated from
 // the stack pcs (leaf first). False when the sample was dropped (tables full).
 bool RecordSampledAlloc(void* p, size_t size, const uintptr_t* pcs, int depth, const LabelSetData* labels);

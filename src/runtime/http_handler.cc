@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cpprof/http.h"
+#include "runtime/contention_format.h"
 #include "runtime/count_format.h"
 #include "runtime/cpu_profiler.h"
 #include "runtime/heap_format.h"
@@ -94,6 +95,8 @@ std::string Description(const std::string& name) {
   if (name == "threadcreate") return "Stack traces that led to the creation of new OS threads";
   if (name == "cmdline") return "The command line invocation of the current program";
   if (name == "allocs") return "A sampling of all past memory allocations";
+  if (name == "block") return "Stack traces that led to blocking on synchronization primitives";
+  if (name == "mutex") return "Stack traces of holders of contended mutexes";
   if (name == "heap") {
     return "A sampling of memory allocations of live objects. You can specify the gc GET parameter to run GC "
            "before taking the heap sample.";
@@ -227,6 +230,15 @@ void DeltaProfile(const std::string& name, const HttpRequest& req, const std::st
     int64_t t1 = runtime::NowNanos();
     std::vector<runtime::HeapBucket> p1 = runtime::SnapshotHeapBuckets();
     r.body = runtime::HeapProfileProto(name, runtime::SubtractHeap(p1, p0), runtime::MemProfileRate(), t1, t1 - t0);
+    return;
+  }
+  if (runtime::IsContentionProfile(name)) {
+    runtime::ContentionKind kind = runtime::ContentionKindOf(name);
+    std::vector<runtime::ContentionRecord> p0 = runtime::SnapshotContention(kind);
+    std::this_thread::sleep_for(std::chrono::seconds(sec));
+    int64_t t1 = runtime::NowNanos();
+    r.body = runtime::ContentionProfileProto(runtime::SubtractContention(runtime::SnapshotContention(kind), p0), t1,
+                                             t1 - t0);
     return;
   }
   runtime::CountTable p0 = runtime::CollectProfile(name);

@@ -17,7 +17,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <sched.h>
-#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -28,11 +27,6 @@
 #include "runtime/heap_sampler.h"
 #include "runtime/stack_walk.h"
 #include "runtime/thread_registry.h"
-
-// This module's code, so that sampled stacks start at the caller of malloc
-// whatever inlining and tail calls did to the frames in between.
-extern "C" char __ehdr_start[] __attribute__((visibility("hidden")));
-extern "C" char etext[] __attribute__((visibility("hidden")));
 
 namespace cpprof::runtime {
 namespace {
@@ -120,34 +114,19 @@ const RealMalloc* Real() {
   return g_ready.load(std::memory_order_acquire) ? &g_real : nullptr;
 }
 
-int64_t MonotonicNanos() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 // A sampled block: page-aligned so free() can tell it from others cheaply.
 // REQUIRES: a NoSamplingScope is held (the unwinder and the tables allocate).
 __attribute__((noinline)) void* AllocateSampled(const RealMalloc* r, size_t n, size_t align, bool zero) {
   int64_t start = MonotonicNanos();
-  uintptr_t pcs[kMaxHeapStackDepth + 16];
-  int depth = CaptureCurrentStack(0, pcs, kMaxHeapStackDepth + 16);
-  int own = 0;
-  while (own < depth && pcs[own] - reinterpret_cast<uintptr_t>(__ehdr_start) <
-                            static_cast<uintptr_t>(etext - __ehdr_start)) {
-    ++own;
-  }
+  uintptr_t pcs[kMaxProfStackDepth];
+  int depth = CaptureStackOutsideRuntime(pcs, kMaxProfStackDepth);
   void* p = nullptr;
   if (r->posix_memalign(&p, std::max(align, kPage), n == 0 ? 1 : n) != 0) {
     errno = ENOMEM;
     return nullptr;
   }
   if (zero) std::memset(p, 0, n);
-  const LabelSetData* labels = nullptr;
-  if (ThreadRegistry* reg = ThreadRegistry::GetIfCreated()) {
-    if (ThreadState* t = reg->SelfIfRegistered()) labels = t->labels.load(std::memory_order_relaxed);
-  }
-  RecordSampledAlloc(p, n, pcs + own, std::min(depth - own, kMaxHeapStackDepth), labels);
+  RecordSampledAlloc(p, n, pcs, depth, SelfLabelsIfRegistered());
   AddSamplingNanos(MonotonicNanos() - start);
   return p;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "runtime/contention_profiler.h"
 #include "runtime/heap_profiler.h"
 #include "runtime/stack_walk.h"
 #include "runtime/thread_dump.h"
@@ -31,7 +32,9 @@ State& S() {
 }
 
 bool IsThreads(const std::string& name) { return name == "goroutine" || name == "threads"; }
-bool IsBuiltIn(const std::string& name) { return IsThreads(name) || IsHeapProfile(name) || name == "threadcreate"; }
+bool IsBuiltIn(const std::string& name) {
+  return IsThreads(name) || IsHeapProfile(name) || IsContentionProfile(name) || name == "threadcreate";
+}
 
 // The stack starting in CallerStack's caller, skipping `skip` frames.
 __attribute__((noinline)) std::vector<uintptr_t> CallerStack(int skip) {
@@ -43,7 +46,7 @@ __attribute__((noinline)) std::vector<uintptr_t> CallerStack(int skip) {
 }  // namespace
 
 std::vector<std::string> ProfileNames() {
-  std::vector<std::string> names = {"allocs", "goroutine", "heap", "threadcreate", "threads"};
+  std::vector<std::string> names = {"allocs", "block", "goroutine", "heap", "mutex", "threadcreate", "threads"};
   std::lock_guard lock(S().mu);
   for (const auto& [name, _] : S().custom) names.push_back(name);
   std::sort(names.begin(), names.end());
@@ -51,6 +54,11 @@ std::vector<std::string> ProfileNames() {
 }
 
 bool IsHeapProfile(const std::string& name) { return name == "heap" || name == "allocs"; }
+bool IsContentionProfile(const std::string& name) { return name == "mutex" || name == "block"; }
+
+ContentionKind ContentionKindOf(const std::string& name) {
+  return name == "mutex" ? ContentionKind::kMutex : ContentionKind::kBlock;
+}
 
 bool ProfileExists(const std::string& name) {
   if (IsBuiltIn(name)) return true;
@@ -75,6 +83,7 @@ Status CreateCustomProfile(const std::string& name) {
 int64_t ProfileCount(const std::string& name) {
   if (IsThreads(name)) return CountThreads();
   if (IsHeapProfile(name)) return static_cast<int64_t>(SnapshotHeapBuckets().size());  // Go: MemProfile records
+  if (IsContentionProfile(name)) return static_cast<int64_t>(SnapshotContention(ContentionKindOf(name)).size());
   std::lock_guard lock(S().mu);
   if (name == "threadcreate") return S().threads_created;
   auto it = S().custom.find(name);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Tests the heap and allocs endpoints (src/runtime/http_handler.cc,
-# heap_format.cc) on examples/leaky_server over loopback: protos and Go's
-# debug=1 text read by `cpprof` and `go tool pprof`, gc=1, seconds=N deltas,
+# Tests the heap, allocs, mutex and block endpoints (src/runtime/
+# http_handler.cc, heap_format.cc, contention_format.cc) on
+# examples/leaky_server over loopback: protos and Go's debug=1 texts read by
+# `cpprof` and `go tool pprof`, gc=1, seconds=N deltas,
 # and the leak hunt of `make demo`: `-top -base` of two snapshots names the
 # leaking function on its first line, with both tools.
 # usage: heap_http_test.sh LEAKY_SERVER CPPROF
@@ -28,6 +29,22 @@ done
 grep -q "^Type: inuse_space" "$tmp/heap.go" || fail "heap: default sample type is not inuse_space"
 grep -q "^Type: alloc_space" "$tmp/allocs.go" || fail "allocs: default sample type is not alloc_space"
 grep -q "ParseRequest" "$tmp/allocs.go" || fail "allocs: the churn (ParseRequest) is missing"
+# Its reporter holds the history's lock: the mutex profile blames its unlock,
+# the block profile the worker waiting in RememberRequest.
+for n in mutex block; do
+  s=$(fetch "$n" "$base/$n"); expect_status "$n" "$s" 200
+  expect_header "$n" 'Content-Disposition: attachment; filename="'"$n"'"'
+  s=$(fetch "$n.1" "$base/$n?debug=1"); expect_status "$n.1" "$s" 200
+  PPROF_TMPDIR=$tmp $pprof -top "$base/$n?debug=1" >"$tmp/$n.1.go" 2>&1 ||
+    fail "$n?debug=1: go tool pprof cannot read it: $(tail -1 "$tmp/$n.1.go")"
+done
+both_read mutex ReportHistory
+both_read block RememberRequest
+expect_body mutex.1 "--- mutex:"
+expect_body block.1 "--- contention:"
+grep -q ReportHistory "$tmp/mutex.1.go" || fail "mutex?debug=1: go tool pprof -top lacks ReportHistory"
+s=$(fetch mdelta "$base/mutex?seconds=1"); expect_status mdelta "$s" 200
+both_read mdelta ReportHistory
 s=$(fetch gc "$base/heap?gc=1"); expect_status gc "$s" 200
 s=$(fetch delta "$base/heap?seconds=1"); expect_status delta "$s" 200
 expect_header delta 'Content-Disposition: attachment; filename="heap-delta"'
