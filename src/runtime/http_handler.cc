@@ -17,6 +17,7 @@
 #include "runtime/cpu_profiler.h"
 #include "runtime/heap_format.h"
 #include "runtime/heap_sampler.h"
+#include "runtime/metrics.h"
 #include "runtime/modules.h"
 #include "runtime/named_profiles.h"
 #include "runtime/profile_builder.h"
@@ -276,7 +277,10 @@ HttpResponse HandleDebugRequest(const HttpRequest& req) noexcept {
   runtime::NoSamplingScope no_sampling;  // serving profiles is cpprof's work, not the host's
   try {
     std::string path = runtime::PathUnescape(req.path);
-    if (path == "/debug/pprof/cmdline") {
+    if (path == "/metrics") {
+      SetHeader(r, "Content-Type", runtime::kMetricsContentType);
+      r.body = runtime::PrometheusMetrics();
+    } else if (path == "/debug/pprof/cmdline") {
       Cmdline(r);
     } else if (path == "/debug/pprof/profile") {
       CpuProfile(req, r);

@@ -2,7 +2,7 @@
 # Tests the heap, allocs, mutex and block endpoints (src/runtime/
 # http_handler.cc, heap_format.cc, contention_format.cc) on
 # examples/leaky_server over loopback: protos and Go's debug=1 texts read by
-# `cpprof` and `go tool pprof`, gc=1, seconds=N deltas,
+# `cpprof` and `go tool pprof`, gc=1, seconds=N deltas, /metrics,
 # and the leak hunt of `make demo`: `-top -base` of two snapshots names the
 # leaking function on its first line, with both tools.
 # usage: heap_http_test.sh LEAKY_SERVER CPPROF
@@ -49,6 +49,20 @@ s=$(fetch gc "$base/heap?gc=1"); expect_status gc "$s" 200
 s=$(fetch delta "$base/heap?seconds=1"); expect_status delta "$s" 200
 expect_header delta 'Content-Disposition: attachment; filename="heap-delta"'
 both_read delta RememberRequest
+# /metrics: Prometheus text; every sample line a valid name and number,
+# each after its HELP and TYPE lines.
+s=$(fetch metrics "http://127.0.0.1:$port/metrics"); expect_status metrics "$s" 200
+expect_header metrics "Content-Type: text/plain; version=0.0.4"
+for m in process_cpu_seconds_total process_resident_memory_bytes process_virtual_memory_bytes process_open_fds \
+  process_max_fds process_start_time_seconds process_threads cpprof_heap_inuse_bytes \
+  cpprof_heap_allocated_bytes_total cpprof_heap_sampled_allocations_total cpprof_heap_profiler_seconds_total; do
+  grep -qE "^# TYPE $m (counter|gauge)\$" "$tmp/metrics" || fail "metrics: no TYPE for $m"
+done
+bad=$(grep -vE '^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+$|^[a-zA-Z_:][a-zA-Z0-9_:]* [-+]?[0-9.]+(e[-+]?[0-9]+)?$' "$tmp/metrics")
+[ -z "$bad" ] || fail "metrics: malformed lines: $bad"
+awk '$1 == "cpprof_heap_inuse_bytes" && $2 > 1000000 { ok = 1 } END { exit !ok }' "$tmp/metrics" ||
+  fail "metrics: the leak's in-use bytes are missing"
+
 s=$(fetch index "$base/"); expect_status index "$s" 200
 for n in heap allocs; do expect_body index "?debug=1'>$n</a>"; done
 
