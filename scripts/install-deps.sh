@@ -13,9 +13,10 @@ build=(build-essential cmake ninja-build pkg-config libdeflate-dev libprotozero-
 # run time, so it is only needed by users of those reports and by the render tests);
 # util-linux's `script` gives the render test a terminal; chromium, nodejs and npm run the
 # web UI's browser tests (Playwright comes from npm); google-perftools and
-# libgoogle-perftools-dev give the peer (libprofiler) of the runtime overhead benchmark.
+# libgoogle-perftools-dev give the peers (libprofiler, tcmalloc's HEAPPROFILE) of the runtime
+# overhead benchmarks, and heaptrack the other peer of the heap benchmark.
 testing=(libgtest-dev golang-go golang-github-google-pprof-dev clang libclang-rt-14-dev graphviz util-linux
-         chromium nodejs npm google-perftools libgoogle-perftools-dev)
+         chromium nodejs npm google-perftools libgoogle-perftools-dev heaptrack)
 want=("${build[@]}")
 [ "${1:-build}" = test ] && want+=("${testing[@]}")
 missing=()

@@ -150,6 +150,12 @@ __attribute__((noinline)) void* AllocateSlow(size_t n, size_t align, Kind kind) 
   return nullptr;
 }
 
+__attribute__((noinline)) void FreeSlow(void* p) {
+  if (p == nullptr || InArena(p)) return;
+  if ((reinterpret_cast<uintptr_t>(p) & (kPage - 1)) == 0) RecordFreeIfSampled(p);
+  if (const RealMalloc* r = Real()) r->free(p);
+}
+
 // posix_memalign's rule: a power of two and a multiple of sizeof(void*).
 bool ValidAlignment(size_t a) { return a != 0 && (a & (a - 1)) == 0 && a % sizeof(void*) == 0; }
 
@@ -178,9 +184,14 @@ CPPROF_INTERPOSE void* malloc(size_t n) {
 
 CPPROF_INTERPOSE void free(void* p) {
   using namespace cpprof::runtime;
-  if (p == nullptr || InArena(p)) return;
-  if ((reinterpret_cast<uintptr_t>(p) & (kPage - 1)) == 0) RecordFreeIfSampled(p);
-  if (const RealMalloc* r = Real()) r->free(p);
+  // Not page-aligned (so neither null nor sampled) and not the arena's: a
+  // tail call to the real free.
+  if (__builtin_expect((reinterpret_cast<uintptr_t>(p) & (kPage - 1)) != 0 && !InArena(p) &&
+                           g_ready.load(std::memory_order_relaxed),
+                       1)) {
+    return g_real.free(p);
+  }
+  FreeSlow(p);
 }
 
 CPPROF_INTERPOSE void* calloc(size_t count, size_t size) {
