@@ -106,13 +106,13 @@ int64_t ProfileRef::Count() const noexcept {
 }
 
 Error ProfileRef::WriteTo(std::ostream& out, int debug) const noexcept {
+  runtime::NoSamplingScope scope;  // writing profiles is cpprof's work, not the host's
   return Guard([&] {
     std::string bytes;
     bool threads = name_ == "goroutine" || name_ == "threads";
     if (debug >= 2 && threads) {
       bytes = runtime::ThreadDumpText(runtime::DumpAllThreads());
     } else if (runtime::IsHeapProfile(name_)) {
-      runtime::NoSamplingScope scope;
       std::vector<runtime::HeapBucket> buckets = runtime::SnapshotHeapBuckets();
       int64_t rate = runtime::MemProfileRate();
       bytes = debug == 0 ? runtime::HeapProfileProto(name_, buckets, rate, runtime::NowNanos(), 0)

@@ -82,13 +82,24 @@ void UpdateOn() {
 void PrepareFork() {
   for (Table& t : g_tables) t.lock.lock();
 }
-void AfterFork() {
+void AfterForkInParent() {
   for (Table& t : g_tables) t.lock.unlock();
+}
+
+// Only the forking thread lives on in the child: the waiters recorded by
+// the others never end, and a slot lock one of them held is never released.
+void AfterForkInChild() {
+  AfterForkInParent();
+  for (WaitSlot& s : g_slots) {
+    s.lock.unlock();
+    s.waiters.store(0, std::memory_order_relaxed);
+    s.sum_start = 0;
+  }
 }
 
 __attribute__((constructor)) void RegisterForkHandlers() {
   NoSamplingScope scope;
-  pthread_atfork(PrepareFork, AfterFork, AfterFork);
+  pthread_atfork(PrepareFork, AfterForkInParent, AfterForkInChild);
 }
 
 }  // namespace

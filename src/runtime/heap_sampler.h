@@ -74,9 +74,9 @@ class NoSamplingScope {
     ++t_sampler.busy;
     t_sampler.bytes_until_sample = kNeverSample;
   }
+  // The countdown comes back only when no scope (and no StopSamplingThisThread) remains.
   ~NoSamplingScope() {
-    --t_sampler.busy;
-    t_sampler.bytes_until_sample = saved_;
+    if (--t_sampler.busy == 0) t_sampler.bytes_until_sample = saved_;
   }
   NoSamplingScope(const NoSamplingScope&) = delete;
   NoSamplingScope& operator=(const NoSamplingScope&) = delete;
