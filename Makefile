@@ -24,6 +24,7 @@ bench: build
 	@bench/run.sh $(BUILD_DIR)/bin/cpprof
 	@scripts/install-deps.sh test
 	@bench/runtime_overhead.sh $(BUILD_DIR)
+	@bench/heap_overhead.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

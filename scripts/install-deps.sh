@@ -13,13 +13,14 @@ build=(build-essential cmake ninja-build pkg-config libdeflate-dev libprotozero-
 # run time, so it is only needed by users of those reports and by the render tests);
 # util-linux's `script` gives the render test a terminal; chromium, nodejs and npm run the
 # web UI's browser tests (Playwright comes from npm); google-perftools and
-# libgoogle-perftools-dev give the peer (libprofiler) of the runtime overhead benchmark and real
-# gperftools profiles for the legacy-format cases; python3 writes the other legacy inputs;
-# libc6-dbg gives a stripped library with separate debug files under /usr/lib/debug/.build-id
-# (the symbolization test) and libstdc++6-12-dbg an unstripped libstdc++ with DWARF (the
-# symbolization benchmark).
+# libgoogle-perftools-dev give the peers (libprofiler, tcmalloc's HEAPPROFILE) of the runtime
+# overhead benchmarks and real gperftools profiles for the legacy-format cases, heaptrack the other
+# peer of the heap benchmark; python3 writes the other legacy inputs; libc6-dbg gives a stripped
+# library with separate debug files under /usr/lib/debug/.build-id (the symbolization test) and
+# libstdc++6-12-dbg an unstripped libstdc++ with DWARF (the symbolization benchmark).
 testing=(libgtest-dev golang-go golang-github-google-pprof-dev clang libclang-rt-14-dev graphviz util-linux
-         chromium nodejs npm google-perftools libgoogle-perftools-dev python3 libc6-dbg libstdc++6-12-dbg)
+         chromium nodejs npm google-perftools libgoogle-perftools-dev heaptrack python3 libc6-dbg
+         libstdc++6-12-dbg)
 want=("${build[@]}")
 [ "${1:-build}" = test ] && want+=("${testing[@]}")
 missing=()

@@ -50,14 +50,43 @@ CPPROF_EXPORT Error StopCPUProfile() noexcept;
 // tick, so higher rates are not delivered faithfully).
 CPPROF_EXPORT void SetCPUProfileRate(int hz) noexcept;
 
-// --- Named profiles (goroutine/threads, threadcreate, custom) ------------
+// --- Heap and allocs --------------------------------------------------------
+// Allocations through the malloc family (operator new included) are sampled
+// as a Poisson process over bytes: on average one sample per `bytes`
+// allocated (Go's MemProfileRate; default 512 KiB, 1 = every allocation,
+// 0 = off). Set it once, early (or with CPPROF_MEMPROFILE_RATE): profiles
+// are unsampled with the current rate. The "heap" and "allocs" profiles
+// (Lookup) hold the samples.
+CPPROF_EXPORT void SetMemProfileRate(int64_t bytes) noexcept;
+CPPROF_EXPORT int64_t MemProfileRate() noexcept;
+
+// --- Mutex and block -------------------------------------------------------
+// Go's semantics over pthread mutexes, rwlocks and condition variables
+// (std::mutex, std::shared_mutex, std::condition_variable). Both are off by
+// default.
+// mutex: the stack of the unlock that ended a critical section, charged with
+// the time other threads waited for it; on average 1 event in `rate` is
+// kept (and scaled by rate). 0 turns it off; a negative rate only reads.
+// Returns the previous rate.
+CPPROF_EXPORT int64_t SetMutexProfileFraction(int64_t rate) noexcept;
+// block: the stack of the waiting thread, charged with the time it was
+// blocked; events of at least `ns` nanoseconds are all kept, shorter ones
+// with probability duration/ns (1 = every event, 0 = off).
+CPPROF_EXPORT void SetBlockProfileRate(int64_t ns) noexcept;
+
+// --- Named profiles (goroutine/threads, heap, allocs, mutex, block,
+// threadcreate, custom)
 class CPPROF_EXPORT ProfileRef {
  public:
   const std::string& Name() const { return name_; }
-  // Number of entries: threads alive, threads created, or custom keys.
+  // Number of entries: threads alive, threads created, heap records (every
+  // (stack, size) sampled so far), or custom keys.
   int64_t Count() const noexcept;
   // debug=0: gzipped profile.proto; debug=1: Go's counted text format;
   // debug=2 (goroutine/threads only): one stack per thread, like a Go dump.
+  // heap and allocs: Go's heap proto, and its "heap profile:" text.
+  // mutex and block: contentions and delay; debug=1 is Go's "--- mutex:" or
+  // "--- contention:" text.
   Error WriteTo(std::ostream& out, int debug) const noexcept;
   // Custom profiles only: records the caller's stack for key, skipping `skip`
   // frames above Add's caller. Adding an existing key or removing a missing
@@ -71,8 +100,8 @@ class CPPROF_EXPORT ProfileRef {
   std::string name_;
 };
 
-// The profile called name ("goroutine", "threads", "threadcreate" or a custom
-// one), or nullopt.
+// The profile called name ("goroutine", "threads", "heap", "allocs",
+// "mutex", "block", "threadcreate" or a custom one), or nullopt.
 CPPROF_EXPORT std::optional<ProfileRef> Lookup(std::string_view name) noexcept;
 // Every profile, sorted by name.
 CPPROF_EXPORT std::vector<ProfileRef> Profiles() noexcept;

@@ -28,7 +28,8 @@ struct HttpResponse {
 };
 
 // Serves one request; mount it under /debug/pprof/ in an application's own
-// server. Blocks for the duration of profile?seconds=N and delta requests.
+// server. Also answers /metrics (Prometheus text: process_* metrics and the
+// heap profiler's cpprof_heap_* figures). Blocks for the duration of profile?seconds=N and delta requests.
 CPPROF_EXPORT HttpResponse HandleDebugRequest(const HttpRequest& request) noexcept;
 
 // Starts a server thread on "host:port" (default 127.0.0.1:6060). Fails when

@@ -9,8 +9,11 @@
 #include <ostream>
 
 #include "cpprof/cpprof.h"
+#include "runtime/contention_format.h"
 #include "runtime/count_format.h"
 #include "runtime/cpu_profiler.h"
+#include "runtime/heap_format.h"
+#include "runtime/heap_sampler.h"
 #include "runtime/named_profiles.h"
 #include "runtime/profile_builder.h"
 #include "runtime/signal_safe.h"
@@ -103,11 +106,22 @@ int64_t ProfileRef::Count() const noexcept {
 }
 
 Error ProfileRef::WriteTo(std::ostream& out, int debug) const noexcept {
+  runtime::NoSamplingScope scope;  // writing profiles is cpprof's work, not the host's
   return Guard([&] {
     std::string bytes;
     bool threads = name_ == "goroutine" || name_ == "threads";
     if (debug >= 2 && threads) {
       bytes = runtime::ThreadDumpText(runtime::DumpAllThreads());
+    } else if (runtime::IsHeapProfile(name_)) {
+      std::vector<runtime::HeapBucket> buckets = runtime::SnapshotHeapBuckets();
+      int64_t rate = runtime::MemProfileRate();
+      bytes = debug == 0 ? runtime::HeapProfileProto(name_, buckets, rate, runtime::NowNanos(), 0)
+                         : runtime::HeapProfileText(buckets, rate);
+    } else if (runtime::IsContentionProfile(name_)) {
+      runtime::ContentionKind kind = runtime::ContentionKindOf(name_);
+      std::vector<runtime::ContentionRecord> records = runtime::SnapshotContention(kind);
+      bytes = debug == 0 ? runtime::ContentionProfileProto(records, runtime::NowNanos(), 0)
+                         : runtime::ContentionProfileText(kind, records);
     } else {
       runtime::CountTable table = runtime::CollectProfile(name_);
       int64_t total = 0;
@@ -119,6 +133,14 @@ Error ProfileRef::WriteTo(std::ostream& out, int debug) const noexcept {
     return out.good() ? Error{} : Error{"writing profile: stream failed"};
   });
 }
+
+void SetMemProfileRate(int64_t bytes) noexcept { runtime::SetMemProfileRateInternal(bytes); }
+
+int64_t MemProfileRate() noexcept { return runtime::MemProfileRate(); }
+
+int64_t SetMutexProfileFraction(int64_t rate) noexcept { return runtime::SetMutexProfileFractionInternal(rate); }
+
+void SetBlockProfileRate(int64_t ns) noexcept { runtime::SetBlockProfileRateInternal(ns); }
 
 void ProfileRef::Add(uint64_t key, int skip) const noexcept {
   try {

@@ -12,16 +12,10 @@
 namespace cpprof::runtime {
 namespace {
 
-std::string Hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof(buf), "%#" PRIx64, v);
-  return buf;
-}
-
 std::vector<StackRecord> Records(const CountTable& table) {
   std::vector<StackRecord> records;
   records.reserve(table.size());
-  for (const auto& [key, count] : table) records.push_back({key.first, key.second, {count}, {}});
+  for (const auto& [key, count] : table) records.push_back({key.first, key.second, {count}, {}, {}});
   return records;
 }
 
@@ -33,7 +27,14 @@ ProfileHeader CountHeader(const std::string& name) {
   return h;
 }
 
-// "#\t0x<pc>\t<func>+0x<off>\t<file>:<line>" for every line of every frame.
+}  // namespace
+
+std::string Hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "%#" PRIx64, v);
+  return buf;
+}
+
 void AppendFrames(const BuiltProfile& built, const Sample& s, std::string* out) {
   const Profile& p = built.profile;
   for (uint32_t loc : p.stack(s)) {
@@ -50,8 +51,6 @@ void AppendFrames(const BuiltProfile& built, const Sample& s, std::string* out) 
     }
   }
 }
-
-}  // namespace
 
 std::string CountProfileProto(const std::string& name, const CountTable& table, int64_t time_nanos,
                               int64_t duration_nanos) {
@@ -82,7 +81,7 @@ std::string CountProfileText(const std::string& name, const CountTable& table, i
 
 std::string ThreadDumpText(const std::vector<ThreadStack>& threads) {
   std::vector<StackRecord> records;
-  for (const ThreadStack& t : threads) records.push_back({t.pcs, t.labels, {1}, {}});
+  for (const ThreadStack& t : threads) records.push_back({t.pcs, t.labels, {1}, {}, {}});
   BuiltProfile built = BuildProfile(CountHeader("threads"), records);
   const Profile& p = built.profile;
   std::string out;

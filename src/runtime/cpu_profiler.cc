@@ -240,10 +240,10 @@ std::string CpuProfiler::BuildAndEncode() {
   std::vector<StackRecord> records;
   records.reserve(counts_.size() + 1);
   for (const auto& [key, count] : counts_) {
-    records.push_back({key.pcs, key.labels, {count, count * h.period}, {}});
+    records.push_back({key.pcs, key.labels, {count, count * h.period}, {}, {}});
   }
   int64_t lost = lost_ + g_orphan_lost.exchange(0);
-  if (lost > 0) records.push_back({{}, nullptr, {lost, lost * h.period}, "cpprof.lostProfileEvent"});
+  if (lost > 0) records.push_back({{}, nullptr, {lost, lost * h.period}, "cpprof.lostProfileEvent", {}});
   // Gzip level 1, as Go writes profiles (BestSpeed): profiles are written
   // while the host keeps running.
   return Gzip(EncodeProfile(BuildProfile(h, records).profile), 1);

@@ -2,6 +2,7 @@
 // headers and messages (Go 1.19 net/http/pprof/pprof.go), served from a plain
 // (method, path, query, body) request so any server can mount it.
 // Tested by tests/runtime/http_test.cc (both readers) and the garbage test.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,8 +12,12 @@
 #include <thread>
 
 #include "cpprof/http.h"
+#include "runtime/contention_format.h"
 #include "runtime/count_format.h"
 #include "runtime/cpu_profiler.h"
+#include "runtime/heap_format.h"
+#include "runtime/heap_sampler.h"
+#include "runtime/metrics.h"
 #include "runtime/modules.h"
 #include "runtime/named_profiles.h"
 #include "runtime/profile_builder.h"
@@ -90,6 +95,13 @@ std::string Description(const std::string& name) {
   if (name == "threads") return "Stack traces of all current threads";
   if (name == "threadcreate") return "Stack traces that led to the creation of new OS threads";
   if (name == "cmdline") return "The command line invocation of the current program";
+  if (name == "allocs") return "A sampling of all past memory allocations";
+  if (name == "block") return "Stack traces that led to blocking on synchronization primitives";
+  if (name == "mutex") return "Stack traces of holders of contended mutexes";
+  if (name == "heap") {
+    return "A sampling of memory allocations of live objects. You can specify the gc GET parameter to run GC "
+           "before taking the heap sample.";
+  }
   if (name == "profile") {
     return "CPU profile. You can specify the duration in the seconds GET parameter. After you get the profile "
            "file, use the go tool pprof command to investigate the profile.";
@@ -212,11 +224,28 @@ void DeltaProfile(const std::string& name, const HttpRequest& req, const std::st
     return ServeError(r, 400, "seconds and debug params are incompatible");
   }
   int64_t t0 = runtime::NowNanos();
+  Binary(r, name + "-delta");
+  if (runtime::IsHeapProfile(name)) {
+    std::vector<runtime::HeapBucket> p0 = runtime::SnapshotHeapBuckets();
+    std::this_thread::sleep_for(std::chrono::seconds(sec));
+    int64_t t1 = runtime::NowNanos();
+    std::vector<runtime::HeapBucket> p1 = runtime::SnapshotHeapBuckets();
+    r.body = runtime::HeapProfileProto(name, runtime::SubtractHeap(p1, p0), runtime::MemProfileRate(), t1, t1 - t0);
+    return;
+  }
+  if (runtime::IsContentionProfile(name)) {
+    runtime::ContentionKind kind = runtime::ContentionKindOf(name);
+    std::vector<runtime::ContentionRecord> p0 = runtime::SnapshotContention(kind);
+    std::this_thread::sleep_for(std::chrono::seconds(sec));
+    int64_t t1 = runtime::NowNanos();
+    r.body = runtime::ContentionProfileProto(runtime::SubtractContention(runtime::SnapshotContention(kind), p0), t1,
+                                             t1 - t0);
+    return;
+  }
   runtime::CountTable p0 = runtime::CollectProfile(name);
   std::this_thread::sleep_for(std::chrono::seconds(sec));
   int64_t t1 = runtime::NowNanos();
   runtime::CountTable p1 = runtime::CollectProfile(name);
-  Binary(r, name + "-delta");
   r.body = runtime::CountProfileProto(name, runtime::Subtract(p1, p0), t1, t1 - t0);
 }
 
@@ -224,6 +253,9 @@ void NamedProfile(const std::string& name, const HttpRequest& req, HttpResponse&
   SetHeader(r, "X-Content-Type-Options", "nosniff");
   std::optional<ProfileRef> p = Lookup(name);
   if (!p) return ServeError(r, 404, "Unknown profile");
+  // Go runs a GC for gc=1; returning freed memory to the system is the
+  // nearest thing malloc has.
+  if (name == "heap" && IntOr(QueryValue(req.query, "gc"), 0) > 0) malloc_trim(0);
   std::string sec = QueryValue(req.query, "seconds");
   if (!sec.empty()) return DeltaProfile(name, req, sec, r);
   int64_t debug = IntOr(QueryValue(req.query, "debug"), 0);
@@ -242,9 +274,13 @@ void NamedProfile(const std::string& name, const HttpRequest& req, HttpResponse&
 
 HttpResponse HandleDebugRequest(const HttpRequest& req) noexcept {
   HttpResponse r;
+  runtime::NoSamplingScope no_sampling;  // serving profiles is cpprof's work, not the host's
   try {
     std::string path = runtime::PathUnescape(req.path);
-    if (path == "/debug/pprof/cmdline") {
+    if (path == "/metrics") {
+      SetHeader(r, "Content-Type", runtime::kMetricsContentType);
+      r.body = runtime::PrometheusMetrics();
+    } else if (path == "/debug/pprof/cmdline") {
       Cmdline(r);
     } else if (path == "/debug/pprof/profile") {
       CpuProfile(req, r);

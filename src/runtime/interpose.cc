@@ -8,6 +8,7 @@
 
 #include <new>
 
+#include "runtime/heap_sampler.h"
 #include "runtime/named_profiles.h"
 #include "runtime/thread_registry.h"
 
@@ -30,8 +31,11 @@ CreateFn RealCreate() {
 
 void* Trampoline(void* p) {
   StartArgs args = *static_cast<StartArgs*>(p);
-  delete static_cast<StartArgs*>(p);
-  ThreadRegistry::Get().RegisterNewThread(args.labels, args.internal);
+  {
+    NoSamplingScope scope;
+    delete static_cast<StartArgs*>(p);
+    ThreadRegistry::Get().RegisterNewThread(args.labels, args.internal);
+  }
   return args.fn(args.arg);
 }
 
@@ -44,6 +48,7 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(pthread_t* 
   using namespace cpprof::runtime;
   CreateFn real = RealCreate();
   if (real == nullptr) return EAGAIN;
+  NoSamplingScope scope;  // cpprof's bookkeeping is not the host's allocation
   ThreadState* self = ThreadRegistry::Get().SelfIfRegistered();
   bool internal = (self != nullptr && self->internal) || InternalThreadScope::active();
   if (!internal) {

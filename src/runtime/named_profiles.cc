@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "runtime/contention_profiler.h"
+#include "runtime/heap_profiler.h"
 #include "runtime/stack_walk.h"
 #include "runtime/thread_dump.h"
 #include "runtime/thread_registry.h"
@@ -30,6 +32,9 @@ State& S() {
 }
 
 bool IsThreads(const std::string& name) { return name == "goroutine" || name == "threads"; }
+bool IsBuiltIn(const std::string& name) {
+  return IsThreads(name) || IsHeapProfile(name) || IsContentionProfile(name) || name == "threadcreate";
+}
 
 // The stack starting in CallerStack's caller, skipping `skip` frames.
 __attribute__((noinline)) std::vector<uintptr_t> CallerStack(int skip) {
@@ -41,15 +46,22 @@ __attribute__((noinline)) std::vector<uintptr_t> CallerStack(int skip) {
 }  // namespace
 
 std::vector<std::string> ProfileNames() {
-  std::vector<std::string> names = {"goroutine", "threadcreate", "threads"};
+  std::vector<std::string> names = {"allocs", "block", "goroutine", "heap", "mutex", "threadcreate", "threads"};
   std::lock_guard lock(S().mu);
   for (const auto& [name, _] : S().custom) names.push_back(name);
   std::sort(names.begin(), names.end());
   return names;
 }
 
+bool IsHeapProfile(const std::string& name) { return name == "heap" || name == "allocs"; }
+bool IsContentionProfile(const std::string& name) { return name == "mutex" || name == "block"; }
+
+ContentionKind ContentionKindOf(const std::string& name) {
+  return name == "mutex" ? ContentionKind::kMutex : ContentionKind::kBlock;
+}
+
 bool ProfileExists(const std::string& name) {
-  if (IsThreads(name) || name == "threadcreate") return true;
+  if (IsBuiltIn(name)) return true;
   std::lock_guard lock(S().mu);
   return S().custom.count(name) != 0;
 }
@@ -57,7 +69,7 @@ bool ProfileExists(const std::string& name) {
 Status CreateCustomProfile(const std::string& name) {
   if (name.empty()) return Status::Error("NewProfile: empty profile name");
   // Names of the routes next to the profiles, to keep /debug/pprof/<name> unambiguous.
-  if (IsThreads(name) || name == "threadcreate" || name == "profile" || name == "cmdline" ||
+  if (IsBuiltIn(name) || name == "profile" || name == "cmdline" ||
       name == "symbol" || name == "trace") {
     return Status::Error("NewProfile: name " + name + " is reserved");
   }
@@ -70,6 +82,8 @@ Status CreateCustomProfile(const std::string& name) {
 
 int64_t ProfileCount(const std::string& name) {
   if (IsThreads(name)) return CountThreads();
+  if (IsHeapProfile(name)) return static_cast<int64_t>(SnapshotHeapBuckets().size());  // Go: MemProfile records
+  if (IsContentionProfile(name)) return static_cast<int64_t>(SnapshotContention(ContentionKindOf(name)).size());
   std::lock_guard lock(S().mu);
   if (name == "threadcreate") return S().threads_created;
   auto it = S().custom.find(name);
@@ -90,7 +104,7 @@ CountTable CollectProfile(const std::string& name) {
   return table;
 }
 
-bool SupportsDelta(const std::string& name) { return IsThreads(name) || name == "threadcreate"; }
+bool SupportsDelta(const std::string& name) { return IsBuiltIn(name); }
 
 void CustomAdd(const std::string& name, uint64_t key, int skip) {
   // Skips CustomAdd and ProfileRef::Add: skip=0 starts in Add's caller, as in Go.

@@ -1,4 +1,6 @@
-// The named count profiles: goroutine (alias threads: every thread's stack),
+// The named profiles: heap, allocs, mutex and block (their data lives in
+// heap_profiler.h and contention_profiler.h; here only their names), and the
+// count profiles goroutine (alias threads: every thread's stack),
 // threadcreate (the creating stack of every thread created since cpprof
 // loaded) and custom profiles made by NewProfile. Each yields a CountTable of
 // (stack, labels) -> count, written as Go writes count profiles.
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "profile/status.h"
+#include "runtime/contention_profiler.h"
 #include "runtime/labels.h"
 
 namespace cpprof::runtime {
@@ -28,6 +31,11 @@ bool ProfileExists(const std::string& name);
 Status CreateCustomProfile(const std::string& name);
 
 int64_t ProfileCount(const std::string& name);
+// heap and allocs: written from heap buckets (heap_format.h), not a CountTable.
+bool IsHeapProfile(const std::string& name);
+// mutex and block: written from contention records (contention_format.h).
+bool IsContentionProfile(const std::string& name);
+ContentionKind ContentionKindOf(const std::string& name);
 CountTable CollectProfile(const std::string& name);
 // Whether `seconds=N` deltas are offered (Go's profileSupportsDelta).
 bool SupportsDelta(const std::string& name);

@@ -3,6 +3,9 @@
 //   CPPROF_CPUPROFILE=path    profile the whole run; written at exit
 //   CPPROF_CPUPROFILE_HZ=n    sampling rate (default 100, at most 1000)
 //   CPPROF_HTTP=host:port     serve /debug/pprof there
+//   CPPROF_HEAPPROFILE=path   write a heap profile at exit
+//   CPPROF_MEMPROFILE_RATE=n  heap sampling: one sample per n bytes on
+//                             average (default 524288, 1 = all, 0 = off)
 //   CPPROF_SYMBOLIZE=0        write addresses only (read by the profile builder)
 // A loader constructor is the only hook an LD_PRELOAD library gets; it only
 // reads the environment and starts what was asked, and the profile is written
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <string>
 
 #include "cpprof/cpprof.h"
@@ -35,6 +39,22 @@ void WriteAtExit() {
   if (!e.ok() && e.message != "cpu profiling is not running") LogError("CPPROF_CPUPROFILE", e);
 }
 
+std::string& HeapProfilePath() {
+  static std::string* path = new std::string;  // immortal: read by the atexit handler
+  return *path;
+}
+
+void WriteHeapAtExit() {
+  std::ofstream out(HeapProfilePath(), std::ios::binary | std::ios::trunc);
+  Error e = out ? Lookup("heap")->WriteTo(out, 0) : Error{"cannot open " + HeapProfilePath()};
+  if (!e.ok()) LogError("CPPROF_HEAPPROFILE", e);
+}
+
+// The path for this process: a descendant adds its pid.
+std::string OwnPath(const char* path, bool descendant) {
+  return descendant ? std::string(path) + "." + std::to_string(getpid()) : path;
+}
+
 // Whether this process is a descendant (fork+exec) of the one that owns the
 // configuration; marks this one as the owner otherwise.
 bool IsDescendant() {
@@ -52,18 +72,24 @@ __attribute__((constructor)) void StartFromEnvironment() {
     const char* path = getenv("CPPROF_CPUPROFILE");
     const char* hz = getenv("CPPROF_CPUPROFILE_HZ");
     const char* http = getenv("CPPROF_HTTP");
-    if (path == nullptr && http == nullptr) return;
+    const char* heap = getenv("CPPROF_HEAPPROFILE");
+    const char* mem_rate = getenv("CPPROF_MEMPROFILE_RATE");
+    if (mem_rate != nullptr && *mem_rate != 0) SetMemProfileRate(atoll(mem_rate));
+    if (path == nullptr && http == nullptr && heap == nullptr) return;
     bool descendant = IsDescendant();
     ThreadRegistry::Get().Self();  // the main thread, with its stack bounds
     if (hz != nullptr && atoi(hz) > 0) SetCPUProfileRate(atoi(hz));
     if (path != nullptr && *path != 0) {
-      std::string own_path = descendant ? std::string(path) + "." + std::to_string(getpid()) : path;
-      Error e = StartCPUProfile(own_path);
+      Error e = StartCPUProfile(OwnPath(path, descendant));
       if (e.ok()) {
         atexit(WriteAtExit);
       } else {
         LogError("CPPROF_CPUPROFILE", e);
       }
+    }
+    if (heap != nullptr && *heap != 0) {
+      HeapProfilePath() = OwnPath(heap, descendant);
+      atexit(WriteHeapAtExit);
     }
     // Only the owner serves: its exec'd children would all fight for the port.
     if (http != nullptr && *http != 0 && !descendant) {

@@ -22,6 +22,8 @@ class Builder {
     p.period = h.period;
     p.time_nanos = h.time_nanos;
     p.duration_nanos = h.duration_nanos;
+    if (!h.drop_frames.empty()) p.drop_frames = S(h.drop_frames);
+    if (!h.default_sample_type.empty()) p.default_sample_type = S(h.default_sample_type);
     AddMappings();
   }
 
@@ -40,6 +42,7 @@ class Builder {
     if (r.labels != nullptr) {
       for (const auto& [k, v] : r.labels->entries) p.labels.push_back({S(k), S(v), 0, 0});
     }
+    for (const auto& [k, v] : r.numeric_labels) p.labels.push_back({S(k), 0, v, 0});
     s.label_count = static_cast<uint32_t>(p.labels.size()) - s.label_begin;
     p.samples.push_back(s);
     p.values.insert(p.values.end(), r.values.begin(), r.values.end());

@@ -22,6 +22,7 @@ struct StackRecord {
   const LabelSetData* labels = nullptr;
   std::vector<int64_t> values;
   std::string pseudo_frame;  // when set, the stack is this one synthetic frame
+  std::vector<std::pair<std::string, int64_t>> numeric_labels;  // after the string labels
 };
 
 struct ProfileHeader {
@@ -30,6 +31,8 @@ struct ProfileHeader {
   int64_t period = 0;
   int64_t time_nanos = 0;
   int64_t duration_nanos = 0;
+  std::string drop_frames;          // pprof prunes matching frames and all below
+  std::string default_sample_type;  // "" = pprof's default, the last type
 };
 
 struct BuiltProfile {

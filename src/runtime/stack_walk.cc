@@ -4,6 +4,12 @@
 #include <ucontext.h>
 #include <unwind.h>
 
+#include <algorithm>
+
+// This module's code: from its ELF header to the end of its text.
+extern "C" char __ehdr_start[] __attribute__((visibility("hidden")));
+extern "C" char etext[] __attribute__((visibility("hidden")));
+
 namespace cpprof::runtime {
 
 Registers FromSignalContext(const void* ucontext) {
@@ -71,6 +77,19 @@ __attribute__((noinline)) int CaptureCurrentStack(int skip, uintptr_t* out, int 
   UnwindState st{out, max, 1 + skip, 0};
   _Unwind_Backtrace(CollectFrame, &st);
   return st.count;
+}
+
+int CaptureStackOutsideRuntime(uintptr_t* out, int max) {
+  // 16 spare slots for libcpprof's own frames (at most 5 today).
+  uintptr_t pcs[kMaxProfStackDepth + 16];
+  int depth = CaptureCurrentStack(0, pcs, std::min(max, kMaxProfStackDepth) + 16);
+  uintptr_t start = reinterpret_cast<uintptr_t>(__ehdr_start);
+  uintptr_t size = static_cast<uintptr_t>(etext - __ehdr_start);
+  int own = 0;
+  while (own < depth && pcs[own] - start < size) ++own;
+  int n = std::min(depth - own, max);
+  std::copy(pcs + own, pcs + own + n, out);
+  return n;
 }
 
 }  // namespace cpprof::runtime

@@ -19,6 +19,8 @@ namespace cpprof::runtime {
 
 // Go's maxCPUProfStack; deeper stacks are cut at the root end.
 inline constexpr int kMaxStackDepth = 64;
+// Go's profstackdepth default, for every profile but CPU (heap, mutex, block).
+inline constexpr int kMaxProfStackDepth = 128;
 
 struct StackBounds {
   uintptr_t lo = 0;
@@ -47,6 +49,11 @@ CPPROF_SIGNAL_SAFE int WalkFramePointers(Registers regs, StackBounds bounds, uin
 // built without frame pointers (Debian's libstdc++, e.g. std::thread's
 // constructor) but may take the loader's lock on glibc < 2.35.
 int CaptureCurrentStack(int skip, uintptr_t* out, int max);
+
+// The calling thread's stack from the first frame outside libcpprof (the
+// caller of an interposed malloc or pthread_mutex_unlock, whatever inlining
+// and tail calls did to the frames in between), at most max frames.
+int CaptureStackOutsideRuntime(uintptr_t* out, int max);
 
 }  // namespace cpprof::runtime
 

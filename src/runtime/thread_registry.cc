@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "runtime/cpu_profiler.h"
+#include "runtime/heap_sampler.h"
 
 namespace cpprof::runtime {
 namespace {
@@ -127,6 +128,7 @@ void ThreadRegistry::RegisterNewThread(const LabelSetData* labels, bool internal
     if (t == nullptr) return;
     t->foreign = false;
     t->internal = internal;
+    if (internal) StopSamplingThisThread();  // cpprof's own threads' allocations are never sampled
     t->stack_lo.store(b.lo, std::memory_order_relaxed);
     t->stack_hi.store(b.hi, std::memory_order_relaxed);
     t->labels.store(labels, std::memory_order_relaxed);
@@ -144,6 +146,7 @@ void ThreadRegistry::RegisterNewThread(const LabelSetData* labels, bool internal
 void ThreadRegistry::MarkSelfInternal() noexcept {
   ThreadState* t = Self();
   BlockSigprof();
+  StopSamplingThisThread();
   if (t == nullptr) return;
   std::lock_guard lock(mu_);
   t->internal = true;

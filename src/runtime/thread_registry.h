@@ -107,6 +107,14 @@ class InternalThreadScope {
   static bool active();
 };
 
+// The calling thread's labels, without registering it (for malloc and lock
+// hooks, which must not allocate a registry entry); null when unlabelled.
+inline const LabelSetData* SelfLabelsIfRegistered() {
+  ThreadRegistry* reg = ThreadRegistry::GetIfCreated();
+  ThreadState* t = reg != nullptr ? reg->SelfIfRegistered() : nullptr;
+  return t != nullptr ? t->labels.load(std::memory_order_relaxed) : nullptr;
+}
+
 // Stack bounds of the mapping containing address sp, from /proc/self/maps.
 StackBounds MappingAround(uintptr_t sp);
 

@@ -6,40 +6,8 @@
 # usage: http_test.sh HASH_SERVER CPPROF
 set -uo pipefail
 server=$1 cpprof=$2
-command -v curl >/dev/null || { echo "curl missing (scripts/install-deps.sh test)"; exit 77; }
-command -v go >/dev/null || { echo "go missing (scripts/install-deps.sh test)"; exit 77; }
-pprof="$(go env GOTOOLDIR)/pprof"
-[ -x "$pprof" ] || pprof="go tool pprof"
-tmp=$(mktemp -d)
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-# Any free port: try a few derived from the pid.
-for try in 0 1 2 3 4 5 6 7; do
-  port=$((20000 + ($$ * 7 + try * 131) % 30000))
-  coproc SRV { exec "$server" "127.0.0.1:$port" 2 2>&1; }
-  read -r -t 10 line <&"${SRV[0]}" && [[ $line == *serving* ]] && break
-  port=""
-done
-[ -n "$port" ] || { echo "hash_server did not start"; exit 1; }
-srv_pid=$SRV_PID
-trap 'kill $srv_pid 2>/dev/null; wait $srv_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-base="http://127.0.0.1:$port/debug/pprof"
-
-# fetch NAME URL [curl args]: body to $tmp/NAME, headers to $tmp/NAME.h, status echoed.
-fetch() {
-  local name=$1 url=$2; shift 2
-  curl -s -o "$tmp/$name" -D "$tmp/$name.h" -w '%{http_code}' "$@" "$url"
-}
-expect_status() { [ "$2" = "$3" ] || fail "$1: status $2, want $3"; }
-expect_header() { grep -qiF "$2" "$tmp/$1.h" || fail "$1: missing header '$2'"; }
-expect_body() { grep -qF -- "$2" "$tmp/$1" || fail "$1: body lacks '$2'"; }
-both_read() {  # a proto read by both tools, -top containing $2
-  "$cpprof" -top "$tmp/$1" >"$tmp/$1.cpprof" 2>&1 || fail "$1: cpprof cannot read it: $(head -1 "$tmp/$1.cpprof")"
-  $pprof -top "$tmp/$1" >"$tmp/$1.go" 2>&1 || fail "$1: go tool pprof cannot read it: $(head -1 "$tmp/$1.go")"
-  [ -z "${2:-}" ] || grep -qF "$2" "$tmp/$1.cpprof" || fail "$1: cpprof -top lacks $2"
-  [ -z "${2:-}" ] || grep -qF "$2" "$tmp/$1.go" || fail "$1: go tool pprof -top lacks $2"
-}
+source "$(dirname "$0")/http_lib.sh"
+start_server "$server" 2
 
 s=$(fetch index "$base/"); expect_status index "$s" 200
 expect_header index "Content-Type: text/html; charset=utf-8"

@@ -2,7 +2,8 @@
 # Tests src/runtime/preload.cc: LD_PRELOAD=libcpprof.so with the environment
 # variables on a program that knows nothing of cpprof (bench/cpu_workload),
 # on a shell that fork+execs it (the child writes <path>.<pid>), on a
-# GoogleTest binary (the analog of `go test -cpuprofile`), and CPPROF_HTTP.
+# GoogleTest binary (the analog of `go test -cpuprofile`), CPPROF_HTTP, and
+# CPPROF_HEAPPROFILE with CPPROF_MEMPROFILE_RATE (malloc interposed by preload).
 # usage: preload_test.sh LIBCPPROF CPU_WORKLOAD CPPROF GTEST_BINARY
 set -uo pipefail
 lib=$1 workload=$2 cpprof=$3 gtest=$4
@@ -56,6 +57,14 @@ kill $pid 2>/dev/null; wait $pid 2>/dev/null
 CPPROF_HTTP=127.0.0.1:$port LD_PRELOAD=$lib sh -c "'$workload' 1 10 >/dev/null" 2>"$tmp/http_child.err" ||
   fail "sh with CPPROF_HTTP failed"
 [ ! -s "$tmp/http_child.err" ] || fail "CPPROF_HTTP child: $(cat "$tmp/http_child.err")"
+
+# Heap profiling of an unmodified program, every allocation at rate 1: its
+# 64 KiB blocks, freed before exit, are in the allocation counts.
+CPPROF_HEAPPROFILE=$tmp/heap.pb.gz CPPROF_MEMPROFILE_RATE=1 LD_PRELOAD=$lib "$workload" 2 20 >/dev/null ||
+  fail "workload with CPPROF_HEAPPROFILE exited with $?"
+"$cpprof" -sample_index=alloc_space -top "$tmp/heap.pb.gz" 2>&1 | grep -q "Work" || fail "CPPROF_HEAPPROFILE: cpprof lacks Work"
+$pprof -sample_index=alloc_space -top "$tmp/heap.pb.gz" 2>&1 | grep -q "Work" || fail "CPPROF_HEAPPROFILE: go tool pprof lacks Work"
+$pprof -raw "$tmp/heap.pb.gz" 2>/dev/null | grep -q "^Period: 1$" || fail "CPPROF_MEMPROFILE_RATE=1 not applied"
 
 # A bad variable is one line on stderr, and the program still runs.
 out=$(CPPROF_CPUPROFILE=/nonexistent-dir/x.pb.gz LD_PRELOAD=$lib "$workload" 1 10 2>&1)

@@ -2,11 +2,15 @@
 // thread_registry.cc, interpose.cc, thread_dump.cc): a 1 kHz CPU profile
 // while the program throws C++ exceptions, dlopens and dlcloses a library,
 // forks (children do work and create a thread) and fork+execs, creates and
-// exits about 1,000 threads per second, storms malloc, and has its own
-// SIGPROF handler (installed before cpprof's, so cpprof forwards to it).
-// Thread dumps run meanwhile. Passes when nothing crashes or deadlocks (an
-// alarm kills a hung run), every child exits 0, the application's handler
-// saw its own signals, and the profile parses and validates.
+// exits about 1,000 threads per second, storms malloc (every allocation
+// sampled: heap profiling at rate 1, blocks checked for corruption), storms
+// mutexes and a condition variable (mutex and block profiling on, every
+// event), and has its own SIGPROF handler (installed before cpprof's, so
+// cpprof forwards to it). Thread dumps and heap, mutex and block profiles
+// are written meanwhile. Passes when nothing crashes or deadlocks (an alarm
+// kills a hung run), every child exits 0, no allocation was lost or
+// corrupted, no locked update was lost, the application's handler saw its
+// own signals, and the profiles parse and validate.
 //
 // usage: torture_test PLUGIN.so [seconds (default 10; CI bound 60)]
 #include <dlfcn.h>
@@ -16,6 +20,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -125,17 +131,74 @@ void ThreadChurn(long* count) {
   }
 }
 
+// Every block starts and ends with its tag (its size): checked before it is
+// freed or grown, so a block the sampler moved, lost or overlapped shows.
+struct Block {
+  unsigned char* p = nullptr;
+  size_t size = 0;
+};
+
+void Tag(const Block& b) {
+  std::memcpy(b.p, &b.size, sizeof(b.size));
+  std::memcpy(b.p + b.size - sizeof(b.size), &b.size, sizeof(b.size));
+}
+
+bool TagIntact(const Block& b) {
+  size_t head, tail;
+  std::memcpy(&head, b.p, sizeof(head));
+  std::memcpy(&tail, b.p + b.size - sizeof(tail), sizeof(tail));
+  return head == b.size && tail == b.size;
+}
+
 void MallocStorm(long* count) {
-  std::vector<void*> live(4096, nullptr);
+  std::vector<Block> live(4096);
   uint64_t r = 88172645463325252ull;
   while (!g_stop) {
     r ^= r << 13, r ^= r >> 7, r ^= r << 17;
-    size_t slot = r % live.size();
-    std::free(live[slot]);
-    live[slot] = std::malloc(16 + (r >> 20) % 65536);
+    Block& b = live[r % live.size()];
+    if (b.p != nullptr && !TagIntact(b)) Fail("a heap block lost its contents");
+    size_t size = 16 + (r >> 20) % 16384;
+    switch ((r >> 40) % 4) {
+      case 0:  // realloc keeps the prefix
+        b.p = static_cast<unsigned char*>(std::realloc(b.p, size));
+        if (b.p != nullptr && b.size >= sizeof(size_t) && std::memcmp(b.p, &b.size, sizeof(b.size)) != 0) {
+          Fail("realloc lost a block's contents");
+        }
+        break;
+      case 1:
+        std::free(b.p);
+        b.p = static_cast<unsigned char*>(std::calloc(1, size));
+        if (b.p != nullptr && (b.p[size / 2] != 0 || b.p[size - 1] != 0)) Fail("calloc returned dirty memory");
+        break;
+      default:
+        std::free(b.p);
+        b.p = static_cast<unsigned char*>(std::malloc(size));
+    }
+    if (b.p == nullptr) {
+      Fail("allocation failed");
+      continue;
+    }
+    b.size = size;
+    Tag(b);
     ++*count;
   }
-  for (void* p : live) std::free(p);
+  for (Block& b : live) std::free(b.p);
+}
+
+// Contended mutexes and a condition variable, every event profiled: counts
+// must come out exact.
+std::mutex g_storm_mu[3];
+std::condition_variable g_storm_cv;
+long g_storm_counts[3] = {0, 0, 0};
+
+void MutexStorm(long* count) {
+  for (long i = 0; !g_stop; ++i) {
+    std::unique_lock lock(g_storm_mu[i % 3]);
+    ++g_storm_counts[i % 3];
+    if (i % 64 == 0) g_storm_cv.wait_for(lock, std::chrono::microseconds(50));
+    if (i % 64 == 1) g_storm_cv.notify_all();
+    ++*count;
+  }
 }
 
 // The application's own SIGPROF traffic: cpprof must pass it on.
@@ -160,6 +223,9 @@ int main(int argc, char** argv) {
   signal(SIGPROF, AppSigprof);
 
   cpprof::SetCPUProfileRate(1000);
+  cpprof::SetMemProfileRate(1);
+  cpprof::SetMutexProfileFraction(1);
+  cpprof::SetBlockProfileRate(1);
   std::ostringstream out;
   double cpu0 = CpuSeconds();
   if (cpprof::Error e = cpprof::StartCPUProfile(out); !e.ok()) {
@@ -174,17 +240,29 @@ int main(int argc, char** argv) {
   workers.emplace_back(ThreadChurn, &threads);
   workers.emplace_back(MallocStorm, &mallocs);
   workers.emplace_back(AppSignals, &app_raised);
+  constexpr int kLockers = 3;
+  long locked[kLockers] = {0, 0, 0};
+  for (long& n : locked) workers.emplace_back(MutexStorm, &n);
   long dumps = 0;
   auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (std::chrono::steady_clock::now() < end) {
     std::ostringstream dump;
     if (!cpprof::Lookup("goroutine")->WriteTo(dump, 2).ok()) Fail("thread dump");
+    for (const char* name : {"heap", "mutex", "block"}) {
+      std::ostringstream proto;
+      if (!cpprof::Lookup(name)->WriteTo(proto, 0).ok() || !cpprof::ParseProfile(proto.str()).ok()) Fail(name);
+    }
     ++dumps;
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   g_stop = true;
   for (auto& t : workers) t.join();
   double cpu = CpuSeconds() - cpu0;
+  long lock_ops = 0;
+  for (long n : locked) lock_ops += n;
+  if (g_storm_counts[0] + g_storm_counts[1] + g_storm_counts[2] != lock_ops) Fail("a locked update was lost");
+  cpprof::SetMutexProfileFraction(0);
+  cpprof::SetBlockProfileRate(0);
   if (cpprof::Error e = cpprof::StopCPUProfile(); !e.ok()) Fail(e.message.c_str());
 
   if (const char* keep = std::getenv("TORTURE_PROFILE")) {  // to inspect a run by hand
@@ -203,9 +281,9 @@ int main(int argc, char** argv) {
   if (g_app_signals.load() < app_raised) Fail("the application's SIGPROF handler missed its own signals");
   std::printf(
       "torture: %d s at 1 kHz: %ld exceptions, %ld dlopen/dlclose, %ld fork(+exec) children, %ld threads, "
-      "%ld mallocs, %ld app SIGPROFs (handler saw %ld), %ld thread dumps; profile: %zu stacks, %.2f s sampled of "
+      "%ld mallocs (all sampled), %ld lock/unlock, %ld app SIGPROFs (handler saw %ld), %ld thread dumps; profile: %zu stacks, %.2f s sampled of "
       "%.2f s CPU; %ld failure(s)\n",
-      seconds, exceptions, dlopens, forks, threads, mallocs, app_raised, g_app_signals.load(), dumps,
+      seconds, exceptions, dlopens, forks, threads, mallocs, lock_ops, app_raised, g_app_signals.load(), dumps,
       p.ok() ? p->samples.size() : 0, sampled, cpu, g_failures.load());
   return g_failures.load() == 0 ? 0 : 1;
 }

@@ -1,0 +1,153 @@
+// Tested by tests/runtime/heap_profile_test.cc and tests/runtime/http_test.sh
+// (go tool pprof reads both formats).
+#include "runtime/heap_format.h"
+
+#include <malloc.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "profile/codec.h"
+#include "profile/gzip.h"
+#include "runtime/count_format.h"
+#include "runtime/profile_builder.h"
+
+namespace cpprof::runtime {
+namespace {
+
+// The allocator's own frames (pprof's allocRxStr plus libstdc++'s allocation
+// paths), matched whole against names without parameters or templates, as
+// pprof's Prune sees them: reports start at the code that asked for memory,
+// not at operator new or std::string's _M_create.
+constexpr const char kAllocatorFrames[] =
+    "malloc|calloc|realloc|reallocarray|free|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|"
+    "operator new.*|operator delete.*|std::__new_allocator.*|__gnu_cxx::new_allocator.*|std::allocator.*|"
+    "std::allocator_traits.*|std::__cxx11::basic_string.*::_M_create|std::__cxx11::basic_string.*::_M_construct|"
+    "std::__cxx11::basic_string.*::reserve|std::__cxx11::basic_string.*::_M_mutate|"
+    "std::__cxx11::basic_string.*::_M_replace.*|std::__cxx11::basic_string.*::_M_append|"
+    "std::__cxx11::basic_string.*::basic_string|std::operator\\+|"
+    "std::vector.*::(push_back|emplace_back|_M_realloc_insert|_M_realloc_append|reserve|_M_default_append)|"
+    "std::_Hashtable.*::_M_rehash.*|std::__detail::_Hashtable_alloc.*";
+
+struct Totals {
+  int64_t inuse_objects = 0, inuse_bytes = 0, alloc_objects = 0, alloc_bytes = 0;
+};
+
+Totals Of(const HeapBucket& b) {
+  int64_t inuse = b.allocs - b.frees;
+  return {inuse, inuse * b.size, b.allocs, b.allocs * b.size};
+}
+
+std::string Counts(const Totals& t) {
+  return std::to_string(t.inuse_objects) + ": " + std::to_string(t.inuse_bytes) + " [" +
+         std::to_string(t.alloc_objects) + ": " + std::to_string(t.alloc_bytes) + "]";
+}
+
+// What Go's trailer prints, from the figures glibc keeps (pprof ignores it).
+std::string MemStatsTrailer() {
+  struct mallinfo2 mi = mallinfo2();
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto line = [](const char* name, uint64_t v) { return std::string("# ") + name + " = " + std::to_string(v) + "\n"; };
+  std::string out = "\n# runtime.MemStats\n";
+  out += line("Alloc", mi.uordblks + mi.hblkhd);
+  out += line("Sys", mi.arena + mi.hblkhd);
+  out += line("HeapAlloc", mi.uordblks + mi.hblkhd);
+  out += line("HeapSys", mi.arena + mi.hblkhd);
+  out += line("HeapIdle", mi.fordblks);
+  out += line("HeapInuse", mi.uordblks);
+  out += line("HeapReleased", mi.keepcost);
+  out += "# MaxRSS = " + std::to_string(static_cast<int64_t>(ru.ru_maxrss) * 1024) + "\n";
+  return out;
+}
+
+}  // namespace
+
+void ScaleHeapSample(int64_t count, int64_t size, int64_t rate, int64_t* out_count, int64_t* out_size) {
+  if (count == 0 || size == 0) {
+    *out_count = *out_size = 0;
+    return;
+  }
+  if (rate <= 1) {
+    *out_count = count;
+    *out_size = size;
+    return;
+  }
+  double avg = static_cast<double>(size) / static_cast<double>(count);
+  double scale = 1 / (1 - std::exp(-avg / static_cast<double>(rate)));
+  *out_count = static_cast<int64_t>(static_cast<double>(count) * scale);
+  *out_size = static_cast<int64_t>(static_cast<double>(size) * scale);
+}
+
+std::string HeapProfileProto(const std::string& name, const std::vector<HeapBucket>& buckets, int64_t rate,
+                             int64_t time_nanos, int64_t duration_nanos) {
+  ProfileHeader h;
+  h.sample_types = {{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"},
+                    {"inuse_space", "bytes"}};
+  h.period_type = {"space", "bytes"};
+  h.period = rate;
+  h.time_nanos = time_nanos;
+  h.duration_nanos = duration_nanos;
+  h.drop_frames = kAllocatorFrames;
+  if (name == "allocs") h.default_sample_type = "alloc_space";
+  std::vector<StackRecord> records;
+  records.reserve(buckets.size());
+  for (const HeapBucket& b : buckets) {
+    Totals t = Of(b);
+    StackRecord r{b.pcs, b.labels, std::vector<int64_t>(4), {}, {}};
+    ScaleHeapSample(t.alloc_objects, t.alloc_bytes, rate, &r.values[0], &r.values[1]);
+    ScaleHeapSample(t.inuse_objects, t.inuse_bytes, rate, &r.values[2], &r.values[3]);
+    if (b.size != 0) r.numeric_labels.push_back({"bytes", b.size});
+    records.push_back(std::move(r));
+  }
+  return Gzip(EncodeProfile(BuildProfile(h, records).profile), 1);
+}
+
+std::string HeapProfileText(const std::vector<HeapBucket>& buckets, int64_t rate) {
+  std::vector<HeapBucket> sorted = buckets;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const HeapBucket& a, const HeapBucket& b) { return Of(a).inuse_bytes > Of(b).inuse_bytes; });
+  std::vector<StackRecord> records;
+  Totals total;
+  for (const HeapBucket& b : sorted) {
+    Totals t = Of(b);
+    total.inuse_objects += t.inuse_objects;
+    total.inuse_bytes += t.inuse_bytes;
+    total.alloc_objects += t.alloc_objects;
+    total.alloc_bytes += t.alloc_bytes;
+    records.push_back({b.pcs, nullptr, {0}, {}, {}});
+  }
+  // Go: "adjust allocBytes so it's never == inuseBytes", or pprof would read
+  // a 2-column profile; and "heap/<2*rate>" because early C++ heap profilers
+  // reported twice the rate and pprof's parser halves it.
+  if (total.alloc_bytes == total.inuse_bytes) ++total.alloc_bytes;
+  ProfileHeader h;
+  h.sample_types = {{"space", "bytes"}};
+  h.period_type = {"space", "bytes"};
+  BuiltProfile built = BuildProfile(h, records);
+  std::string out = "heap profile: " + Counts(total) + " @ heap/" + std::to_string(2 * rate) + "\n";
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    out += Counts(Of(sorted[i])) + " @";
+    for (uintptr_t pc : sorted[i].pcs) out += " " + Hex(pc);
+    out += "\n";
+    AppendFrames(built, built.profile.samples[i], &out);
+    out += "\n";
+  }
+  return out + MemStatsTrailer();
+}
+
+std::vector<HeapBucket> SubtractHeap(const std::vector<HeapBucket>& later, const std::vector<HeapBucket>& earlier) {
+  std::vector<HeapBucket> out;
+  for (size_t i = 0; i < later.size(); ++i) {
+    HeapBucket b = later[i];
+    if (i < earlier.size()) {
+      b.allocs -= earlier[i].allocs;
+      b.frees -= earlier[i].frees;
+    }
+    if (b.allocs != 0 || b.frees != 0) out.push_back(std::move(b));
+  }
+  return out;
+}
+
+}  // namespace cpprof::runtime
