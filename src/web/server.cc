@@ -115,12 +115,14 @@ class WebServer {
       Command dot{"svg", false, true, ReportFormat::kDot, "", "svg"};
       Report(req, res, dot, "image/svg+xml");
     });
-    // The reports of a regexp (q=): peek, source (list) and disassembly.
-    server_.Get(R"(/data/(peek|list|disasm))", [this](const httplib::Request& req, httplib::Response& res) {
+    // The reports of a regexp (q=): peek, source (list, or weblist's page
+    // with expandable assembly) and disassembly.
+    server_.Get(R"(/data/(peek|list|disasm|weblist))", [this](const httplib::Request& req, httplib::Response& res) {
       for (const Command& c : Commands()) {
         if (c.name != req.matches[1]) continue;
         if (!c.implemented) return Fail(res, Status::Error(fmt::format("{} is not available yet", c.name)));
-        return Report(req, res, c, "text/plain; charset=utf-8");
+        bool html = c.format == ReportFormat::kWebList;
+        return Report(req, res, c, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8");
       }
     });
     server_.Get("/data/configs", [this](const httplib::Request&, httplib::Response& res) { Configs(res); });

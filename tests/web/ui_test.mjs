@@ -154,7 +154,10 @@ try {
   // listing says so, as pprof's does).
   await page.goto(`${url}/source?q=main.hashLoop`);
   await ready(page);
-  check('source view', (await page.textContent('#top')).includes('ROUTINE ======================== main.hashLoop'));
+  const frame = page.frameLocator('#source');
+  await frame.locator('h2').waitFor();
+  check('source view', (await frame.locator('h2').textContent()) === 'main.hashLoop');
+  await page.screenshot({ path: `${outdir}/source.png` });
 
   // Download: the loaded profile, gzipped.
   const bytes = await page.evaluate(async () => Array.from(new Uint8Array(await (await fetch('/download')).arrayBuffer()).slice(0, 2)));

@@ -427,9 +427,18 @@ async function main() {
       $('orientation').hidden = true;
       $('search').value = params.get('q') || '';
       $('search').onchange = () => { params.set('q', $('search').value); location.search = params.toString(); };
-      $('top').hidden = false;
-      $('top').textContent = params.get('q') ? await fetchData('/data/' + regexpReports[view])
-                                             : 'Type a regexp in the search box.';
+      if (!params.get('q')) {
+        $('top').hidden = false;
+        $('top').textContent = 'Type a regexp in the search box.';
+      } else if (view === 'source') {
+        // weblist's page: source lines that expand into their assembly.
+        await fetchData('/data/weblist');  // errors show here, not in the frame
+        $('source').src = '/data/weblist?' + params.toString();
+        $('source').hidden = false;
+      } else {
+        $('top').hidden = false;
+        $('top').textContent = await fetchData('/data/' + regexpReports[view]);
+      }
     } else if (view === 'graph') {
       $('orientation').hidden = true;
       $('search').hidden = true;
