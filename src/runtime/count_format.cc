@@ -69,6 +69,10 @@ std::string CountProfileText(const std::string& name, const CountTable& table, i
   std::string out = name + " profile: total " + std::to_string(total) + "\n";
   auto records = Records(table);
   for (size_t i : order) {
+    // A thread that did not answer a dump in time has no stack; pprof's
+    // legacy parser rejects "1 @" without addresses, so the text leaves it
+    // out (the total still counts it, as the proto does).
+    if (records[i].pcs.empty()) continue;
     out += std::to_string(p.values[i]) + " @";
     for (uintptr_t pc : records[i].pcs) out += " " + Hex(pc);
     out += "\n";
