@@ -15,14 +15,8 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # Any free port: try a few derived from the pid.
-for try in 0 1 2 3 4 5 6 7; do
-  port=$((20000 + ($$ * 7 + try * 131) % 30000))
-  coproc SRV { exec "$server" "127.0.0.1:$port" 2 2>&1; }
-  read -r -t 10 line <&"${SRV[0]}" && [[ $line == *serving* ]] && break
-  port=""
-done
-[ -n "$port" ] || { echo "hash_server did not start"; exit 1; }
-srv_pid=$SRV_PID
+source "$(dirname "$0")/hash_server.bash"
+start_hash_server "$server"
 trap 'kill $srv_pid 2>/dev/null; wait $srv_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 base="http://127.0.0.1:$port/debug/pprof"
 

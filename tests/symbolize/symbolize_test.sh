@@ -7,19 +7,10 @@
 # binaries found through $PPROF_BINARY_PATH by build id, build-id mismatch,
 # missing and malformed binaries (one message each, the profile still loads).
 # usage: symbolize_test.sh CPPROF WORKLOAD LIBCPPROF OUTDIR
-set -uo pipefail
-cpprof=$(realpath "$1") workload=$(realpath "$2") lib=$(realpath "$3") out=$(realpath -m "$4")
-here=$(cd "$(dirname "$0")" && pwd)
-rm -rf "$out" && mkdir -p "$out/bin"
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+source "$(dirname "$0")/workload.bash"
+mkdir -p "$out/bin"
 has() { grep -qE -- "$2" "$1" || fail "$1 lacks /$2/: $(head -c 600 "$1")"; }
 hasnt() { ! grep -qE -- "$2" "$1" || fail "$1 has /$2/"; }
-export HOME=$out/home PPROF_BINARY_PATH=$out/none
-# -list finds sources relative to the working directory (pprof's trimPath).
-mkdir -p "$out/cwd" && cd "$out/cwd" || exit 1
-
-"$here/profile_workload.sh" "$workload" "$lib" "$out" || fail "workload exited with $?"
 exe=$out/run/$(basename "$workload")
 so=$(ls "$out"/run/libsymbolize_workload_lib*)
 
