@@ -75,12 +75,12 @@ to generate various views of a profile (not yet available in cpprof).
 Details:
   Output formats (select at most one): -top -text -tree -peek=RE -traces -tags -raw
     -comments -proto -topproto -dot -svg -png -pdf -gif -ps -web -eog -evince -gv
-    -callgrind -kcachegrind
+    -callgrind -kcachegrind -list=RE -disasm=RE -weblist=RE
   Options: -sample_index -mean -unit -divide_by -flat -cum -functions -filefunctions
     -files -lines -addresses -noinlines -nodecount -nodefraction -edgefraction -trim
     -compact_labels -relative_percentages -drop_negative -tagroot -tagleaf
     -focus -ignore -hide -show -show_from -prune_from -tagfocus -tagignore -tagshow -taghide
-    -output
+    -output -source_path -trim_path -intel_syntax
   Source options: -base -diff_base -normalize -add_comment -buildid -symbolize -all_frames
   Legacy convenience options: -inuse_space -inuse_objects -alloc_space -alloc_objects
     -total_delay -contentions -mean_delay

@@ -4,10 +4,8 @@
 // before its first sampled line) to 5 lines after its last.
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <climits>
 #include <map>
 
 #include "profile/units.h"
@@ -73,13 +71,7 @@ Status PrintSource(Report& r, std::string& out) {
   }
   if (by_function.empty()) return Status::Error("no matches found for regexp: " + symbol.pattern());
 
-  std::string search = r.options().source_path;
-  if (search.empty()) {
-    char cwd[PATH_MAX];
-    if (getcwd(cwd, sizeof cwd) == nullptr) return Status::Error("could not stat current dir");
-    search = cwd;
-  }
-  SourceReader reader(search, r.options().trim_path);
+  SourceReader reader(r.options().source_path, r.options().trim_path);
   out += fmt::format("Total: {}\n", r.FormatValue(r.total()));
   for (const auto& [name, fn_nodes] : by_function) {
     std::map<std::string, std::vector<uint32_t>> by_file;  // pprof's FileOrder

@@ -65,6 +65,15 @@ bool Open(const std::string& file, const std::string& search, const std::string&
 
 }  // namespace
 
+SourceReader::SourceReader(std::string search_path, std::string trim_path)
+    : search_path_(std::move(search_path)), trim_path_(std::move(trim_path)) {
+  if (search_path_.empty()) {
+    std::error_code ec;
+    search_path_ = std::filesystem::current_path(ec).string();
+    if (ec) search_path_ = ".";
+  }
+}
+
 bool SourceReader::Line(const std::string& path, int64_t lineno, std::string* line) {
   auto it = files_.find(path);
   if (it == files_.end()) {

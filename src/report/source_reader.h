@@ -11,10 +11,9 @@ namespace cpprof {
 
 class SourceReader {
  public:
-  // search_path: ':'-separated directories (pprof uses the working directory
-  // when -source_path is empty); trim_path: -trim_path.
-  SourceReader(std::string search_path, std::string trim_path)
-      : search_path_(std::move(search_path)), trim_path_(std::move(trim_path)) {}
+  // search_path: ':'-separated directories (-source_path; the working
+  // directory when empty, as pprof); trim_path: -trim_path.
+  SourceReader(std::string search_path, std::string trim_path);
 
   // Line `lineno` (from 1) of the file, without its line end; false past
   // the end or when the file cannot be read.

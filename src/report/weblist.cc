@@ -11,10 +11,8 @@
 // goes by address.
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <climits>
 #include <map>
 #include <memory>
 #include <set>
@@ -462,13 +460,7 @@ void SourcePrinter::Print(std::string& out) {
 }  // namespace
 
 Status PrintWebList(Report& r, std::string& out) {
-  std::string search = r.options().source_path;
-  if (search.empty()) {
-    char cwd[PATH_MAX];
-    if (getcwd(cwd, sizeof cwd) == nullptr) return Status::Error("could not stat current dir");
-    search = cwd;
-  }
-  SourceReader reader(search, r.options().trim_path);
+  SourceReader reader(r.options().source_path, r.options().trim_path);
   SourcePrinter printer(r, reader);
   if (!printer.Collect()) return Status::Error("no matches found for regexp: " + r.options().symbol->pattern());
   out += "\n<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"UTF-8\">\n<title>Pprof listing</title>\n";

@@ -2,6 +2,8 @@
 #include "symbolize/elf_image.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <unistd.h>
@@ -64,9 +66,28 @@ Result<ElfImage> ReadElfImage(const std::string& path) {
         image.loads.push_back({ph.p_offset, ph.p_vaddr, ph.p_filesz, (ph.p_flags & PF_X) != 0});
       }
     }
-    if (complete && !image.loads.empty()) out = std::move(image);
-  }
-  if (!out.ok() && elf != nullptr && elf_kind(elf) == ELF_K_ELF) {
+    if (complete && !image.loads.empty()) {
+      out = std::move(image);
+    } else {
+      out = Status::Error("parsing " + path + ": malformed ELF headers: " + elf_errmsg(-1));
+    }
+    // A truncated file keeps its program headers (at the start) but loses
+    // sections: say so here, once, rather than symbolize from half a file.
+    struct stat st;
+    size_t shnum = 0;
+    if (out.ok() && (fstat(fd, &st) != 0 || elf_getshdrnum(elf, &shnum) != 0 ||
+                     eh.e_shoff + uint64_t{eh.e_shnum} * eh.e_shentsize > static_cast<uint64_t>(st.st_size))) {
+      out = Status::Error("parsing " + path + ": cannot read section headers (truncated file?)");
+    }
+    for (size_t i = 1; out.ok() && i < shnum; ++i) {
+      GElf_Shdr sh;
+      Elf_Scn* scn = elf_getscn(elf, i);
+      if (scn == nullptr || gelf_getshdr(scn, &sh) == nullptr ||
+          (sh.sh_type != SHT_NOBITS && sh.sh_offset + sh.sh_size > static_cast<uint64_t>(st.st_size))) {
+        out = Status::Error(fmt::format("parsing {}: section {} ends past the end of the file (truncated file?)", path, i));
+      }
+    }
+  } else if (elf != nullptr && elf_kind(elf) == ELF_K_ELF) {
     out = Status::Error("parsing " + path + ": malformed ELF headers: " + elf_errmsg(-1));
   }
   if (elf != nullptr) elf_end(elf);

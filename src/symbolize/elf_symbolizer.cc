@@ -1,11 +1,15 @@
 // Tested by tests/runtime/cpu_profile_test.cc (in-process symbolization).
 #include "symbolize/elf_symbolizer.h"
 
+#include "symbolize/scope_index.h"
+
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 
 namespace cpprof {
 namespace {
@@ -69,16 +73,49 @@ std::string WithCompDir(Dwarf_Die* cu, const std::string& file) {
   return dir == nullptr || *dir == '\0' ? file : std::string(dir) + "/" + file;
 }
 
-// The ELF symbol containing addr, noting its offset in out.
-const char* SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedAddress* out) {
-  GElf_Off offset = 0;
-  GElf_Sym sym;
-  const char* symbol = dwfl_module_addrinfo(mod, addr, &offset, &sym, nullptr, nullptr, nullptr);
-  if (symbol != nullptr) out->symbol_offset = offset;
-  return symbol;
-}
-
 }  // namespace
+
+// The ELF symbol containing addr (the closest one before it when it has no
+// size), noting its offset in out.
+const char* ElfSymbolizer::SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedAddress* out) {
+  auto [it, inserted] = symbols_.try_emplace(mod);
+  std::vector<Symbol>& table = it->second;
+  if (inserted) {
+    int n = dwfl_module_getsymtab(mod);
+    for (int i = 1; i < n; ++i) {
+      GElf_Sym sym;
+      GElf_Addr value = 0;
+      GElf_Word shndx = 0;
+      Elf* elf = nullptr;
+      Dwarf_Addr bias = 0;
+      const char* name = dwfl_module_getsym_info(mod, i, &sym, &value, &shndx, &elf, &bias);
+      int type = GELF_ST_TYPE(sym.st_info);
+      if (name == nullptr || *name == '\0' || sym.st_shndx == SHN_UNDEF) continue;
+      if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_NOTYPE && type != STT_OBJECT) continue;
+      uint64_t size = sym.st_size;
+      // A symbol without a size (_init, assembly labels) reaches to the end
+      // of its section at most: PLT stubs after .init are nobody's.
+      GElf_Shdr shdr;
+      if (Elf_Scn* scn = size == 0 && elf != nullptr ? elf_getscn(elf, shndx) : nullptr;
+          scn != nullptr && gelf_getshdr(scn, &shdr) != nullptr && shdr.sh_addr + bias + shdr.sh_size > value) {
+        size = shdr.sh_addr + bias + shdr.sh_size - value;
+      }
+      int bind = GELF_ST_BIND(sym.st_info);
+      table.push_back({value, size, bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 1 : 2, name});
+    }
+    std::stable_sort(table.begin(), table.end(), [](const Symbol& a, const Symbol& b) {
+      return a.start != b.start ? a.start < b.start : a.rank < b.rank;
+    });
+  }
+  auto after = std::upper_bound(table.begin(), table.end(), addr,
+                                [](uint64_t a, const Symbol& s) { return a < s.start; });
+  if (after == table.begin()) return nullptr;
+  auto found = std::prev(after);
+  while (found != table.begin() && std::prev(found)->start == found->start) --found;  // the preferred alias
+  if (found->size != 0 && addr >= found->start + found->size) return nullptr;
+  out->symbol_offset = addr - found->start;
+  return found->name;
+}
 
 ElfSymbolizer::ElfSymbolizer() : dwfl_(dwfl_begin(&kCallbacks)) {
   if (dwfl_ != nullptr) {
@@ -137,31 +174,22 @@ SymbolizedAddress ElfSymbolizer::Lookup(uint64_t addr) {
   Dwarf_Addr bias = 0;
   Dwarf_Die* cu = dwfl_module_addrdie(mod, addr, &bias);
   file = WithCompDir(cu, file);
-  Dwarf_Die* scopes = nullptr;
-  int nscopes = cu != nullptr ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
-  // The innermost function-like scope; dwarf_getscopes_die then gives its
-  // physical nesting (inlined instances up to the enclosing subprogram),
-  // as eu-addr2line -i does.
-  Dwarf_Die innermost;
-  bool found = false;
-  for (int i = 0; i < nscopes && !found; ++i) {
-    int tag = dwarf_tag(&scopes[i]);
-    if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram) innermost = scopes[i], found = true;
-  }
-  free(scopes);
-  scopes = nullptr;
-  nscopes = found ? dwarf_getscopes_die(&innermost, &scopes) : 0;
+  // The innermost function-like scope and its physical nesting (inlined
+  // instances up to the enclosing subprogram), as eu-addr2line -i gives.
   // Each inlined_subroutine is one frame whose caller's line is the inlined
   // DIE's call site; the subprogram ends the chain.
-  for (int i = 0; i < nscopes; ++i) {
-    int tag = dwarf_tag(&scopes[i]);
-    if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram) continue;
-    out.frames.push_back({DieName(&scopes[i]), file, line, DeclLine(&scopes[i])});
-    if (tag == DW_TAG_subprogram) break;
-    if (!CallSite(cu, &scopes[i], &file, &line)) file.clear(), line = 0;
-    file = WithCompDir(cu, file);
+  if (cu != nullptr) {
+    auto [it, inserted] = scope_indexes_.try_emplace({mod, dwarf_dieoffset(cu)});
+    if (inserted) it->second = std::make_unique<ScopeIndex>(cu);
+    const ScopeIndex& index = *it->second;
+    for (int i = index.At(addr - bias); i >= 0; i = index.scope(i).parent) {
+      Dwarf_Die die = index.scope(i).die;
+      out.frames.push_back({DieName(&die), file, line, DeclLine(&die)});
+      if (dwarf_tag(&die) == DW_TAG_subprogram) break;
+      if (!CallSite(cu, &die, &file, &line)) file.clear(), line = 0;
+      file = WithCompDir(cu, file);
+    }
   }
-  free(scopes);
 
   const char* symbol = SymbolAt(mod, addr, &out);
   if (out.frames.empty()) {

@@ -11,16 +11,7 @@
 # pprof's weblist also tests m.start - begin with unsigned arithmetic and
 # loses functions near a mapping's start (main here); cpprof shows them.
 # usage: listings_test.sh CPPROF WORKLOAD LIBCPPROF OUTDIR
-set -uo pipefail
-cpprof=$(realpath "$1") workload=$(realpath "$2") lib=$(realpath "$3") out=$(realpath -m "$4")
-here=$(cd "$(dirname "$0")" && pwd)
-rm -rf "$out" && mkdir -p "$out"
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-export HOME=$out/home PPROF_BINARY_PATH=$out/none
-# -list finds sources relative to the working directory (pprof's trimPath).
-mkdir -p "$out/cwd" && cd "$out/cwd" || exit 1
-"$here/profile_workload.sh" "$workload" "$lib" "$out" || fail "workload exited with $?"
+source "$(dirname "$0")/workload.bash"
 
 src=/usr/share/gocode/src/github.com/google/pprof
 pprof=

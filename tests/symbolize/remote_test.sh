@@ -6,22 +6,9 @@
 # usage: remote_test.sh HASH_SERVER CPPROF
 set -uo pipefail
 server=$1 cpprof=$2
-command -v go >/dev/null || { echo "go missing (scripts/install-deps.sh test)"; exit 77; }
-pprof="$(go env GOTOOLDIR)/pprof"
-tmp=$(mktemp -d)
+source "$(dirname "$0")/../runtime/http_lib.sh"
 export HOME=$tmp PPROF_TMPDIR=$tmp/saved PPROF_BINARY_PATH=$tmp/none
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-for try in 0 1 2 3 4 5 6 7; do
-  port=$((20000 + ($$ * 11 + try * 137) % 30000))
-  coproc SRV { CPPROF_SYMBOLIZE=0 exec "$server" "127.0.0.1:$port" 2 2>&1; }
-  read -r -t 10 line <&"${SRV[0]}" && [[ $line == *serving* ]] && break
-  port=""
-done
-[ -n "$port" ] || { echo "hash_server did not start"; exit 1; }
-srv_pid=$SRV_PID
-trap 'kill $srv_pid 2>/dev/null; wait $srv_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+CPPROF_SYMBOLIZE=0 start_server "$server" 2
 url="http://127.0.0.1:$port/debug/pprof/profile?seconds=1"
 
 "$cpprof" -symbolize=none -top "$url" >"$tmp/none.txt" 2>&1 || fail "-symbolize=none: $(tail -1 "$tmp/none.txt")"

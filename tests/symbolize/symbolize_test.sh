@@ -7,19 +7,10 @@
 # binaries found through $PPROF_BINARY_PATH by build id, build-id mismatch,
 # missing and malformed binaries (one message each, the profile still loads).
 # usage: symbolize_test.sh CPPROF WORKLOAD LIBCPPROF OUTDIR
-set -uo pipefail
-cpprof=$(realpath "$1") workload=$(realpath "$2") lib=$(realpath "$3") out=$(realpath -m "$4")
-here=$(cd "$(dirname "$0")" && pwd)
-rm -rf "$out" && mkdir -p "$out/bin"
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+source "$(dirname "$0")/workload.bash"
+mkdir -p "$out/bin"
 has() { grep -qE -- "$2" "$1" || fail "$1 lacks /$2/: $(head -c 600 "$1")"; }
 hasnt() { ! grep -qE -- "$2" "$1" || fail "$1 has /$2/"; }
-export HOME=$out/home PPROF_BINARY_PATH=$out/none
-# -list finds sources relative to the working directory (pprof's trimPath).
-mkdir -p "$out/cwd" && cd "$out/cwd" || exit 1
-
-"$here/profile_workload.sh" "$workload" "$lib" "$out" || fail "workload exited with $?"
 exe=$out/run/$(basename "$workload")
 so=$(ls "$out"/run/libsymbolize_workload_lib*)
 
@@ -86,11 +77,12 @@ fi
 "$cpprof" -top "$out/bin/$(basename "$exe")" "$out/raw.pb.gz" >"$out/arg.txt" 2>&1 || fail "binary argument"
 has "$out/arg.txt" ' work::Accumulate$'
 
-# A malformed binary: one message, the profile still loads.
-head -c 100 "$out/bin/$(basename "$exe")" >"$exe"
+# Malformed binaries (truncated, not ELF): one message each, the profile still loads.
+size=$(stat -c %s "$out/bin/$(basename "$exe")")
+head -c $((size * 9 / 10)) "$out/bin/$(basename "$exe")" >"$exe"  # DWARF and section headers cut off
 printf 'not an ELF file' >"$so"
 "$cpprof" -top "$out/raw.pb.gz" >"$out/bad.txt" 2>"$out/bad.err" || fail "malformed binaries: exit $?"
-has "$out/bad.err" "^Local symbolization failed for $(basename "$exe"): parsing $exe: "
+has "$out/bad.err" "^Local symbolization failed for $(basename "$exe"): parsing $exe: cannot read section headers \(truncated file\?\)$"
 has "$out/bad.err" "^Local symbolization failed for $(basename "$so"): parsing $so: not an ELF file$"
 [ "$(grep -c "$(basename "$so")" "$out/bad.err")" = 1 ] || fail "more than one message for $(basename "$so")"
 
