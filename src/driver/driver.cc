@@ -344,7 +344,7 @@ Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_par
     bool filename = g == "addresses" || g == "lines" || g == "files" || g == "filefunctions";
     bool line_number = g == "addresses" || g == "lines";
     bool address = g == "addresses";
-    if (Status s = Aggregate(p, inlines, function, filename, line_number, address); !s.ok()) return s;
+    Aggregate(p, inlines, function, filename, line_number, address);
   }
   return Generate(report, out);
 }

@@ -218,17 +218,26 @@ bool GraphBuilder::Weights(uint32_t sample, int64_t* w, int64_t* dw) const {
 // Inlined with its visitor: a call per frame was 30 of the ~200
 // instructions a frame cost (-top: 13.4G -> 11.3G instructions).
 template <typename Visit>
-__attribute__((always_inline)) inline void GraphBuilder::WalkStack(uint32_t sample, Visit&& visit) const {
+__attribute__((always_inline)) inline void GraphBuilder::WalkStack(uint32_t sample, const std::vector<uint32_t>& codes,
+                                                                   const std::vector<uint32_t>* compact,
+                                                                   Visit&& visit) const {
   auto stack = p_.stack(p_.samples[sample]);
   for (size_t i = stack.size(); i-- > 0;) {
     uint32_t loc = stack[i];
-    uint32_t code = loc_code_[loc];
+    uint32_t code = codes[loc];
     if ((code & kInlinedLocation) == 0) {
       visit(code, true);
       continue;
     }
+    if (code == kDroppedLocation) {
+      visit(kNone, true);
+      continue;
+    }
     uint32_t begin = loc_nodes_begin_[loc], end = loc_nodes_begin_[loc + 1];
-    for (uint32_t ni = end; ni-- > begin;) visit(loc_nodes_[ni], ni == end - 1);
+    for (uint32_t ni = end; ni-- > begin;) {
+      uint32_t n = loc_nodes_[ni];
+      visit(compact != nullptr && (*compact)[n] == kNone ? kNone : n, ni == end - 1);
+    }
   }
 }
 
@@ -305,9 +314,7 @@ void GraphBuilder::Merge(std::vector<Accumulator>& parts) {
 
 std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vector<bool>& kept, EdgeSet edges) {
   bool values_only = edges == EdgeSet::kNone;
-  // kIntoInlined keeps the last build's node values (see EdgeSet) and looks
-  // only at samples through a location holding a kept inlined callee: a byte
-  // a frame, then nothing, for most samples when a few nodes are kept.
+  // kIntoInlined keeps the last build's node values (see EdgeSet).
   bool edges_only = edges == EdgeSet::kIntoInlined;
   nodes_.resize(infos_.size());
   for (uint32_t n = 0; n < infos_.size(); ++n) {
@@ -315,16 +322,6 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
       nodes_[n].in.clear(), nodes_[n].out.clear(), nodes_[n].tags.clear();
     } else {
       nodes_[n] = Node(infos_[n]);
-    }
-  }
-  std::vector<uint8_t> has_target;
-  if (edges_only) {
-    has_target.resize(p_.locations.size());
-    for (uint32_t l = 0; l < p_.locations.size(); ++l) {
-      for (uint32_t ni = loc_nodes_begin_[l]; ni < loc_nodes_begin_[l + 1]; ++ni) {
-        uint32_t n = loc_nodes_[ni];
-        has_target[l] |= inlined_[n] && (kept.empty() || kept[n]);
-      }
     }
   }
   bool tags = options_.collect_tags && edges == EdgeSet::kAll;
@@ -356,20 +353,25 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
       part.label_tag_slots.assign(size_t{rows} * group_names_.size(), kNone);
     }
   }
-  bool all_kept = kept.empty();  // no lookup a frame when nothing is dropped
+  bool all_kept = kept.empty();
+  // A kept build marks dropped one-node locations in its own copy of the
+  // codes: one load a frame tells a frame is dropped.
+  std::vector<uint32_t> kept_codes;
+  if (!all_kept) {
+    kept_codes = loc_code_;
+    for (uint32_t& c : kept_codes) {
+      if ((c & kInlinedLocation) == 0 && compact_[c] == kNone) c = kDroppedLocation;
+    }
+  }
+  const std::vector<uint32_t>& codes = all_kept ? loc_code_ : kept_codes;
   auto run = [&](Accumulator& part, uint32_t first, uint32_t last) {
     int64_t w, dw;
     for (uint32_t si = first; si < last; ++si) {
       if (!Weights(si, &w, &dw)) continue;
-      if (edges_only) {
-        uint8_t any = 0;
-        for (uint32_t loc : p_.stack(p_.samples[si])) any |= has_target[loc];
-        if (!any) continue;
-      }
       uint32_t parent = kNone;
       bool residual = false;
-      WalkStack(si, [&](uint32_t n, bool outermost) __attribute__((always_inline)) {
-        if (!all_kept && compact_[n] == kNone) {
+      WalkStack(si, codes, all_kept ? nullptr : &compact_, [&](uint32_t n, bool outermost) __attribute__((always_inline)) {
+        if (n == kNone) {
           residual = true;
           return;
         }
@@ -430,7 +432,7 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildTree() {
   for (uint32_t si = 0; si < p_.samples.size(); ++si) {
     if (!Weights(si, &w, &dw)) continue;
     uint32_t parent = kNone;
-    WalkStack(si, [&](uint32_t info, bool outermost) {
+    WalkStack(si, loc_code_, nullptr, [&](uint32_t info, bool outermost) {
       uint64_t key = (uint64_t{parent + 1} << 32) | info;
       auto [it, inserted] = children.emplace(key, static_cast<uint32_t>(nodes_.size()));
       if (inserted) {

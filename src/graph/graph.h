@@ -165,9 +165,13 @@ class GraphBuilder {
   bool Weights(uint32_t sample, int64_t* w, int64_t* dw) const;
   // Calls visit(info, outermost) for each frame of a sample, root first and
   // each location's lines outer to inner; outermost is false for a frame
-  // inlined into the next one.
+  // inlined into the next one. codes is loc_code_ or a kept build's copy in
+  // which dropped one-node locations are kDroppedLocation; info is kNone for
+  // a dropped frame (with compact, a kept build's numbering, for the lines of
+  // inlined locations too).
   template <typename Visit>
-  void WalkStack(uint32_t sample, Visit&& visit) const;
+  void WalkStack(uint32_t sample, const std::vector<uint32_t>& codes, const std::vector<uint32_t>* compact,
+                 Visit&& visit) const;
   bool IsRedundantEdge(uint32_t e) const;
 
   Profile& p_;
@@ -179,6 +183,7 @@ class GraphBuilder {
   // lines. 86% of the benchmark profile's locations have one line, and
   // this saves them a dependent load per frame (31.5M frames a pass).
   static constexpr uint32_t kInlinedLocation = 0x80000000u;
+  static constexpr uint32_t kDroppedLocation = 0xC0000000u;
   std::vector<uint32_t> loc_code_;
   std::vector<bool> inlined_;  // per info: a line some location inlines into the next
   std::vector<Node> nodes_;  // graph mode: one per info; tree mode: one per context

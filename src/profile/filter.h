@@ -50,7 +50,7 @@ void PruneFrom(Profile& p, const re2::RE2& drop);
 
 // Merges locations into equivalence classes by clearing what the granularity
 // does not keep (pprof's Profile.Aggregate).
-Status Aggregate(Profile& p, bool inline_frames, bool function, bool filename, bool line_number, bool address);
+void Aggregate(Profile& p, bool inline_frames, bool function, bool filename, bool line_number, bool address);
 
 // -tagroot/-tagleaf: adds pseudo-frames named after label values. Returns
 // whether any sample had the root / leaf keys.
