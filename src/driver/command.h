@@ -28,7 +28,6 @@ class Ui {
 struct Command {
   const char* name;
   bool has_param;  // takes a regexp: -list=RE, "list RE"
-  bool implemented;
   ReportFormat format;
   const char* description;
   const char* render = nullptr;  // graphviz output format the DOT text is rendered to

@@ -29,36 +29,35 @@ namespace cpprof {
 constexpr const char* kBrowser = "browser";
 
 
-// pprof's report commands. Those not implemented yet are still accepted as
-// flags so that a command line pprof takes is never a usage error here.
+// pprof's report commands, every one of them.
 const std::vector<Command>& Commands() {
   using F = ReportFormat;
   static const auto* commands = new std::vector<Command>{
-      {"callgrind", false, true, F::kCallgrind, "Outputs a graph in callgrind format", nullptr, "callgraph.out"},
-      {"comments", false, true, F::kComments, "Output all profile comments"},
-      {"disasm", true, true, F::kDisasm, "Output assembly listings annotated with samples"},
-      {"dot", false, true, F::kDot, "Outputs a graph in DOT format"},
-      {"eog", false, true, F::kDot, "Visualize graph through eog", "svg", nullptr, "eog"},
-      {"evince", false, true, F::kDot, "Visualize graph through evince", "pdf", nullptr, "evince"},
-      {"gif", false, true, F::kDot, "Outputs a graph image in GIF format", "gif", "gif"},
-      {"gv", false, true, F::kDot, "Visualize graph through gv", "ps", nullptr, "gv --noantialias"},
-      {"kcachegrind", false, true, F::kCallgrind, "Visualize report in KCachegrind", nullptr, nullptr, "kcachegrind"},
-      {"list", true, true, F::kList, "Output annotated source for functions matching regexp"},
-      {"pdf", false, true, F::kDot, "Outputs a graph in PDF format", "pdf", "pdf"},
-      {"peek", true, true, F::kTree, "Output callers/callees of functions matching regexp"},
-      {"png", false, true, F::kDot, "Outputs a graph image in PNG format", "png", "png"},
-      {"proto", false, true, F::kProto, "Outputs the profile in compressed protobuf format", nullptr, "pb.gz"},
-      {"ps", false, true, F::kDot, "Outputs a graph in PS format", "ps", "ps"},
-      {"raw", false, true, F::kRaw, "Outputs a text representation of the raw profile"},
-      {"svg", false, true, F::kDot, "Outputs a graph in SVG format", "svg", "svg", nullptr, true},
-      {"tags", false, true, F::kTags, "Outputs all tags in the profile"},
-      {"text", false, true, F::kText, "Outputs top entries in text form"},
-      {"top", false, true, F::kText, "Outputs top entries in text form"},
-      {"topproto", false, true, F::kTopProto, "Outputs top entries in compressed protobuf format", nullptr, "pb.gz"},
-      {"traces", false, true, F::kTraces, "Outputs all profile samples in text form"},
-      {"tree", false, true, F::kTree, "Outputs a text rendering of call graph"},
-      {"web", false, true, F::kDot, "Visualize graph through web browser", "svg", nullptr, kBrowser, true},
-      {"weblist", true, true, F::kWebList, "Display annotated source in a web browser", nullptr, nullptr, kBrowser},
+      {"callgrind", false, F::kCallgrind, "Outputs a graph in callgrind format", nullptr, "callgraph.out"},
+      {"comments", false, F::kComments, "Output all profile comments"},
+      {"disasm", true, F::kDisasm, "Output assembly listings annotated with samples"},
+      {"dot", false, F::kDot, "Outputs a graph in DOT format"},
+      {"eog", false, F::kDot, "Visualize graph through eog", "svg", nullptr, "eog"},
+      {"evince", false, F::kDot, "Visualize graph through evince", "pdf", nullptr, "evince"},
+      {"gif", false, F::kDot, "Outputs a graph image in GIF format", "gif", "gif"},
+      {"gv", false, F::kDot, "Visualize graph through gv", "ps", nullptr, "gv --noantialias"},
+      {"kcachegrind", false, F::kCallgrind, "Visualize report in KCachegrind", nullptr, nullptr, "kcachegrind"},
+      {"list", true, F::kList, "Output annotated source for functions matching regexp"},
+      {"pdf", false, F::kDot, "Outputs a graph in PDF format", "pdf", "pdf"},
+      {"peek", true, F::kTree, "Output callers/callees of functions matching regexp"},
+      {"png", false, F::kDot, "Outputs a graph image in PNG format", "png", "png"},
+      {"proto", false, F::kProto, "Outputs the profile in compressed protobuf format", nullptr, "pb.gz"},
+      {"ps", false, F::kDot, "Outputs a graph in PS format", "ps", "ps"},
+      {"raw", false, F::kRaw, "Outputs a text representation of the raw profile"},
+      {"svg", false, F::kDot, "Outputs a graph in SVG format", "svg", "svg", nullptr, true},
+      {"tags", false, F::kTags, "Outputs all tags in the profile"},
+      {"text", false, F::kText, "Outputs top entries in text form"},
+      {"top", false, F::kText, "Outputs top entries in text form"},
+      {"topproto", false, F::kTopProto, "Outputs top entries in compressed protobuf format", nullptr, "pb.gz"},
+      {"traces", false, F::kTraces, "Outputs all profile samples in text form"},
+      {"tree", false, F::kTree, "Outputs a text rendering of call graph"},
+      {"web", false, F::kDot, "Visualize graph through web browser", "svg", nullptr, kBrowser, true},
+      {"weblist", true, F::kWebList, "Display annotated source in a web browser", nullptr, nullptr, kBrowser},
   };
   return *commands;
 }
@@ -518,7 +517,6 @@ int RunCommandLine(const std::vector<std::string>& args, const WebUI& web) {
   if (cfg.normalize && src.bases.empty()) return fail(Status::Error("must have base profile to normalize by"));
   src.normalize = cfg.normalize;
   if (cmd == nullptr && !http.empty() && !web) return fail(Status::Error("-http is not available in this build"));
-  if (cmd != nullptr && !cmd->implemented) return fail(Status::Error(fmt::format("-{} is not available yet", cmd->name)));
 
   std::vector<std::string> warnings;
   Result<Profile> p = FetchProfiles(src, warnings);

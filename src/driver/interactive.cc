@@ -293,7 +293,6 @@ class Shell {
     if (!focus.empty()) focus_field = focus;
     if (!ignore.empty()) ignore_field = ignore;
     if (cfg.nodecount == -1 && (name == "text" || name == "top")) cfg.nodecount = 10;
-    if (!cmd->implemented) return Status::Error(fmt::format("{} is not available yet", name));
     scratch_ = p_;
     return RunReport(scratch_, *cmd, param, cfg, ui_);
   }

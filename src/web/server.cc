@@ -105,14 +105,14 @@ class WebServer {
     });
     server_.Get("/data/header", [this](const httplib::Request& req, httplib::Response& res) { Header(req, res); });
     server_.Get("/data/flamegraph", [this](const httplib::Request& req, httplib::Response& res) {
-      Report(req, res, Command{"flamegraph", false, true, ReportFormat::kFlameGraph, ""}, "application/json");
+      Report(req, res, Command{"flamegraph", false, ReportFormat::kFlameGraph, ""}, "application/json");
     });
     server_.Get("/data/top", [this](const httplib::Request& req, httplib::Response& res) {
-      Report(req, res, Command{"top", false, true, ReportFormat::kText, ""}, "text/plain; charset=utf-8");
+      Report(req, res, Command{"top", false, ReportFormat::kText, ""}, "text/plain; charset=utf-8");
     });
     server_.Get("/data/graph", [this](const httplib::Request& req, httplib::Response& res) {
       // graphviz's own SVG: the page pans and zooms it through its viewBox.
-      Command dot{"svg", false, true, ReportFormat::kDot, "", "svg"};
+      Command dot{"svg", false, ReportFormat::kDot, "", "svg"};
       Report(req, res, dot, "image/svg+xml");
     });
     // The reports of a regexp (q=): peek, source (list, or weblist's page
@@ -120,7 +120,6 @@ class WebServer {
     server_.Get(R"(/data/(peek|list|disasm|weblist))", [this](const httplib::Request& req, httplib::Response& res) {
       for (const Command& c : Commands()) {
         if (c.name != req.matches[1]) continue;
-        if (!c.implemented) return Fail(res, Status::Error(fmt::format("{} is not available yet", c.name)));
         bool html = c.format == ReportFormat::kWebList;
         return Report(req, res, c, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8");
       }
