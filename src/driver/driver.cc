@@ -69,7 +69,12 @@ Produce output in the specified format.
    cpprof <format> [options] [binary] <source> ...
 
 Omit the format to get an interactive shell whose commands can be used
-to generate various views of a profile (not yet available in cpprof).
+to generate various views of a profile.
+
+   cpprof -http=[host]:[port] [options] [binary] <source> ...
+
+Serves a web interface on the given address (localhost when the host is
+left out; a free port when the port is).
 
 Details:
   Output formats (select at most one): -top -text -tree -peek=RE -traces -tags -raw
@@ -81,6 +86,8 @@ Details:
     -focus -ignore -hide -show -show_from -prune_from -tagfocus -tagignore -tagshow -taghide
     -output -source_path -trim_path -intel_syntax
   Source options: -base -diff_base -normalize -add_comment -buildid -symbolize -all_frames
+    -seconds -timeout -tls_cert -tls_key -tls_ca (a source that is not a file is a URL)
+  Web interface: -http -no_browser
   Legacy convenience options: -inuse_space -inuse_objects -alloc_space -alloc_objects
     -total_delay -contentions -mean_delay
 )";
