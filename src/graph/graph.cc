@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <system_error>
 #include <thread>
 #include <unordered_map>
 
+#include "profile/parallel.h"
 #include "profile/units.h"
 
 namespace cpprof {
@@ -403,19 +403,9 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
       }
     }
   };
-  uint32_t samples = static_cast<uint32_t>(p_.samples.size());
-  std::vector<std::thread> workers;
-  for (size_t t = 1; t < threads; ++t) {
-    uint32_t first = static_cast<uint32_t>(samples * t / threads);
-    uint32_t last = static_cast<uint32_t>(samples * (t + 1) / threads);
-    try {
-      workers.emplace_back(run, std::ref(parts[t]), first, last);
-    } catch (const std::system_error&) {
-      run(parts[t], first, last);  // no thread to be had: the same work here
-    }
-  }
-  run(parts[0], 0, static_cast<uint32_t>(samples / threads));
-  for (std::thread& w : workers) w.join();
+  ForRanges(p_.samples.size(), threads, [&](size_t t, size_t first, size_t last) {
+    run(parts[t], static_cast<uint32_t>(first), static_cast<uint32_t>(last));
+  });
   return parts;
 }
 

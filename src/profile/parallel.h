@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -19,16 +20,28 @@ inline size_t RangeCount(size_t n) {
   return std::clamp<size_t>(n / kMinItemsPerThread, 1, std::max(1u, std::thread::hardware_concurrency()));
 }
 
-// Runs work(range, begin, end) over [0, n) cut into RangeCount(n)
-// contiguous, ordered ranges, each on its own thread; returns the count.
+// Runs work(range, begin, end) over [0, n) cut into `ranges` contiguous,
+// ordered ranges, each on its own thread; a range whose thread cannot be
+// started runs on the calling thread instead. Returns `ranges`.
 template <typename Work>
-size_t ForRanges(size_t n, Work work) {
-  size_t ranges = RangeCount(n);
+size_t ForRanges(size_t n, size_t ranges, Work work) {
   std::vector<std::thread> workers;
-  for (size_t r = 1; r < ranges; ++r) workers.emplace_back(work, r, n * r / ranges, n * (r + 1) / ranges);
+  for (size_t r = 1; r < ranges; ++r) {
+    try {
+      workers.emplace_back(work, r, n * r / ranges, n * (r + 1) / ranges);
+    } catch (const std::system_error&) {
+      work(r, n * r / ranges, n * (r + 1) / ranges);
+    }
+  }
   work(size_t{0}, size_t{0}, n / ranges);
   for (std::thread& w : workers) w.join();
   return ranges;
+}
+
+// The same with RangeCount(n) ranges.
+template <typename Work>
+size_t ForRanges(size_t n, Work work) {
+  return ForRanges(n, RangeCount(n), work);
 }
 
 }  // namespace cpprof
