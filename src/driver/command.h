@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "driver/config.h"
@@ -38,6 +39,9 @@ struct Command {
 
 // pprof's report commands, sorted by name.
 const std::vector<Command>& Commands();
+
+// The command of that name, or null.
+const Command* FindCommand(std::string_view name);
 
 // The sample type a config's sample_index names (an index, a type name, or
 // empty for the default), with pprof's errors.

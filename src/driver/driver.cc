@@ -62,6 +62,13 @@ const std::vector<Command>& Commands() {
   return *commands;
 }
 
+const Command* FindCommand(std::string_view name) {
+  for (const Command& c : Commands()) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
 constexpr const char* kUsage = R"(usage:
 
 Produce output in the specified format.

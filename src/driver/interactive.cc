@@ -30,13 +30,6 @@ std::vector<std::string> Fields(std::string_view s) {
   return out;
 }
 
-const Command* FindCommand(std::string_view name) {
-  for (const Command& c : Commands()) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
-
 // strconv.ParseInt(s, 10, 32).
 std::optional<int> ParseInt32(const std::string& s) {
   size_t i = !s.empty() && (s[0] == '+' || s[0] == '-') ? 1 : 0;

@@ -118,11 +118,9 @@ class WebServer {
     // The reports of a regexp (q=): peek, source (list, or weblist's page
     // with expandable assembly) and disassembly.
     server_.Get(R"(/data/(peek|list|disasm|weblist))", [this](const httplib::Request& req, httplib::Response& res) {
-      for (const Command& c : Commands()) {
-        if (c.name != req.matches[1]) continue;
-        bool html = c.format == ReportFormat::kWebList;
-        return Report(req, res, c, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8");
-      }
+      const Command& c = *FindCommand(req.matches[1].str());  // the route names only existing ones
+      bool html = c.format == ReportFormat::kWebList;
+      Report(req, res, c, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8");
     });
     server_.Get("/data/configs", [this](const httplib::Request&, httplib::Response& res) { Configs(res); });
     server_.Post("/data/configs", [this](const httplib::Request& req, httplib::Response& res) {
