@@ -6,7 +6,7 @@
 //
 // Every thread counts down the bytes until its next sample in initial-exec
 // TLS (no __tls_get_addr, which may call malloc). The fast path is one
-// subtraction and a sign test (CountdownFast); everything else is in
+// compare and one subtraction (CountdownFast); everything else is in
 // ShouldSampleSlow. Memorylessness of the exponential gap is what makes a
 // fresh gap after every sample, or a gap started mid-allocation, unbiased.
 //
@@ -25,7 +25,7 @@
 namespace cpprof::runtime {
 
 struct ThreadSampler {
-  int64_t bytes_until_sample;  // 0 at thread start: the first allocation initializes
+  uint64_t bytes_until_sample;  // 0 at thread start: the first allocation initializes
   uint64_t rng;                // 0 until initialized
   int busy;                    // > 0: inside the profiler, never sample
 };
@@ -45,11 +45,12 @@ int64_t MemProfileRate();
 // take the new rate at their next sample (at most 1 GiB later when it was off).
 void SetMemProfileRateInternal(int64_t rate);
 
-// True when the allocation is not sampled (the common case).
+// True when the allocation is not sampled (the common case): one compare,
+// since the countdown is never more than kNeverSample.
 __attribute__((always_inline)) inline bool CountdownFast(size_t n) {
-  int64_t left = t_sampler.bytes_until_sample - static_cast<int64_t>(n);
-  if (__builtin_expect(left > 0 && n < static_cast<size_t>(kNeverSample), 1)) {
-    t_sampler.bytes_until_sample = left;
+  uint64_t left = t_sampler.bytes_until_sample;
+  if (__builtin_expect(n < left, 1)) {
+    t_sampler.bytes_until_sample = left - n;
     return true;
   }
   return false;
@@ -82,7 +83,7 @@ class NoSamplingScope {
   NoSamplingScope& operator=(const NoSamplingScope&) = delete;
 
  private:
-  int64_t saved_;
+  uint64_t saved_;
 };
 
 }  // namespace cpprof::runtime

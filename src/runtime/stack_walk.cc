@@ -1,10 +1,12 @@
-// Tested by tests/runtime/cpu_profile_test.cc and tests/runtime/torture_test.cc.
+// Tested by tests/runtime/stack_walk_test.cc, cpu_profile_test.cc and torture_test.cc.
 #include "runtime/stack_walk.h"
 
 #include <ucontext.h>
 #include <unwind.h>
 
 #include <algorithm>
+
+#include "runtime/frame_rules.h"
 
 // This module's code: from its ELF header to the end of its text.
 extern "C" char __ehdr_start[] __attribute__((visibility("hidden")));
@@ -70,13 +72,59 @@ _Unwind_Reason_Code CollectFrame(_Unwind_Context* ctx, void* arg) {
   return st->count < st->max ? _URC_NO_REASON : _URC_END_OF_STACK;
 }
 
+// A frame larger than this means a wrong rule or a corrupt stack.
+constexpr uintptr_t kMaxFrameBytes = uintptr_t{256} << 20;
+
 }  // namespace
 
-__attribute__((noinline)) int CaptureCurrentStack(int skip, uintptr_t* out, int max) {
-  // The first frame reported is CaptureCurrentStack itself.
+__attribute__((noinline)) int UnwindWithFrameRules(int skip, uintptr_t* out, int max) {
+#if defined(__x86_64__)
+  uintptr_t pc, sp, fp;
+  asm volatile("lea 0(%%rip), %0\n\tmov %%rsp, %1\n\tmov %%rbp, %2" : "=r"(pc), "=r"(sp), "=r"(fp));
+  uintptr_t where = pc;  // the first step leaves this function's own frame
+  int count = 0;
+  while (count < max) {
+    FrameRule rule;
+    switch (FindFrameRule(where, &rule)) {
+      case RuleStatus::kOutermost: return count;
+      case RuleStatus::kUnsupported: return -1;
+      case RuleStatus::kFound: break;
+    }
+    uintptr_t cfa = (rule.cfa_from_rbp ? fp : sp) + rule.cfa_offset;
+    if (cfa <= sp || cfa - sp > kMaxFrameBytes || (cfa & 7) != 0) return -1;
+    uintptr_t ret = reinterpret_cast<const uintptr_t*>(cfa)[-1];
+    if (rule.rbp_slot != 0) {
+      if (cfa + rule.rbp_slot < sp) return -1;
+      fp = *reinterpret_cast<const uintptr_t*>(cfa + rule.rbp_slot);
+    }
+    sp = cfa;
+    if (ret == 0) return count;
+    if (skip > 0) {
+      --skip;
+    } else {
+      out[count++] = ret;
+    }
+    where = ret - 1;  // inside the call, as libgcc looks it up
+  }
+  return count;
+#else
+  (void)skip, (void)out, (void)max;
+  return -1;
+#endif
+}
+
+__attribute__((noinline)) int UnwindWithLibgcc(int skip, uintptr_t* out, int max) {
+  // The first frame reported is UnwindWithLibgcc itself.
   UnwindState st{out, max, 1 + skip, 0};
   _Unwind_Backtrace(CollectFrame, &st);
   return st.count;
+}
+
+__attribute__((noinline)) int CaptureCurrentStack(int skip, uintptr_t* out, int max) {
+  int n = UnwindWithFrameRules(1 + skip, out, max);
+  if (n < 0) n = UnwindWithLibgcc(1 + skip, out, max);
+  asm volatile("");  // not a tail call: this frame is the one skipped
+  return n;
 }
 
 int CaptureStackOutsideRuntime(uintptr_t* out, int max) {

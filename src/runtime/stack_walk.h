@@ -45,10 +45,18 @@ CPPROF_SIGNAL_SAFE int WalkFramePointers(Registers regs, StackBounds bounds, uin
 
 // Return addresses of the calling thread's stack, starting in the caller of
 // CaptureCurrentStack and skipping `skip` more frames. Not for signal
-// handlers: it unwinds with DWARF CFI (libgcc), which walks through code
-// built without frame pointers (Debian's libstdc++, e.g. std::thread's
-// constructor) but may take the loader's lock on glibc < 2.35.
+// handlers: it unwinds with DWARF CFI, which walks through code built
+// without frame pointers (Debian's libstdc++, e.g. std::thread's
+// constructor) but may take the loader's lock on glibc < 2.35. The cached
+// rules of runtime/frame_rules.h unwind most stacks (a 4-frame heap sample
+// went from 0.78 to X µs); the others go to libgcc.
 int CaptureCurrentStack(int skip, uintptr_t* out, int max);
+
+// CaptureCurrentStack's two unwinders, each starting in the caller of the
+// function itself. UnwindWithFrameRules returns -1 for a stack it cannot
+// unwind (it then may have written to out); UnwindWithLibgcc unwinds all.
+int UnwindWithFrameRules(int skip, uintptr_t* out, int max);
+int UnwindWithLibgcc(int skip, uintptr_t* out, int max);
 
 // The calling thread's stack from the first frame outside libcpprof (the
 // caller of an interposed malloc or pthread_mutex_unlock, whatever inlining

@@ -1,0 +1,343 @@
+// Tested by tests/runtime/stack_walk_test.cc, against libgcc's unwinder.
+#include "runtime/frame_rules.h"
+
+#include <atomic>
+#include <cstring>
+
+namespace cpprof::runtime {
+
+#if defined(__x86_64__)
+
+// libgcc's FDE lookup (unwind-dw2-fde.h; exported since GCC 3.0): the FDE
+// covering pc and the bases of its encoded pointers; func is the FDE's
+// initial location. It finds the object with glibc's _dl_find_object.
+struct DwarfEhBases {
+  void* tbase;
+  void* dbase;
+  void* func;
+};
+extern "C" const void* _Unwind_Find_FDE(void* pc, DwarfEhBases* bases);
+
+namespace {
+
+// DWARF register numbers of x86-64 (System V psABI, figure 3.36).
+constexpr uint64_t kRbp = 6;
+constexpr uint64_t kRsp = 7;
+constexpr uint64_t kReturnAddress = 16;
+
+// A bounds-checked cursor over CFI bytes (little-endian, as x86-64 is).
+class Reader {
+ public:
+  Reader(const uint8_t* p, const uint8_t* end) : p_(p), end_(end) {}
+  bool ok() const { return ok_; }
+  bool more() const { return ok_ && p_ < end_; }
+  const uint8_t* pos() const { return p_; }
+  const uint8_t* end() const { return end_; }
+
+  uint8_t U8() { return static_cast<uint8_t>(Fixed(1)); }
+  uint64_t Fixed(int n) {
+    uint64_t v = 0;
+    if (end_ - p_ < n) return Fail();
+    std::memcpy(&v, p_, n);
+    p_ += n;
+    return v;
+  }
+  uint64_t Uleb() {
+    uint64_t v = 0;
+    for (int shift = 0; ok_; shift += 7) {
+      uint8_t b = U8();
+      if (shift < 64) v |= uint64_t{b & 0x7fu} << shift;
+      if ((b & 0x80) == 0) break;
+    }
+    return v;
+  }
+  int64_t Sleb() {
+    uint64_t v = 0;
+    int shift = 0;
+    uint8_t b = 0;
+    do {
+      b = U8();
+      if (shift < 64) v |= uint64_t{b & 0x7fu} << shift;
+      shift += 7;
+    } while ((b & 0x80) != 0 && ok_);
+    if (shift < 64 && (b & 0x40) != 0) v |= ~uint64_t{0} << shift;
+    return static_cast<int64_t>(v);
+  }
+  void Skip(uint64_t n) {
+    if (static_cast<uint64_t>(end_ - p_) < n) {
+      Fail();
+    } else {
+      p_ += n;
+    }
+  }
+  // Skips a pointer of DW_EH_PE encoding `enc`; false for the forms GCC
+  // does not emit on x86-64 (aligned, unknown formats).
+  bool SkipPointer(uint8_t enc) {
+    if (enc == 0xff) return true;  // DW_EH_PE_omit
+    if ((enc & 0x70) == 0x50) return false;
+    switch (enc & 0x0f) {
+      case 0x00: case 0x04: case 0x0c: Skip(8); return ok_;  // absptr, udata8, sdata8
+      case 0x02: case 0x0a: Skip(2); return ok_;
+      case 0x03: case 0x0b: Skip(4); return ok_;
+      case 0x01: Uleb(); return ok_;
+      case 0x09: Sleb(); return ok_;
+    }
+    return false;
+  }
+
+ private:
+  uint64_t Fail() {
+    ok_ = false;
+    p_ = end_;
+    return 0;
+  }
+
+  const uint8_t* p_;
+  const uint8_t* end_;
+  bool ok_ = true;
+};
+
+// How a register of the caller is recovered.
+enum class How : uint8_t { kSame, kOffset, kUndefined, kOther };
+
+// One row of the CFI table, reduced to what FrameRule needs.
+struct Row {
+  uint64_t cfa_reg = ~uint64_t{0};
+  int64_t cfa_offset = 0;
+  How rbp = How::kSame;
+  int64_t rbp_offset = 0;
+  How ret = How::kOther;
+  int64_t ret_offset = 0;
+  bool rsp_moved = false;  // a rule for rsp itself: not the CFA, unsupported
+};
+
+void SetRule(Row* row, uint64_t reg, How how, int64_t offset) {
+  if (reg == kRbp) {
+    row->rbp = how;
+    row->rbp_offset = offset;
+  } else if (reg == kReturnAddress) {
+    row->ret = how;
+    row->ret_offset = offset;
+  } else if (reg == kRsp) {
+    row->rsp_moved = true;
+  }
+}
+
+void RestoreRule(Row* row, const Row& initial, uint64_t reg) {
+  if (reg == kRbp) SetRule(row, reg, initial.rbp, initial.rbp_offset);
+  if (reg == kReturnAddress) SetRule(row, reg, initial.ret, initial.ret_offset);
+}
+
+struct Alignment {
+  uint64_t code;
+  int64_t data;
+};
+
+// Runs the CFA program in `in` from location `loc` until the row that covers
+// `target`. False for instructions FrameRule cannot follow.
+bool RunProgram(Reader in, Alignment align, uintptr_t loc, uintptr_t target, const Row& initial, Row* row) {
+  constexpr int kMaxRemembered = 4;  // GCC nests remember_state once
+  Row remembered[kMaxRemembered];
+  int depth = 0;
+  while (in.more()) {
+    uint8_t op = in.U8();
+    uint64_t advance = 0;
+    switch (op >> 6) {
+      case 1: advance = op & 0x3f; break;  // DW_CFA_advance_loc
+      case 2: SetRule(row, op & 0x3f, How::kOffset, static_cast<int64_t>(in.Uleb()) * align.data); continue;
+      case 3: RestoreRule(row, initial, op & 0x3f); continue;
+      default:
+        switch (op) {
+          case 0x00: continue;  // nop
+          case 0x02: advance = in.U8(); break;
+          case 0x03: advance = in.Fixed(2); break;
+          case 0x04: advance = in.Fixed(4); break;
+          case 0x05: {  // offset_extended
+            uint64_t reg = in.Uleb();
+            SetRule(row, reg, How::kOffset, static_cast<int64_t>(in.Uleb()) * align.data);
+            continue;
+          }
+          case 0x06: RestoreRule(row, initial, in.Uleb()); continue;
+          case 0x07: SetRule(row, in.Uleb(), How::kUndefined, 0); continue;
+          case 0x08: SetRule(row, in.Uleb(), How::kSame, 0); continue;
+          case 0x09: {  // register
+            uint64_t reg = in.Uleb();
+            in.Uleb();
+            SetRule(row, reg, How::kOther, 0);
+            continue;
+          }
+          case 0x0a:  // remember_state
+            if (depth == kMaxRemembered) return false;
+            remembered[depth++] = *row;
+            continue;
+          case 0x0b:  // restore_state: the whole row, CFA included, as libgcc does
+            if (depth == 0) return false;
+            *row = remembered[--depth];
+            continue;
+          case 0x0c:
+            row->cfa_reg = in.Uleb();
+            row->cfa_offset = static_cast<int64_t>(in.Uleb());
+            continue;
+          case 0x0d: row->cfa_reg = in.Uleb(); continue;
+          case 0x0e: row->cfa_offset = static_cast<int64_t>(in.Uleb()); continue;
+          case 0x10:    // expression
+          case 0x16: {  // val_expression
+            uint64_t reg = in.Uleb();
+            in.Skip(in.Uleb());
+            SetRule(row, reg, How::kOther, 0);
+            continue;
+          }
+          case 0x11: {  // offset_extended_sf
+            uint64_t reg = in.Uleb();
+            SetRule(row, reg, How::kOffset, in.Sleb() * align.data);
+            continue;
+          }
+          case 0x12:
+            row->cfa_reg = in.Uleb();
+            row->cfa_offset = in.Sleb() * align.data;
+            continue;
+          case 0x13: row->cfa_offset = in.Sleb() * align.data; continue;
+          case 0x14: {  // val_offset
+            uint64_t reg = in.Uleb();
+            in.Uleb();
+            SetRule(row, reg, How::kOther, 0);
+            continue;
+          }
+          case 0x15: {  // val_offset_sf
+            uint64_t reg = in.Uleb();
+            in.Sleb();
+            SetRule(row, reg, How::kOther, 0);
+            continue;
+          }
+          case 0x2e: in.Uleb(); continue;  // GNU_args_size
+          case 0x2f: {                     // GNU_negative_offset_extended
+            uint64_t reg = in.Uleb();
+            SetRule(row, reg, How::kOffset, -static_cast<int64_t>(in.Uleb()) * align.data);
+            continue;
+          }
+          default: return false;  // set_loc, def_cfa_expression, vendor extensions
+        }
+    }
+    loc += advance * align.code;
+    if (loc > target) return in.ok();
+  }
+  return in.ok();
+}
+
+RuleStatus ComputeRule(uintptr_t where, FrameRule* rule) {
+  DwarfEhBases bases{};
+  const auto* fde = static_cast<const uint8_t*>(_Unwind_Find_FDE(reinterpret_cast<void*>(where), &bases));
+  if (fde == nullptr) return RuleStatus::kOutermost;
+  uint32_t fde_length;
+  std::memcpy(&fde_length, fde, 4);
+  if (fde_length == 0 || fde_length == 0xffffffff) return RuleStatus::kUnsupported;  // 64-bit DWARF
+  Reader f(fde + 4, fde + 4 + fde_length);
+  // The CIE pointer counts back from its own field.
+  const uint8_t* cie = fde + 4 - static_cast<int32_t>(f.Fixed(4));
+  uint32_t cie_length;
+  std::memcpy(&cie_length, cie, 4);
+  if (cie_length == 0 || cie_length == 0xffffffff) return RuleStatus::kUnsupported;
+  Reader c(cie + 4, cie + 4 + cie_length);
+  c.Fixed(4);  // CIE id
+  uint8_t version = c.U8();
+  if (version != 1 && version != 3) return RuleStatus::kUnsupported;
+  const char* augmentation = reinterpret_cast<const char*>(c.pos());
+  size_t augmentation_length = strnlen(augmentation, c.end() - c.pos());
+  c.Skip(augmentation_length + 1);
+  Alignment align{c.Uleb(), c.Sleb()};
+  uint64_t ret_column = version == 1 ? c.U8() : c.Uleb();
+  if (ret_column != kReturnAddress) return RuleStatus::kUnsupported;
+  uint8_t fde_encoding = 0;  // absptr
+  bool has_data = augmentation_length > 0;
+  if (has_data) {
+    if (augmentation[0] != 'z') return RuleStatus::kUnsupported;
+    uint64_t data_length = c.Uleb();
+    Reader data(c.pos(), c.pos() + data_length);
+    for (size_t i = 1; i < augmentation_length; ++i) {
+      switch (augmentation[i]) {
+        case 'R': fde_encoding = data.U8(); break;
+        case 'L': data.U8(); break;
+        case 'P':
+          if (!data.SkipPointer(data.U8())) return RuleStatus::kUnsupported;
+          break;
+        default: return RuleStatus::kUnsupported;  // 'S': a signal frame
+      }
+    }
+    c.Skip(data_length);
+  }
+  if (!c.ok()) return RuleStatus::kUnsupported;
+  Row initial;
+  if (!RunProgram(c, align, 0, ~uintptr_t{0}, initial, &initial)) return RuleStatus::kUnsupported;
+
+  if (!f.SkipPointer(fde_encoding) || !f.SkipPointer(fde_encoding & 0x0f)) return RuleStatus::kUnsupported;
+  if (has_data) f.Skip(f.Uleb());
+  Row row = initial;
+  if (!RunProgram(f, align, reinterpret_cast<uintptr_t>(bases.func), where, initial, &row)) {
+    return RuleStatus::kUnsupported;
+  }
+  if (row.ret == How::kUndefined) return RuleStatus::kOutermost;
+  if (row.ret != How::kOffset || row.ret_offset != -8 || row.rsp_moved) return RuleStatus::kUnsupported;
+  if (row.cfa_reg != kRsp && row.cfa_reg != kRbp) return RuleStatus::kUnsupported;
+  if (row.rbp != How::kSame && row.rbp != How::kOffset) return RuleStatus::kUnsupported;
+  rule->cfa_from_rbp = row.cfa_reg == kRbp;
+  rule->cfa_offset = row.cfa_offset;
+  rule->rbp_slot = row.rbp == How::kOffset ? row.rbp_offset : 0;
+  return RuleStatus::kFound;
+}
+
+// The cache: 16384 direct-mapped words (128 KiB of .bss), each an address
+// (47 bits: user space) and its rule packed in the other 17 bits, so a
+// reader never sees half an update. Bit 0: CFA from rbp; bits 1-10: the CFA
+// offset in words (1-1023); bits 11-16: the slot of rbp in words below the
+// CFA (0: unchanged). Offset 0 marks the other statuses: slot 0 outermost,
+// slot 63 unsupported. Rules that do not fit are not cached.
+constexpr int kCacheBits = 14;
+constexpr int kAddressBits = 47;
+constexpr uint64_t kAddressMask = (uint64_t{1} << kAddressBits) - 1;
+constexpr uint64_t kUnsupportedSlot = 63;
+std::atomic<uint64_t> g_cache[1 << kCacheBits];
+
+bool Pack(RuleStatus status, const FrameRule& rule, uint64_t* bits) {
+  switch (status) {
+    case RuleStatus::kOutermost: *bits = 0; return true;
+    case RuleStatus::kUnsupported: *bits = kUnsupportedSlot << 11; return true;
+    case RuleStatus::kFound: break;
+  }
+  int64_t words = rule.cfa_offset / 8;
+  int64_t slot = -rule.rbp_slot / 8;
+  if (rule.cfa_offset % 8 != 0 || words < 1 || words > 1023) return false;
+  if (rule.rbp_slot % 8 != 0 || slot < 0 || slot >= static_cast<int64_t>(kUnsupportedSlot)) return false;
+  *bits = uint64_t{rule.cfa_from_rbp} | static_cast<uint64_t>(words) << 1 | static_cast<uint64_t>(slot) << 11;
+  return true;
+}
+
+RuleStatus Unpack(uint64_t bits, FrameRule* rule) {
+  uint64_t words = (bits >> 1) & 1023;
+  uint64_t slot = bits >> 11;
+  if (words == 0) return slot == kUnsupportedSlot ? RuleStatus::kUnsupported : RuleStatus::kOutermost;
+  rule->cfa_from_rbp = (bits & 1) != 0;
+  rule->cfa_offset = static_cast<int64_t>(words * 8);
+  rule->rbp_slot = -static_cast<int64_t>(slot * 8);
+  return RuleStatus::kFound;
+}
+
+}  // namespace
+
+RuleStatus FindFrameRule(uintptr_t where, FrameRule* rule) {
+  if (where == 0 || where > kAddressMask) return ComputeRule(where, rule);
+  std::atomic<uint64_t>& entry = g_cache[(where * 0x9e3779b97f4a7c15ULL) >> (64 - kCacheBits)];
+  uint64_t word = entry.load(std::memory_order_relaxed);
+  if ((word & kAddressMask) == where) return Unpack(word >> kAddressBits, rule);
+  RuleStatus status = ComputeRule(where, rule);
+  uint64_t bits;
+  if (Pack(status, *rule, &bits)) entry.store(where | bits << kAddressBits, std::memory_order_relaxed);
+  return status;
+}
+
+#else  // not x86-64: every stack goes to libgcc
+
+RuleStatus FindFrameRule(uintptr_t, FrameRule*) { return RuleStatus::kUnsupported; }
+
+#endif
+
+}  // namespace cpprof::runtime

@@ -1,0 +1,125 @@
+// The cached-rule unwinder against libgcc's, on stacks through the test's
+// own code, libstdc++ and libc (built without frame pointers), to the
+// outermost frame; and CaptureCurrentStack on stacks the rules cannot
+// follow (a signal frame, stack realignment).
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "runtime/stack_walk.h"
+
+namespace cpprof::runtime {
+namespace {
+
+struct Stacks {
+  std::vector<uintptr_t> rules, libgcc, captured;
+  int rules_count = 0;
+};
+
+constexpr int kMax = 128;
+
+// Both unwinders from the same function, skipping its frame: equal lists.
+__attribute__((noinline)) Stacks CaptureAll() {
+  Stacks s;
+  s.rules.resize(kMax);
+  s.libgcc.resize(kMax);
+  s.captured.resize(kMax);
+  s.rules_count = UnwindWithFrameRules(1, s.rules.data(), kMax);
+  s.rules.resize(s.rules_count < 0 ? 0 : s.rules_count);
+  s.libgcc.resize(UnwindWithLibgcc(1, s.libgcc.data(), kMax));
+  s.captured.resize(CaptureCurrentStack(1, s.captured.data(), kMax));
+  return s;
+}
+
+__attribute__((noinline)) Stacks Recurse(int depth, Stacks (*leaf)()) {
+  if (depth == 0) return leaf();
+  Stacks s = Recurse(depth - 1, leaf);
+  asm volatile("" ::: "memory");  // no tail call: every level keeps its frame
+  return s;
+}
+
+void ExpectSame(const Stacks& s, bool rules_must_work) {
+  ASSERT_FALSE(s.libgcc.empty());
+  if (rules_must_work) {
+    ASSERT_GE(s.rules_count, 0);
+    EXPECT_EQ(s.rules, s.libgcc);
+  }
+  EXPECT_EQ(s.captured, s.libgcc);
+}
+
+TEST(StackWalkTest, RulesMatchLibgccThroughTheTestsOwnFrames) {
+  Stacks s = Recurse(20, CaptureAll);
+  ExpectSame(s, true);
+  EXPECT_GE(s.libgcc.size(), 21u);
+  // A second walk is served from the cache, and must agree too.
+  ExpectSame(Recurse(20, CaptureAll), true);
+}
+
+TEST(StackWalkTest, RulesMatchLibgccThroughLibstdcxxAndLibcToTheOutermostFrame) {
+  // std::thread runs the function from libstdc++'s execute_native_thread_routine,
+  // called by libc's start_thread, called by clone3 (return address undefined).
+  Stacks s;
+  std::thread([&] { s = Recurse(3, CaptureAll); }).join();
+  ExpectSame(s, true);
+  // std::call_once goes through libc's pthread_once and libstdc++'s __once_proxy.
+  std::once_flag once;
+  std::call_once(once, [&] { s = Recurse(2, CaptureAll); });
+  ExpectSame(s, true);
+}
+
+TEST(StackWalkTest, RulesAgreeWhenThreadsRaceOnTheCache) {
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        Stacks s = Recurse((t + i) % 30, CaptureAll);
+        if (s.rules_count < 0 || s.rules != s.libgcc || s.captured != s.libgcc) ++mismatches;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+Stacks g_in_handler;
+void CaptureInHandler(int) { g_in_handler = Recurse(2, CaptureAll); }
+
+TEST(StackWalkTest, SignalFrameGoesToLibgcc) {
+  struct sigaction sa = {}, old = {};
+  sa.sa_handler = CaptureInHandler;
+  sigaction(SIGUSR2, &sa, &old);
+  Recurse(3, [] {
+    raise(SIGUSR2);
+    return Stacks{};
+  });
+  sigaction(SIGUSR2, &old, nullptr);
+  // libgcc walks through the kernel's signal frame into Recurse; the rules
+  // stop there and leave the stack to libgcc.
+  ExpectSame(g_in_handler, false);
+  EXPECT_GT(g_in_handler.libgcc.size(), 8u);
+}
+
+__attribute__((noinline)) Stacks RealignedFrame() {
+  alignas(64) volatile char block[64] = {};
+  block[0] = 1;
+  Stacks s = CaptureAll();
+  s.libgcc.push_back(block[0]);  // keeps the block (and the realignment) alive
+  s.captured.push_back(block[0]);
+  return s;
+}
+
+TEST(StackWalkTest, RealignedStackStillMatchesLibgcc) {
+  ExpectSame(Recurse(2, RealignedFrame), false);
+}
+
+}  // namespace
+}  // namespace cpprof::runtime
