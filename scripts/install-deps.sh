@@ -16,11 +16,12 @@ build=(build-essential cmake ninja-build pkg-config libdeflate-dev libprotozero-
 # libgoogle-perftools-dev give the peers (libprofiler, tcmalloc's HEAPPROFILE) of the runtime
 # overhead benchmarks and real gperftools profiles for the legacy-format cases, heaptrack the other
 # peer of the heap benchmark; python3 writes the other legacy inputs; libc6-dbg gives a stripped
-# library with separate debug files under /usr/lib/debug/.build-id (the symbolization test) and
-# libstdc++6-12-dbg an unstripped libstdc++ with DWARF (the symbolization benchmark).
+# library with separate debug files under /usr/lib/debug/.build-id (the symbolization test),
+# libstdc++6-12-dbg an unstripped libstdc++ with DWARF (the symbolization benchmark) and
+# prometheus the `promtool` that checks /metrics.
 testing=(libgtest-dev golang-go golang-github-google-pprof-dev clang libclang-rt-14-dev graphviz util-linux
          chromium nodejs npm google-perftools libgoogle-perftools-dev heaptrack python3 libc6-dbg
-         libstdc++6-12-dbg)
+         libstdc++6-12-dbg prometheus)
 want=("${build[@]}")
 [ "${1:-build}" = test ] && want+=("${testing[@]}")
 missing=()

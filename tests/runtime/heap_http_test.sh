@@ -60,6 +60,9 @@ for m in process_cpu_seconds_total process_resident_memory_bytes process_virtual
 done
 bad=$(grep -vE '^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+$|^[a-zA-Z_:][a-zA-Z0-9_:]* [-+]?[0-9.]+(e[-+]?[0-9]+)?$' "$tmp/metrics")
 [ -z "$bad" ] || fail "metrics: malformed lines: $bad"
+# Prometheus' own linter (Debian's prometheus package): no errors, no lint.
+promtool check metrics <"$tmp/metrics" >"$tmp/promtool.out" 2>&1 ||
+  fail "metrics: promtool check metrics: $(cat "$tmp/promtool.out")"
 awk '$1 == "cpprof_heap_inuse_bytes" && $2 > 1000000 { ok = 1 } END { exit !ok }' "$tmp/metrics" ||
   fail "metrics: the leak's in-use bytes are missing"
 
