@@ -8,7 +8,9 @@
 # an uncontended pthread_mutex_lock/unlock pair with libcpprof loaded and
 # mutex profiling off. Runs are interleaved, REPS of each; the figure is the
 # workload's median CPU ns per malloc/free (or lock/unlock) pair. heaptrack's
-# separate interpreter process is not counted.
+# separate interpreter process is not counted. "floor" is an interposer that
+# only counts bytes down (bench/countdown_interposer.cc): what any sampling
+# interposer pays, and the instructions of cpprof's fast paths.
 # Targets: <= 3% at 512 KiB, <= 2 ns per pair loaded but off, <= 2 ns per
 # lock/unlock pair.
 # usage: bench/heap_overhead.sh [BUILD_DIR (build)] [REPS (3)]
@@ -32,6 +34,7 @@ run() {  # config workload-args... -> ns per op
   shift
   local -a pre=()
   case $cfg in
+    floor) pre=(env LD_PRELOAD="$build/lib/libcountdown_interposer.so") ;;
     cpprof@512K) pre=(env LD_PRELOAD="$libcpprof") ;;
     cpprof@off) pre=(env CPPROF_MEMPROFILE_RATE=0 LD_PRELOAD="$libcpprof") ;;
     tcmalloc) pre=(env LD_PRELOAD="$tcmalloc") ;;
@@ -43,7 +46,7 @@ run() {  # config workload-args... -> ns per op
 }
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
-configs=(none cpprof@512K cpprof@off tcmalloc gperftools heaptrack)
+configs=(none floor cpprof@512K cpprof@off tcmalloc gperftools heaptrack)
 workloads=("churn 2" "mixed 0.3" "mt 2")
 printf '%-12s' workload; printf ' %16s' "${configs[@]}"; echo
 for w in "${workloads[@]}"; do
