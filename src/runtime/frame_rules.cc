@@ -1,6 +1,8 @@
 // Tested by tests/runtime/stack_walk_test.cc, against libgcc's unwinder.
 #include "runtime/frame_rules.h"
 
+#include <dlfcn.h>
+
 #include <atomic>
 #include <cstring>
 
@@ -321,6 +323,10 @@ RuleStatus Unpack(uint64_t bits, FrameRule* rule) {
   return RuleStatus::kFound;
 }
 
+// Bumped by ForgetFrameRules before it clears the table: a rule computed
+// across a dlclose is taken back by the thread that stored it.
+std::atomic<uint64_t> g_generation{0};
+
 }  // namespace
 
 RuleStatus FindFrameRule(uintptr_t where, FrameRule* rule) {
@@ -328,16 +334,36 @@ RuleStatus FindFrameRule(uintptr_t where, FrameRule* rule) {
   std::atomic<uint64_t>& entry = g_cache[(where * 0x9e3779b97f4a7c15ULL) >> (64 - kCacheBits)];
   uint64_t word = entry.load(std::memory_order_relaxed);
   if ((word & kAddressMask) == where) return Unpack(word >> kAddressBits, rule);
+  uint64_t generation = g_generation.load();
   RuleStatus status = ComputeRule(where, rule);
   uint64_t bits;
-  if (Pack(status, *rule, &bits)) entry.store(where | bits << kAddressBits, std::memory_order_relaxed);
+  if (Pack(status, *rule, &bits)) {
+    entry.store(where | bits << kAddressBits);
+    if (g_generation.load() != generation) entry.store(0);
+  }
   return status;
+}
+
+void ForgetFrameRules() {
+  g_generation.fetch_add(1);
+  for (auto& entry : g_cache) entry.store(0);
 }
 
 #else  // not x86-64: every stack goes to libgcc
 
 RuleStatus FindFrameRule(uintptr_t, FrameRule*) { return RuleStatus::kUnsupported; }
+void ForgetFrameRules() {}
 
 #endif
 
 }  // namespace cpprof::runtime
+
+// dlclose, interposed (linked or LD_PRELOAD) for ForgetFrameRules.
+extern "C" __attribute__((visibility("default"))) int dlclose(void* handle) {
+  using Fn = int (*)(void*);
+  static Fn real = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, "dlclose"));
+  if (real == nullptr) return -1;
+  int rc = real(handle);
+  cpprof::runtime::ForgetFrameRules();
+  return rc;
+}

@@ -39,6 +39,11 @@ enum class RuleStatus {
 // return address minus 1 for the others, as libgcc does).
 RuleStatus FindFrameRule(uintptr_t where, FrameRule* rule);
 
+// Forgets every cached rule. The interposed dlclose calls it: once a library
+// is unloaded, another may be loaded at its addresses, and a stale rule
+// would send the walk to the wrong words.
+void ForgetFrameRules();
+
 }  // namespace cpprof::runtime
 
 #endif  // CPPROF_RUNTIME_FRAME_RULES_H_

@@ -1,7 +1,9 @@
 // The cached-rule unwinder against libgcc's, on stacks through the test's
 // own code, libstdc++ and libc (built without frame pointers), to the
-// outermost frame; and CaptureCurrentStack on stacks the rules cannot
-// follow (a signal frame, stack realignment).
+// outermost frame, and through a library loaded where another was
+// unloaded; and CaptureCurrentStack on stacks the rules cannot follow (a
+// signal frame, stack realignment).
+#include <dlfcn.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -119,6 +121,28 @@ __attribute__((noinline)) Stacks RealignedFrame() {
 
 TEST(StackWalkTest, RealignedStackStillMatchesLibgcc) {
   ExpectSame(Recurse(2, RealignedFrame), false);
+}
+
+TEST(StackWalkTest, RulesFollowALibraryLoadedWhereAnotherWasUnloaded) {
+  std::vector<uintptr_t> addresses;
+  for (const char* path : {UNWIND_PLUGIN_SMALL, UNWIND_PLUGIN_LARGE, UNWIND_PLUGIN_SMALL}) {
+    void* lib = dlopen(path, RTLD_NOW);
+    ASSERT_NE(lib, nullptr) << dlerror();
+    auto call = reinterpret_cast<void* (*)(void* (*)(void*), void*)>(dlsym(lib, "CallThrough"));
+    ASSERT_NE(call, nullptr);
+    addresses.push_back(reinterpret_cast<uintptr_t>(call));
+    Stacks s;
+    call(
+        [](void* out) -> void* {
+          *static_cast<Stacks*>(out) = CaptureAll();
+          return nullptr;
+        },
+        &s);
+    ExpectSame(s, true);
+    dlclose(lib);
+  }
+  // The proof needs the loader to reuse the address, as glibc's mmap does.
+  EXPECT_EQ(addresses[0], addresses[1]);
 }
 
 }  // namespace
