@@ -292,12 +292,19 @@ Status View(const Command& cmd, const std::string& data, Ui& ui) {
   return Status();
 }
 
-}  // namespace
+// MakeReportOptions and the argument of peek, list, disasm, weblist.
+Result<ReportOptions> ReportOptionsFor(const Profile& p, const Command& cmd, const std::string& cmd_param,
+                                       const Config& cfg, const std::map<std::string, std::string>& units) {
+  Result<ReportOptions> o = MakeReportOptions(p, cmd.format, cfg, units);
+  if (!o.ok() || !cmd.has_param) return o;
+  auto symbol = std::make_shared<re2::RE2>(cmd_param, re2::RE2::Quiet);
+  if (!symbol->ok()) return Status::Error(fmt::format("parsing argument regexp {}: {}", cmd_param, symbol->error()));
+  o->symbol = std::move(symbol);
+  return o;
+}
 
-Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_param, Config cfg, Ui& ui,
-                      std::string& out, const std::function<void(std::string&)>& drain) {
-  std::map<std::string, std::string> units = NumLabelUnits(p, ui);
-  // applyCommandOverrides
+// pprof's applyCommandOverrides; without trimming, no cut-offs.
+Config CommandConfig(const Command& cmd, Config cfg) {
   bool trim = cfg.trim;
   std::string_view name = cmd.name;
   if (name == "peek") {
@@ -330,6 +337,21 @@ Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_par
     cfg.nodefraction = 0;
     cfg.edgefraction = 0;
   }
+  return cfg;
+}
+
+// What preparing a profile computes for its report.
+struct Prepared {
+  std::map<std::string, std::string> num_label_units;
+  int64_t total = 0;
+};
+
+// What a report does to its profile first: tag frames, filters (before or
+// after the total is taken, as -relative_percentages chooses), aggregation.
+Result<Prepared> Prepare(Profile& p, const Command& cmd, const std::string& cmd_param, const Config& cfg, Ui& ui) {
+  Prepared prepared;
+  std::map<std::string, std::string>& units = prepared.num_label_units;
+  units = NumLabelUnits(p, ui);
   auto [root_matched, leaf_matched] = AddLabelFrames(p, SplitNonEmpty(cfg.tagroot), SplitNonEmpty(cfg.tagleaf), cfg.unit);
   if (!cfg.tagroot.empty() && !root_matched) ui.Err("TagRoot expression matched no samples");
   if (!cfg.tagleaf.empty() && !leaf_matched) ui.Err("TagLeaf expression matched no samples");
@@ -337,15 +359,11 @@ Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_par
   if (cfg.relative_percentages) {
     if (Status s = ApplyFocus(p, units, cfg, ui); !s.ok()) return s;
   }
-  Result<ReportOptions> o = MakeReportOptions(p, cmd.format, cfg, units);
+  // Options fail (sample_index, divide_by, the argument regexp) before
+  // focusing does.
+  Result<ReportOptions> o = ReportOptionsFor(p, cmd, cmd_param, cfg, units);
   if (!o.ok()) return o.status();
-  if (cmd.has_param) {
-    auto symbol = std::make_shared<re2::RE2>(cmd_param, re2::RE2::Quiet);
-    if (!symbol->ok()) return Status::Error(fmt::format("parsing argument regexp {}: {}", cmd_param, symbol->error()));
-    o->symbol = std::move(symbol);
-  }
-  o->drain = drain;
-  Report report(p, *o);
+  prepared.total = ComputeTotal(p, o->sample_index, o->mean);
   if (!cfg.relative_percentages) {
     if (Status s = ApplyFocus(p, units, cfg, ui); !s.ok()) return s;
   }
@@ -359,15 +377,45 @@ Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_par
     bool address = g == "addresses";
     Aggregate(p, inlines, function, filename, line_number, address);
   }
+  return prepared;
+}
+
+// The report of a prepared profile.
+Status GeneratePrepared(Profile& p, const Command& cmd, const std::string& cmd_param, const Config& cfg,
+                        const Prepared& prepared, GraphCache* graphs, std::string& out,
+                        const std::function<void(std::string&)>& drain) {
+  Result<ReportOptions> o = ReportOptionsFor(p, cmd, cmd_param, cfg, prepared.num_label_units);
+  if (!o.ok()) return o.status();
+  o->drain = drain;
+  o->graphs = graphs;
+  Report report(p, *o, prepared.total);
   return Generate(report, out);
 }
 
-Status RunReport(Profile& p, const Command& cmd, const std::string& param, const Config& cfg, Ui& ui) {
+// The options a profile is prepared with for a text or tree report: all
+// but those that only choose and print nodes.
+std::string PreparationKey(const Config& cfg) {
+  std::string key;
+  for (const ConfigField& f : ConfigFields()) {
+    if (f.name == "output" || f.name == "sort" || f.name == "nodecount" || f.name == "nodefraction" ||
+        f.name == "edgefraction") {
+      continue;
+    }
+    std::string value = ConfigValue(cfg, f);
+    key += fmt::format("{}:{}={};", f.name, value.size(), value);
+  }
+  return key;
+}
+
+using Generator = std::function<Status(std::string& out, const std::function<void(std::string&)>& drain)>;
+
+// Writes the report that generate makes (see RunReport).
+Status WriteReport(const Command& cmd, const Config& cfg, Ui& ui, const Generator& generate) {
   std::string output = cfg.output;
   std::string out;
   if (cmd.render != nullptr || (output.empty() && cmd.viewer != nullptr)) {
     // Rendered or viewed reports need the whole text first.
-    if (Status s = GenerateReport(p, cmd, param, cfg, ui, out); !s.ok()) return s;
+    if (Status s = generate(out, nullptr); !s.ok()) return s;
     if (cmd.render != nullptr) {
       Result<std::string> rendered = RenderDot(out, cmd.render);
       if (!rendered.ok()) return rendered.status();
@@ -388,7 +436,7 @@ Status RunReport(Profile& p, const Command& cmd, const std::string& param, const
       piece.clear();
     };
     if (!generated) {
-      if (Status s = GenerateReport(p, cmd, param, cfg, ui, out, to_stdout); !s.ok()) return s;
+      if (Status s = generate(out, to_stdout); !s.ok()) return s;
     }
     to_stdout(out);
     if (std::fflush(stdout) != 0) return Status::Error(fmt::format("write error: {}", std::strerror(errno)));
@@ -398,17 +446,69 @@ Status RunReport(Profile& p, const Command& cmd, const std::string& param, const
   if (Status s = file.Open(); !s.ok()) return s;
   if (!generated) {
     auto to_file = [&file](std::string& piece) { file.Write(piece); };
-    if (Status s = GenerateReport(p, cmd, param, cfg, ui, out, to_file); !s.ok()) return s;
+    if (Status s = generate(out, to_file); !s.ok()) return s;
   }
   ui.Err("Generating report in " + output);
   file.Write(out);
   return file.Commit();
 }
 
-std::vector<std::string> ProfileHeader(Profile& p, const Config& cfg, Ui& ui, int64_t* total) {
+}  // namespace
+
+Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_param, Config cfg, Ui& ui,
+                      std::string& out, const std::function<void(std::string&)>& drain) {
+  cfg = CommandConfig(cmd, std::move(cfg));
+  Result<Prepared> prepared = Prepare(p, cmd, cmd_param, cfg, ui);
+  if (!prepared.ok()) return prepared.status();
+  return GeneratePrepared(p, cmd, cmd_param, cfg, *prepared, nullptr, out, drain);
+}
+
+Status GenerateReport(ReportCache& cache, const Command& cmd, const std::string& cmd_param, Config cfg, Ui& ui,
+                      std::string& out, const std::function<void(std::string&)>& drain) {
+  cfg = CommandConfig(cmd, std::move(cfg));
+  // Text and tree reports build the same graph (GraphOptionsFor), and change
+  // the prepared profile only once, before the first graph (ReportGraph).
+  // An argument is a regexp that may fail, which it must do before focusing.
+  bool reusable = (cmd.format == ReportFormat::kText || cmd.format == ReportFormat::kTree) && !cmd.has_param;
+  std::string key = reusable ? PreparationKey(cfg) : "";
+  if (!key.empty() && key == cache.key) {
+    for (const std::string& m : cache.messages) ui.Err(m);
+  } else {
+    cache.key.clear();
+    cache.graphs = GraphCache();
+    cache.messages.clear();
+    // Assigning into the last copy reuses its memory: 300 MB of fresh pages
+    // for the benchmark profile cost ~25 ms of page faults.
+    cache.profile = cache.session;
+    ui.copy_to = &cache.messages;
+    Result<Prepared> prepared = Prepare(cache.profile, cmd, cmd_param, cfg, ui);
+    ui.copy_to = nullptr;
+    if (!prepared.ok()) return prepared.status();
+    cache.num_label_units = std::move(prepared->num_label_units);
+    cache.total = prepared->total;
+    cache.key = key;
+  }
+  return GeneratePrepared(cache.profile, cmd, cmd_param, cfg, Prepared{cache.num_label_units, cache.total},
+                          reusable ? &cache.graphs : nullptr, out, drain);
+}
+
+Status RunReport(Profile& p, const Command& cmd, const std::string& param, const Config& cfg, Ui& ui) {
+  return WriteReport(cmd, cfg, ui, [&](std::string& out, const std::function<void(std::string&)>& drain) {
+    return GenerateReport(p, cmd, param, cfg, ui, out, drain);
+  });
+}
+
+Status RunReport(ReportCache& cache, const Command& cmd, const std::string& param, const Config& cfg, Ui& ui) {
+  return WriteReport(cmd, cfg, ui, [&](std::string& out, const std::function<void(std::string&)>& drain) {
+    return GenerateReport(cache, cmd, param, cfg, ui, out, drain);
+  });
+}
+
+std::vector<std::string> ProfileHeader(const Profile& p, const Config& cfg, Ui& ui, int64_t* total) {
   Result<ReportOptions> o = MakeReportOptions(p, ReportFormat::kText, cfg, NumLabelUnits(p, ui));
   if (!o.ok()) return {};
-  Report report(p, *o);
+  // The total and the labels only read the profile.
+  Report report(const_cast<Profile&>(p), *o);
   *total = report.total();
   return ProfileLabels(report);
 }

@@ -260,6 +260,13 @@ std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, EdgeSet
   return selected;
 }
 
+void GraphBuilder::Restore(const Built& built) {
+  nodes_ = built.nodes;
+  edges_ = built.edges;
+  tags_ = built.tags;
+  names_.resize(nodes_.size());
+}
+
 void GraphBuilder::Merge(std::vector<Accumulator>& parts) {
   for (uint32_t n = 0; n < nodes_.size(); ++n) {
     Node& node = nodes_[n];
