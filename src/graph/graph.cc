@@ -361,13 +361,17 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
     }
   }
   bool all_kept = kept.empty();
-  // A kept build marks dropped one-node locations in its own copy of the
-  // codes: one load a frame tells a frame is dropped.
+  // A kept build marks locations with no kept node in its own copy of the
+  // codes: one load a frame tells a frame is dropped. (A dropped location
+  // of several lines is one residual step, as each of its lines would be.)
   std::vector<uint32_t> kept_codes;
   if (!all_kept) {
     kept_codes = loc_code_;
-    for (uint32_t& c : kept_codes) {
-      if ((c & kInlinedLocation) == 0 && compact_[c] == kNone) c = kDroppedLocation;
+    for (uint32_t l = 0; l < kept_codes.size(); ++l) {
+      auto lines = std::span(loc_nodes_).subspan(loc_nodes_begin_[l], loc_nodes_begin_[l + 1] - loc_nodes_begin_[l]);
+      if (std::all_of(lines.begin(), lines.end(), [&](uint32_t n) { return compact_[n] == kNone; })) {
+        kept_codes[l] = kDroppedLocation;
+      }
     }
   }
   const std::vector<uint32_t>& codes = all_kept ? loc_code_ : kept_codes;

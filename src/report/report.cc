@@ -23,16 +23,18 @@ void TrimSourcePaths(Report& r) {
   }
 }
 
-// g.Build(kept, edges), or the build kept in slot when it was of the same
-// nodes; a new build is kept there.
-std::vector<uint32_t> BuildThrough(std::optional<GraphCache::Build>& slot, GraphBuilder& g,
+// g.Build(kept, edges), or the one of builds made with the same kept nodes.
+// A new build goes first into builds, which keeps the newest `capacity`.
+std::vector<uint32_t> BuildThrough(std::vector<GraphCache::Build>& builds, size_t capacity, GraphBuilder& g,
                                    const std::vector<bool>& kept, EdgeSet edges) {
-  if (slot && slot->kept == kept) {
-    g.Restore(slot->built);
-    return slot->selected;
+  for (const GraphCache::Build& b : builds) {
+    if (b.kept != kept) continue;
+    g.Restore(b.built);
+    return b.selected;
   }
   std::vector<uint32_t> selected = g.Build(kept, edges);
-  slot = GraphCache::Build{kept, selected, g.Save()};
+  if (builds.size() == capacity) builds.pop_back();
+  builds.insert(builds.begin(), GraphCache::Build{kept, selected, g.Save()});
   return selected;
 }
 
@@ -168,7 +170,7 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
   TrimmedGraph t;
   // Values first; edges only for the graph that is kept (see Build). A call
   // tree is built once and trimmed in place, as pprof does.
-  t.nodes = tree ? g.Build({}, EdgeSet::kAll) : BuildThrough(r.graphs().values, g, {}, EdgeSet::kNone);
+  t.nodes = tree ? g.Build({}, EdgeSet::kAll) : BuildThrough(r.graphs().values, 1, g, {}, EdgeSet::kNone);
   // The text report reads node values, which rebuilding with fewer nodes
   // leaves as they are, and the edges into inlined callees of the last graph
   // only ("(inline)" markers): so one rebuild at the end, of those edges.
@@ -223,7 +225,8 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
     }
   }
   if (text) {
-    t.nodes = BuildThrough(r.graphs().inline_edges, g, last_kept, EdgeSet::kIntoInlined);
+    t.nodes = BuildThrough(r.graphs().inline_edges, GraphCache::kInlineEdgeBuilds, g, last_kept,
+                           EdgeSet::kIntoInlined);
     g.Sort(t.nodes, order);
   }
   g.TrimLowFrequencyTags(t.nodes, node_cutoff);
