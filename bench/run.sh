@@ -84,7 +84,7 @@ shell_times() { # commands
   echo quit >&"${SESSION[1]}"
   wait "$pid" || true
 }
-shell_times top top top "top -cum" top tree
+shell_times top top top "top -cum" top "top -cum" top20 tree top
 echo "targets: cpprof shell: each top after the first <= 0.3 s"
 
 # The web UI: start to serving, first flame graph paint in chromium, server
