@@ -60,7 +60,7 @@ Result<int> SampleIndex(const Profile& p, const std::string& name);
 struct ReportCache {
   explicit ReportCache(const Profile& session) : session(session) {}
   const Profile& session;  // never changed
-  std::string key;         // the options profile was prepared with; empty: none
+  std::string key;         // the options `profile` was prepared with; empty: none
   Profile profile;         // the last report's copy
   // What preparing it printed, computed and built.
   std::vector<std::string> messages;

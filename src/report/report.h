@@ -68,8 +68,8 @@ struct ReportOptions {
   // their output over in pieces instead of holding it all; the callback
   // consumes and clears the string.
   std::function<void(std::string&)> drain;
-  // Graphs kept from earlier reports of the profile (the shell's); when
-  // null, the report keeps its graph to itself.
+  // Graphs kept from earlier reports of the profile (the shell's or the web
+  // UI's); when null, the report keeps its graph to itself.
   GraphCache* graphs = nullptr;
 };
 
@@ -78,7 +78,7 @@ class Report {
   // Computes the report total now, from the profile as it is (before or after
   // focusing, which is what -relative_percentages chooses).
   Report(Profile& p, ReportOptions options);
-  // With the total computed earlier (the shell's cached profiles).
+  // With the total computed when the profile was prepared (ReportCache).
   Report(Profile& p, ReportOptions options, int64_t total);
 
   Profile& profile() { return p_; }
