@@ -134,7 +134,7 @@ char** Complete(const char* text, int start, int) {
 
 class Shell {
  public:
-  Shell(const Profile& p, Config cfg, Ui& ui) : p_(p), cfg_(std::move(cfg)), ui_(ui) {
+  Shell(const Profile& p, Config cfg, Ui& ui) : p_(p), reports_(p), cfg_(std::move(cfg)), ui_(ui) {
     cfg_.compact_labels = true;
     shortcuts_[":"] = {"focus=", "ignore=", "hide=", "tagfocus=", "tagignore="};
     for (const ValueType& t : p.sample_types) {
@@ -177,8 +177,7 @@ class Shell {
  private:
   void Greet() {
     int64_t total = 0;
-    scratch_ = p_;
-    std::vector<std::string> header = ProfileHeader(scratch_, cfg_, ui_, &total);
+    std::vector<std::string> header = ProfileHeader(p_, cfg_, ui_, &total);
     if (!header.empty()) ui_.Err(Join(header, "\n"));
     if (!header.empty() && total == 0 && p_.sample_types.size() > 1) {
       ui_.Err("No samples were found with the default sample value type.");
@@ -233,7 +232,7 @@ class Shell {
     return true;
   }
 
-  // pprof's parseCommandLine, then the report on a copy of the profile.
+  // pprof's parseCommandLine, then the report.
   Status RunCommand(std::vector<std::string> tokens) {
     std::string name = tokens[0];
     std::vector<std::string> args(tokens.begin() + 1, tokens.end());
@@ -286,8 +285,7 @@ class Shell {
     if (!focus.empty()) focus_field = focus;
     if (!ignore.empty()) ignore_field = ignore;
     if (cfg.nodecount == -1 && (name == "text" || name == "top")) cfg.nodecount = 10;
-    scratch_ = p_;
-    return RunReport(scratch_, *cmd, param, cfg, ui_);
+    return RunReport(reports_, *cmd, param, cfg, ui_);
   }
 
   // pprof's printCurrentOptions: one sorted line per option.
@@ -356,10 +354,7 @@ class Shell {
   }
 
   const Profile& p_;
-  // The copy each command works on (filters change it). Assigning into the
-  // last one reuses its memory: 300 MB of fresh pages for the benchmark
-  // profile cost ~25 ms of page faults a command.
-  Profile scratch_;
+  ReportCache reports_;  // the copy of p_ reports work on, kept between them
   Config cfg_;
   Ui& ui_;
   std::map<std::string, std::vector<std::string>> shortcuts_;

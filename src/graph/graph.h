@@ -107,6 +107,16 @@ class GraphBuilder {
   // no tags). In call-tree mode the kept mask must be empty (use TrimTree).
   std::vector<uint32_t> Build(const std::vector<bool>& kept = {}, EdgeSet edges = EdgeSet::kAll);
 
+  // What a graph-mode Build computed, to put back instead of walking the
+  // samples again for the same build (report's GraphCache).
+  struct Built {
+    std::vector<Node> nodes;
+    std::vector<Edge> edges;
+    std::vector<NodeTag> tags;
+  };
+  Built Save() const { return {nodes_, edges_, tags_}; }
+  void Restore(const Built& built);
+
   const Profile& profile() const { return p_; }
   const GraphOptions& options() const { return options_; }
   std::vector<Node>& nodes() { return nodes_; }

@@ -67,8 +67,7 @@ Status PrintCallgrind(Report& r, std::string& out) {
   ReportOptions& o = r.mutable_options();
   o.node_fraction = o.edge_fraction = 0;
   o.node_count = 0;
-  TrimSourcePaths(r);
-  GraphBuilder g(r.profile(), GraphOptionsFor(r));
+  GraphBuilder& g = ReportGraph(r);
   TrimmedGraph t = NewTrimmedGraph(r, g);
   SelectOutputUnit(r, g, t.nodes);
   const Profile& p = g.profile();

@@ -135,8 +135,7 @@ void AppendInstructions(const Report& r, const std::vector<AnnotatedInstruction>
 }  // namespace
 
 Status PrintAssembly(Report& r, std::string& out) {
-  TrimSourcePaths(r);
-  GraphBuilder g(r.profile(), GraphOptionsFor(r));
+  GraphBuilder& g = ReportGraph(r);
   std::vector<uint32_t> nodes = g.Build({}, EdgeSet::kNone);
   const Profile& p = r.profile();
   const std::string& pattern = r.options().symbol->pattern();

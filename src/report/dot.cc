@@ -323,8 +323,7 @@ void DotWriter::AddEdge(uint32_t e, int from, int to, bool has_nodelets) {
 }  // namespace
 
 Status PrintDot(Report& r, std::string& out) {
-  TrimSourcePaths(r);
-  GraphBuilder g(r.profile(), GraphOptionsFor(r));
+  GraphBuilder& g = ReportGraph(r);
   TrimmedGraph t = NewTrimmedGraph(r, g);
   SelectOutputUnit(r, g, t.nodes);
   DotWriter(r, g, out).Write(t.nodes, ReportLabels(r, g, t, true));

@@ -12,8 +12,34 @@ namespace {
 
 int64_t Abs64(int64_t v) { return v < 0 ? -v : v; }
 
-// Sum of |value| of all samples, or of the -diff_base samples when there are
-// any, divided by the summed mean divisors in mean mode (computeTotal).
+// pprof's trimPath of every function's file name.
+void TrimSourcePaths(Report& r) {
+  Profile& p = r.profile();
+  const ReportOptions& o = r.options();
+  for (Function& f : p.functions) {
+    std::string path(p.str(f.filename));
+    std::string trimmed = TrimPath(path, o.trim_path, o.source_path);
+    if (trimmed != path) f.filename = p.strings.Intern(trimmed);
+  }
+}
+
+// g.Build(kept, edges), or the one of builds made with the same kept nodes.
+// A new build goes first into builds, which keeps the newest `capacity`.
+std::vector<uint32_t> BuildThrough(std::vector<GraphCache::Build>& builds, size_t capacity, GraphBuilder& g,
+                                   const std::vector<bool>& kept, EdgeSet edges) {
+  for (const GraphCache::Build& b : builds) {
+    if (b.kept != kept) continue;
+    g.Restore(b.built);
+    return b.selected;
+  }
+  std::vector<uint32_t> selected = g.Build(kept, edges);
+  if (builds.size() == capacity) builds.pop_back();
+  builds.insert(builds.begin(), GraphCache::Build{kept, selected, g.Save()});
+  return selected;
+}
+
+}  // namespace
+
 int64_t ComputeTotal(const Profile& p, int index, bool mean) {
   int64_t div = 0, total = 0, diff_div = 0, diff_total = 0;
   size_t n = p.num_types();
@@ -33,8 +59,6 @@ int64_t ComputeTotal(const Profile& p, int index, bool mean) {
   }
   return div != 0 ? total / div : total;
 }
-
-}  // namespace
 
 std::string TrimPath(const std::string& path, const std::string& trim_path, const std::string& search_path) {
   if (trim_path.empty()) {
@@ -70,6 +94,8 @@ std::string TrimPath(const std::string& path, const std::string& trim_path, cons
 
 Report::Report(Profile& p, ReportOptions options)
     : p_(p), o_(std::move(options)), total_(ComputeTotal(p, o_.sample_index, o_.mean)) {}
+
+Report::Report(Profile& p, ReportOptions options, int64_t total) : p_(p), o_(std::move(options)), total_(total) {}
 
 std::string Report::FormatValue(int64_t v) const {
   if (o_.ratio > 0 && o_.ratio != 1) v = static_cast<int64_t>(static_cast<double>(v) * o_.ratio);
@@ -128,6 +154,15 @@ GraphOptions GraphOptionsFor(const Report& r) {
   return g;
 }
 
+GraphBuilder& ReportGraph(Report& r) {
+  std::unique_ptr<GraphBuilder>& g = r.graphs().builder;
+  if (g == nullptr) {
+    TrimSourcePaths(r);
+    g = std::make_unique<GraphBuilder>(r.profile(), GraphOptionsFor(r));
+  }
+  return *g;
+}
+
 TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
   const ReportOptions& o = r.options();
   bool visual = o.format == ReportFormat::kDot;
@@ -135,7 +170,7 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
   TrimmedGraph t;
   // Values first; edges only for the graph that is kept (see Build). A call
   // tree is built once and trimmed in place, as pprof does.
-  t.nodes = g.Build({}, tree ? EdgeSet::kAll : EdgeSet::kNone);
+  t.nodes = tree ? g.Build({}, EdgeSet::kAll) : BuildThrough(r.graphs().values, 1, g, {}, EdgeSet::kNone);
   // The text report reads node values, which rebuilding with fewer nodes
   // leaves as they are, and the edges into inlined callees of the last graph
   // only ("(inline)" markers): so one rebuild at the end, of those edges.
@@ -190,7 +225,8 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
     }
   }
   if (text) {
-    t.nodes = g.Build(last_kept, EdgeSet::kIntoInlined);
+    t.nodes = BuildThrough(r.graphs().inline_edges, GraphCache::kInlineEdgeBuilds, g, last_kept,
+                           EdgeSet::kIntoInlined);
     g.Sort(t.nodes, order);
   }
   g.TrimLowFrequencyTags(t.nodes, node_cutoff);
@@ -288,16 +324,6 @@ Status Generate(Report& r, std::string& out) {
     }
   }
   return Status::Error("unexpected output format");
-}
-
-void TrimSourcePaths(Report& r) {
-  Profile& p = r.profile();
-  const ReportOptions& o = r.options();
-  for (Function& f : p.functions) {
-    std::string path(p.str(f.filename));
-    std::string trimmed = TrimPath(path, o.trim_path, o.source_path);
-    if (trimmed != path) f.filename = p.strings.Intern(trimmed);
-  }
 }
 
 }  // namespace cpprof

@@ -59,8 +59,7 @@ void AppendListing(const Report& r, const GraphBuilder& g, const std::vector<uin
 }  // namespace
 
 Status PrintSource(Report& r, std::string& out) {
-  TrimSourcePaths(r);
-  GraphBuilder g(r.profile(), GraphOptionsFor(r));
+  GraphBuilder& g = ReportGraph(r);
   std::vector<uint32_t> nodes = g.Build({}, EdgeSet::kNone);
   const Profile& p = r.profile();
   const re2::RE2& symbol = *r.options().symbol;

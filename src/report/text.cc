@@ -8,8 +8,7 @@
 namespace cpprof {
 
 Status PrintText(Report& r, std::string& out) {
-  TrimSourcePaths(r);
-  GraphBuilder g(r.profile(), GraphOptionsFor(r));
+  GraphBuilder& g = ReportGraph(r);
   TrimmedGraph t = NewTrimmedGraph(r, g);
   SelectOutputUnit(r, g, t.nodes);
   t.dropped_edges = 0;  // the text report does not mention edges

@@ -12,8 +12,7 @@
 namespace cpprof {
 
 Status PrintTopProto(Report& r, std::string& out) {
-  TrimSourcePaths(r);
-  GraphBuilder g(r.profile(), GraphOptionsFor(r));
+  GraphBuilder& g = ReportGraph(r);
   TrimmedGraph t = NewTrimmedGraph(r, g);
   SelectOutputUnit(r, g, t.nodes);
   const ReportOptions& o = r.options();

@@ -11,8 +11,7 @@ namespace cpprof {
 Status PrintTree(Report& r, std::string& out) {
   constexpr const char* kSeparator = "----------------------------------------------------------+-------------";
   constexpr const char* kLegend = "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t ";
-  TrimSourcePaths(r);
-  GraphBuilder g(r.profile(), GraphOptionsFor(r));
+  GraphBuilder& g = ReportGraph(r);
   TrimmedGraph t = NewTrimmedGraph(r, g);
   SelectOutputUnit(r, g, t.nodes);
   t.dropped_edges = 0;  // the tree report does not mention edges

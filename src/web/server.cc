@@ -47,7 +47,7 @@ Result<Config> ConfigFor(const httplib::Request& req, const Config& base) {
 
 class WebServer {
  public:
-  WebServer(const Profile& p, const Config& cfg, Ui& ui) : p_(p), cfg_(cfg), ui_(ui), labels_json_(LabelsJson(p)) {}
+  WebServer(const Profile& p, const Config& cfg, Ui& ui) : p_(p), reports_(p), cfg_(cfg), ui_(ui), labels_json_(LabelsJson(p)) {}
 
   int Run(const std::string& address, bool open_browser) {
     size_t colon = address.rfind(':');
@@ -146,9 +146,8 @@ class WebServer {
     Result<Config> cfg = ConfigFor(req, cfg_);
     if (!cfg.ok()) return Fail(res, cfg.status());
     std::lock_guard<std::mutex> lock(mu_);
-    Profile copy = p_;
     int64_t total = 0;
-    std::vector<std::string> lines = ProfileHeader(copy, *cfg, ui_, &total);
+    std::vector<std::string> lines = ProfileHeader(p_, *cfg, ui_, &total);
     Result<int> index = SampleIndex(p_, cfg->sample_index);
     std::string json = "{\"lines\":[";
     for (size_t i = 0; i < lines.size(); ++i) json += (i ? "," : "") + JsonString(lines[i]);
@@ -162,14 +161,13 @@ class WebServer {
     Result<Config> cfg = ConfigFor(req, cfg_);
     if (!cfg.ok()) return Fail(res, cfg.status());
     cfg->output.clear();
-    // One report at a time: each works on its own copy of the profile.
+    // One report at a time: they share reports_.
     std::lock_guard<std::mutex> lock(mu_);
-    Profile copy = p_;
     std::string out;
     // The regexp of peek, list and disasm comes as q=.
     std::string param = cmd.has_param ? req.get_param_value("q") : "";
     if (cmd.has_param && param.empty()) return Fail(res, Status::Error(fmt::format("{} needs a regexp (q=...)", cmd.name)));
-    if (Status s = GenerateReport(copy, cmd, param, *cfg, ui_, out); !s.ok()) return Fail(res, s);
+    if (Status s = GenerateReport(reports_, cmd, param, *cfg, ui_, out); !s.ok()) return Fail(res, s);
     if (cmd.render != nullptr) {
       Result<std::string> svg = RenderDot(out, cmd.render);
       if (!svg.ok()) return Fail(res, svg.status());
@@ -253,6 +251,7 @@ class WebServer {
   }
 
   const Profile& p_;
+  ReportCache reports_;  // the copy of p_ reports work on, kept between them
   Config cfg_;
   Ui& ui_;
   httplib::Server server_;

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -135,6 +136,40 @@ TEST_F(ShellTest, ReportsEqualBatchReports) {
   t.Type("top -cum\n");
   EXPECT_EQ(t.UntilPrompt(), "top -cum\n" + RunBatch("-top -nodecount=2 -cum -compact_labels " + kProfile));
   t.Type("\x04");  // Ctrl-D
+  EXPECT_EQ(t.Exit(), 0);
+}
+
+// A report after another reuses its profile and graph when the options
+// that prepare them are the same (the shell's ReportCache): after each
+// option change the reports must still equal the same reports run alone.
+TEST_F(ShellTest, ReportsFollowOptionChanges) {
+  Terminal t(home_);
+  t.UntilPrompt();
+  struct Step {
+    std::string input;
+    std::string batch;  // the same report's arguments; empty: an option, no output
+  };
+  const std::vector<Step> steps = {
+      {"top", "-top -nodecount=10"},
+      {"top", "-top -nodecount=10"},
+      {"top -cum", "-top -nodecount=10 -cum"},
+      {"tree", "-tree"},
+      {"top5", "-top -nodecount=5"},
+      {"focus=sort", ""},
+      {"top", "-top -nodecount=10 -focus=sort"},
+      {"sample_index=samples", ""},
+      {"top", "-top -nodecount=10 -focus=sort -sample_index=samples"},
+      {":", ""},
+      {"top", "-top -nodecount=10 -sample_index=samples"},
+      {"granularity=lines", ""},
+      {"top -cum", "-top -nodecount=10 -cum -sample_index=samples -lines"},
+  };
+  for (const Step& s : steps) {
+    t.Type(s.input + "\n");
+    std::string report = s.batch.empty() ? "" : RunBatch(s.batch + " -compact_labels " + kProfile);
+    EXPECT_EQ(t.UntilPrompt(), s.input + "\n" + report);
+  }
+  t.Type("\x04");
   EXPECT_EQ(t.Exit(), 0);
 }
 
