@@ -11,6 +11,7 @@
 #include "profile/codec.h"
 #include "profile/gzip.h"
 #include "runtime/cpu_timer.h"
+#include "runtime/frame_rules.h"
 #include "runtime/leaf_caller.h"
 #include "runtime/profile_builder.h"
 #include "runtime/signal_handler.h"
@@ -126,11 +127,14 @@ bool CpuProfiler::OnTimerSignal(void* ucontext, bool from_process_timer, int ove
         labels = regs.sp | kNeedsBounds;
       }
       uintptr_t pcs[kMaxStackDepth];
-      int n = WalkFramePointers(regs, bounds, pcs, kMaxStackDepth);
+      bool caller_exact;
+      int n = WalkStack(regs, bounds, pcs, kMaxStackDepth, &caller_exact);
       pcs[0] += 1;  // stored as a return address like the others
       // [sp] is readable when sp is inside the known stack (see leaf_caller.h).
       uint64_t leaf_word = 0;
-      if (bounds.known() && regs.sp + sizeof(uintptr_t) <= bounds.hi) leaf_word = *reinterpret_cast<uintptr_t*>(regs.sp);
+      if (!caller_exact && bounds.known() && regs.sp + sizeof(uintptr_t) <= bounds.hi) {
+        leaf_word = *reinterpret_cast<uintptr_t*>(regs.sp);
+      }
       uint32_t weight = 1 + static_cast<uint32_t>(std::clamp(overrun, 0, 1000));
       t->ring.load(std::memory_order_relaxed)->TryWrite(weight, labels, leaf_word, pcs, static_cast<size_t>(n));
     }
@@ -153,6 +157,7 @@ void CpuProfiler::Record(uint32_t weight, const LabelSetData* labels, uintptr_t 
 }
 
 void CpuProfiler::DrainLocked() {
+  ResolveMissedFrameRules();  // so that later samples walk further by rules
   ThreadRegistry& registry = ThreadRegistry::Get();
   registry.ForEachLocked([&](ThreadState* t) {
     SampleRing* ring = t->ring.load(std::memory_order_acquire);

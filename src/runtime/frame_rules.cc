@@ -229,7 +229,7 @@ bool RunProgram(Reader in, Alignment align, uintptr_t loc, uintptr_t target, con
 RuleStatus ComputeRule(uintptr_t where, FrameRule* rule) {
   DwarfEhBases bases{};
   const auto* fde = static_cast<const uint8_t*>(_Unwind_Find_FDE(reinterpret_cast<void*>(where), &bases));
-  if (fde == nullptr) return RuleStatus::kOutermost;
+  if (fde == nullptr) return RuleStatus::kNoInfo;
   uint32_t fde_length;
   std::memcpy(&fde_length, fde, 4);
   if (fde_length == 0 || fde_length == 0xffffffff) return RuleStatus::kUnsupported;  // 64-bit DWARF
@@ -291,24 +291,30 @@ RuleStatus ComputeRule(uintptr_t where, FrameRule* rule) {
 // (47 bits: user space) and its rule packed in the other 17 bits, so a
 // reader never sees half an update. Bit 0: CFA from rbp; bits 1-10: the CFA
 // offset in words (1-1023); bits 11-16: the slot of rbp in words below the
-// CFA (0: unchanged). Offset 0 marks the other statuses: slot 0 outermost,
-// slot 63 unsupported. Rules that do not fit are not cached.
+// CFA (0: unchanged). Offset 0 marks the other statuses by slot: 0
+// outermost, 62 no FDE, 63 unsupported. Rules that do not fit are not cached.
 constexpr int kCacheBits = 14;
 constexpr int kAddressBits = 47;
 constexpr uint64_t kAddressMask = (uint64_t{1} << kAddressBits) - 1;
+constexpr uint64_t kNoInfoSlot = 62;
 constexpr uint64_t kUnsupportedSlot = 63;
 std::atomic<uint64_t> g_cache[1 << kCacheBits];
+
+std::atomic<uint64_t>& CacheEntry(uintptr_t where) {
+  return g_cache[(where * 0x9e3779b97f4a7c15ULL) >> (64 - kCacheBits)];
+}
 
 bool Pack(RuleStatus status, const FrameRule& rule, uint64_t* bits) {
   switch (status) {
     case RuleStatus::kOutermost: *bits = 0; return true;
+    case RuleStatus::kNoInfo: *bits = kNoInfoSlot << 11; return true;
     case RuleStatus::kUnsupported: *bits = kUnsupportedSlot << 11; return true;
     case RuleStatus::kFound: break;
   }
   int64_t words = rule.cfa_offset / 8;
   int64_t slot = -rule.rbp_slot / 8;
   if (rule.cfa_offset % 8 != 0 || words < 1 || words > 1023) return false;
-  if (rule.rbp_slot % 8 != 0 || slot < 0 || slot >= static_cast<int64_t>(kUnsupportedSlot)) return false;
+  if (rule.rbp_slot % 8 != 0 || slot < 0 || slot >= static_cast<int64_t>(kNoInfoSlot)) return false;
   *bits = uint64_t{rule.cfa_from_rbp} | static_cast<uint64_t>(words) << 1 | static_cast<uint64_t>(slot) << 11;
   return true;
 }
@@ -316,7 +322,11 @@ bool Pack(RuleStatus status, const FrameRule& rule, uint64_t* bits) {
 RuleStatus Unpack(uint64_t bits, FrameRule* rule) {
   uint64_t words = (bits >> 1) & 1023;
   uint64_t slot = bits >> 11;
-  if (words == 0) return slot == kUnsupportedSlot ? RuleStatus::kUnsupported : RuleStatus::kOutermost;
+  if (words == 0) {
+    return slot == kUnsupportedSlot ? RuleStatus::kUnsupported
+           : slot == kNoInfoSlot    ? RuleStatus::kNoInfo
+                                    : RuleStatus::kOutermost;
+  }
   rule->cfa_from_rbp = (bits & 1) != 0;
   rule->cfa_offset = static_cast<int64_t>(words * 8);
   rule->rbp_slot = -static_cast<int64_t>(slot * 8);
@@ -327,11 +337,34 @@ RuleStatus Unpack(uint64_t bits, FrameRule* rule) {
 // across a dlclose is taken back by the thread that stored it.
 std::atomic<uint64_t> g_generation{0};
 
+// Addresses CachedFrameRule missed, for ResolveMissedFrameRules; 0: free.
+constexpr size_t kMissedSlots = 64;
+std::atomic<uintptr_t> g_missed[kMissedSlots];
+
 }  // namespace
+
+RuleStatus CachedFrameRule(uintptr_t where, FrameRule* rule) {
+  if (where == 0 || where > kAddressMask) return RuleStatus::kUnsupported;
+  uint64_t word = CacheEntry(where).load(std::memory_order_relaxed);
+  if ((word & kAddressMask) == where) return Unpack(word >> kAddressBits, rule);
+  uintptr_t expected = 0;
+  g_missed[(where >> 2) % kMissedSlots].compare_exchange_strong(expected, where, std::memory_order_relaxed);
+  return RuleStatus::kUnsupported;
+}
+
+int ResolveMissedFrameRules() {
+  int resolved = 0;
+  for (auto& slot : g_missed) {
+    uintptr_t where = slot.exchange(0, std::memory_order_relaxed);
+    FrameRule rule;
+    if (where != 0 && FindFrameRule(where, &rule) != RuleStatus::kUnsupported) ++resolved;
+  }
+  return resolved;
+}
 
 RuleStatus FindFrameRule(uintptr_t where, FrameRule* rule) {
   if (where == 0 || where > kAddressMask) return ComputeRule(where, rule);
-  std::atomic<uint64_t>& entry = g_cache[(where * 0x9e3779b97f4a7c15ULL) >> (64 - kCacheBits)];
+  std::atomic<uint64_t>& entry = CacheEntry(where);
   uint64_t word = entry.load(std::memory_order_relaxed);
   if ((word & kAddressMask) == where) return Unpack(word >> kAddressBits, rule);
   uint64_t generation = g_generation.load();
@@ -352,6 +385,8 @@ void ForgetFrameRules() {
 #else  // not x86-64: every stack goes to libgcc
 
 RuleStatus FindFrameRule(uintptr_t, FrameRule*) { return RuleStatus::kUnsupported; }
+RuleStatus CachedFrameRule(uintptr_t, FrameRule*) { return RuleStatus::kUnsupported; }
+int ResolveMissedFrameRules() { return 0; }
 void ForgetFrameRules() {}
 
 #endif

@@ -14,12 +14,15 @@
 // libgcc instead.
 //
 // Thread-safety: safe from any thread, also inside malloc (no allocation, no
-// locks of its own; _Unwind_Find_FDE is what libgcc itself calls). Not for
-// signal handlers: a miss may take the loader's lock on glibc < 2.35.
+// locks of its own; _Unwind_Find_FDE is what libgcc itself calls). Signal
+// handlers use CachedFrameRule only: computing a rule may take libgcc's
+// object lock (frames registered by a JIT) or the loader's (glibc < 2.35).
 #ifndef CPPROF_RUNTIME_FRAME_RULES_H_
 #define CPPROF_RUNTIME_FRAME_RULES_H_
 
 #include <cstdint>
+
+#include "runtime/signal_safe.h"
 
 namespace cpprof::runtime {
 
@@ -31,13 +34,23 @@ struct FrameRule {
 
 enum class RuleStatus {
   kFound,
-  kOutermost,    // no caller: no FDE here, or the return address is undefined
+  kOutermost,    // no caller: the return address is undefined (_start, clone)
+  kNoInfo,       // no FDE covers the address (libgcc ends the stack there)
   kUnsupported,  // a rule FrameRule cannot express
 };
 
 // The rule at address `where` (the pc itself for the innermost frame, the
 // return address minus 1 for the others, as libgcc does).
 RuleStatus FindFrameRule(uintptr_t where, FrameRule* rule);
+
+// The same from the cache alone, for signal handlers: an address not in
+// the cache is kUnsupported now and noted for ResolveMissedFrameRules.
+CPPROF_SIGNAL_SAFE RuleStatus CachedFrameRule(uintptr_t where, FrameRule* rule);
+
+// Computes and caches the rules of the addresses CachedFrameRule missed (up
+// to 64 since the last call); for a thread outside signal handlers (the CPU
+// profiler's collector, a thread dump's caller). Returns how many.
+int ResolveMissedFrameRules();
 
 // Forgets every cached rule. The interposed dlclose calls it: once a library
 // is unloaded, another may be loaded at its addresses, and a stale rule

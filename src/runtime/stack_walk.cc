@@ -31,22 +31,53 @@ Registers FromSignalContext(const void* ucontext) {
   return r;
 }
 
-int WalkFramePointers(Registers regs, StackBounds bounds, uintptr_t* out, int max) {
-  int n = 0;
+int WalkStack(Registers regs, StackBounds bounds, uintptr_t* out, int max, bool* caller_exact) {
+  *caller_exact = false;
   if (max <= 0) return 0;
+  int n = 0;
   out[n++] = regs.pc;
   if (!bounds.known()) return n;
-  uintptr_t fp = regs.fp;
+  uintptr_t where = regs.pc, sp = regs.sp, fp = regs.fp;
   while (n < max) {
-    // [fp] and [fp + 8] must be readable: both inside the stack.
-    if (fp < bounds.lo || fp > bounds.hi - 2 * sizeof(uintptr_t) || (fp & 7) != 0) break;
-    const auto* frame = reinterpret_cast<const uintptr_t*>(fp);
-    uintptr_t next = frame[0];
-    uintptr_t ret = frame[1];
-    if (ret == 0) break;
+    FrameRule rule;
+    RuleStatus status = CachedFrameRule(where, &rule);
+    if (status == RuleStatus::kOutermost) {
+      *caller_exact = *caller_exact || n == 1;
+      return n;
+    }
+    uintptr_t ret, cfa, caller_fp;
+    if (status == RuleStatus::kFound) {
+      // The CFA and the words read around it must lie inside the stack.
+      cfa = (rule.cfa_from_rbp ? fp : sp) + rule.cfa_offset;
+      if (cfa <= sp || cfa > bounds.hi || cfa - sizeof(uintptr_t) < bounds.lo || (cfa & 7) != 0) break;
+      caller_fp = fp;
+      if (rule.rbp_slot != 0) {
+        uintptr_t slot = cfa + rule.rbp_slot;
+        if (slot < bounds.lo || slot > bounds.hi - sizeof(uintptr_t)) break;
+        caller_fp = *reinterpret_cast<const uintptr_t*>(slot);
+      }
+      ret = reinterpret_cast<const uintptr_t*>(cfa)[-1];
+      if (n == 1) *caller_exact = true;
+    } else {
+      // No rule (yet): one frame-pointer step. [fp] and [fp + 8] must be
+      // readable, and frames grow towards hi. A frame without a frame
+      // pointer is skipped this way, and the walk goes on from the frame rbp
+      // belongs to, whose CFA is fp + 16.
+      if (fp < bounds.lo || fp > bounds.hi - 2 * sizeof(uintptr_t) || (fp & 7) != 0) break;
+      const auto* frame = reinterpret_cast<const uintptr_t*>(fp);
+      caller_fp = frame[0];
+      ret = frame[1];
+      cfa = fp + 2 * sizeof(uintptr_t);
+      if (ret != 0 && caller_fp <= fp) {
+        out[n++] = ret;  // the last frame this walk can trust
+        return n;
+      }
+    }
+    if (ret == 0) return n;
     out[n++] = ret;
-    if (next <= fp) break;  // frames grow towards hi; anything else is garbage
-    fp = next;
+    sp = cfa;
+    fp = caller_fp;
+    where = ret - 1;
   }
   return n;
 }
@@ -86,7 +117,8 @@ __attribute__((noinline)) int UnwindWithFrameRules(int skip, uintptr_t* out, int
   while (count < max) {
     FrameRule rule;
     switch (FindFrameRule(where, &rule)) {
-      case RuleStatus::kOutermost: return count;
+      case RuleStatus::kOutermost:
+      case RuleStatus::kNoInfo: return count;  // where libgcc ends the stack too
       case RuleStatus::kUnsupported: return -1;
       case RuleStatus::kFound: break;
     }

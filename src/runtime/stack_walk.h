@@ -1,12 +1,14 @@
-// Stack capture. WalkFramePointers: frame-pointer walking with bounds checks,
-// usable in a signal handler. CaptureCurrentStack: DWARF unwinding of the
-// calling thread, for captures outside signal handlers.
+// Stack capture. WalkStack: cached DWARF rules, then frame pointers, with
+// bounds checks, usable in a signal handler. CaptureCurrentStack: DWARF
+// unwinding of the calling thread, for captures outside signal handlers.
 //
 // x86-64 and aarch64 keep the caller's frame pointer at [fp] and the return
 // address at [fp + 8]. A frame is followed only if it lies inside the thread's
 // stack [lo, hi), is 8-byte aligned and strictly above the previous one, so a
-// corrupt or missing frame pointer ends the walk instead of faulting. Code
-// built without frame pointers yields truncated stacks, never crashes.
+// corrupt or missing frame pointer ends the walk instead of faulting; every
+// word a cached rule reads is inside the stack too. Code built without frame
+// pointers and not yet in the rule cache yields truncated stacks, never
+// crashes.
 #ifndef CPPROF_RUNTIME_STACK_WALK_H_
 #define CPPROF_RUNTIME_STACK_WALK_H_
 
@@ -37,11 +39,18 @@ struct Registers {
 // The interrupted registers from a signal handler's ucontext.
 CPPROF_SIGNAL_SAFE Registers FromSignalContext(const void* ucontext);
 
-// Writes pc, then the return addresses found by walking from fp, to out (at
-// most max entries); returns the count. Stacks are stored as return
-// addresses: the signal handler stores the interrupted pc + 1 so that the
-// builder can subtract 1 from every entry to find the instruction.
-CPPROF_SIGNAL_SAFE int WalkFramePointers(Registers regs, StackBounds bounds, uintptr_t* out, int max);
+// Writes pc, then the return addresses of its callers, to out (at most max
+// entries); returns the count. Frames are stepped over with the cached DWARF
+// rules of runtime/frame_rules.h, which walks code built without frame
+// pointers; a frame whose rule the cache lacks is stepped over by its frame
+// pointer, and its address noted, so that a later ResolveMissedFrameRules
+// (outside the handler) fills the cache and later walks find every frame.
+// *caller_exact tells whether pc's caller came from its rule (else the
+// leaf-caller check of leaf_caller.h applies).
+// Stacks are stored as return addresses: the signal handler stores the
+// interrupted pc + 1 so that the builder can subtract 1 from every entry to
+// find the instruction.
+CPPROF_SIGNAL_SAFE int WalkStack(Registers regs, StackBounds bounds, uintptr_t* out, int max, bool* caller_exact);
 
 // Return addresses of the calling thread's stack, starting in the caller of
 // CaptureCurrentStack and skipping `skip` more frames. Not for signal

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "runtime/frame_rules.h"
 #include "runtime/leaf_caller.h"
 #include "runtime/signal_handler.h"
 #include "runtime/stack_walk.h"
@@ -24,6 +25,10 @@ namespace {
 
 constexpr auto kPerThreadWait = std::chrono::milliseconds(100);
 constexpr auto kTotalBudget = std::chrono::seconds(5);
+// Asks per thread after the first while they fill the rule cache: each
+// steps over one more frame without a frame pointer (Debian's libstdc++
+// and libc have none).
+constexpr int kRuleRounds = 16;
 constexpr uint64_t kCookie = 0xC9D0ull << 48;  // high bits of sival_ptr
 constexpr uint64_t kSeqMask = (1ull << 48) - 1;
 
@@ -147,10 +152,13 @@ bool OnDumpSignal(siginfo_t* info, void* ucontext) {
   if (!bounds.known()) bounds = {g_slot.lo.load(), g_slot.hi.load()};
   g_slot.bounds_known = bounds.known();
   if (bounds.known()) bounds.lo = std::max(bounds.lo, regs.sp);
-  g_slot.n = WalkFramePointers(regs, bounds, g_slot.pcs, kMaxStackDepth);
+  bool caller_exact;
+  g_slot.n = WalkStack(regs, bounds, g_slot.pcs, kMaxStackDepth, &caller_exact);
   g_slot.pcs[0] += 1;  // a return address like the others
   g_slot.sp = regs.sp;
-  g_slot.leaf_word = bounds.known() && regs.sp + sizeof(uintptr_t) <= bounds.hi ? *reinterpret_cast<uintptr_t*>(regs.sp) : 0;
+  g_slot.leaf_word = !caller_exact && bounds.known() && regs.sp + sizeof(uintptr_t) <= bounds.hi
+                         ? *reinterpret_cast<uintptr_t*>(regs.sp)
+                         : 0;
   g_slot.done.store(seq, std::memory_order_release);
   return true;
 }
@@ -180,14 +188,19 @@ std::vector<ThreadStack> DumpAllThreads() {
     } else {
       uintptr_t sp = 0;
       bool bounds_known = false;
-      if (!Ask(tid, {}, leaf_check, &ts.pcs, &sp, &bounds_known)) {
-        ts.state += ", no answer within 100 ms";
-      } else if (!bounds_known) {
+      StackBounds fallback;
+      bool answered = Ask(tid, fallback, leaf_check, &ts.pcs, &sp, &bounds_known);
+      if (answered && !bounds_known) {
         // A thread cpprof never saw: its stack is the mapping around sp.
-        if (!Ask(tid, MappingAround(sp), leaf_check, &ts.pcs, &sp, &bounds_known)) {
-          ts.state += ", no answer within 100 ms";
-        }
+        fallback = MappingAround(sp);
+        answered = Ask(tid, fallback, leaf_check, &ts.pcs, &sp, &bounds_known);
       }
+      // A walk leaves the cached rules at the first frame the cache lacks;
+      // once its rule is in, asking again walks further.
+      for (int round = 0; answered && round < kRuleRounds && ResolveMissedFrameRules() > 0; ++round) {
+        Ask(tid, fallback, leaf_check, &ts.pcs, &sp, &bounds_known);
+      }
+      if (!answered) ts.state += ", no answer within 100 ms";
     }
     ts.labels = LabelsOf(tid);
     out.push_back(std::move(ts));

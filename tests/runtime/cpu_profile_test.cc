@@ -183,6 +183,56 @@ TEST(CpuProfileTest, SymbolizedInProcess) {
   EXPECT_TRUE(CheckValid(p).ok());
 }
 
+extern "C" uint64_t NoFramePointerOuter(uint64_t x);
+
+bool HasFunction(const Profile& p, const Sample& s, std::string_view name) {
+  for (uint32_t loc : p.stack(s)) {
+    for (const Line& l : p.lines_of(p.locations[loc])) {
+      if (p.str(p.functions[l.function].name) == name) return true;
+    }
+  }
+  return false;
+}
+
+// The share of samples in NoFramePointerLeaf that show the whole stack up
+// to the test body, in a profile of `seconds` of CPU.
+double WholeStackShare(double seconds) {
+  SetCPUProfileRate(1000);
+  std::ostringstream out;
+  EXPECT_TRUE(StartCPUProfile(out).ok());
+  uint64_t x = 0;
+  double start = ThreadCpuSeconds();
+  while (ThreadCpuSeconds() - start < seconds) x = NoFramePointerOuter(x);
+  EXPECT_TRUE(StopCPUProfile().ok());
+  Result<Profile> parsed = ParseProfile(out.str() + (x == 42 ? " " : ""));
+  EXPECT_TRUE(parsed.ok());
+  if (!parsed.ok()) return 0;
+  const Profile& p = *parsed;
+  int64_t leaf = 0, whole = 0;
+  for (size_t i = 0; i < p.samples.size(); ++i) {
+    const Sample& s = p.samples[i];
+    if (!HasFunction(p, s, "NoFramePointerLeaf")) continue;
+    int64_t n = p.values_of(i)[0];
+    leaf += n;
+    if (HasFunction(p, s, "NoFramePointerMiddle") && HasFunction(p, s, "NoFramePointerOuter") &&
+        HasFunction(p, s, "cpprof::(anonymous namespace)::WholeStackShare")) {
+      whole += n;
+    }
+  }
+  std::printf("%.1f s: %lld of %lld samples in the leaf have the whole stack\n", seconds,
+              static_cast<long long>(whole), static_cast<long long>(leaf));
+  EXPECT_GT(leaf, seconds * 500);
+  return leaf > 0 ? static_cast<double>(whole) / leaf : 0;
+}
+
+// Code without frame pointers: the handler steps over it by the cached
+// DWARF rules, which the collector adds every 100 ms as samples miss them
+// (a frame a drain: the first 0.3 s miss frames here).
+TEST(CpuProfileTest, StacksThroughCodeWithoutFramePointers) {
+  EXPECT_GT(WholeStackShare(1.0), 0.5);
+  EXPECT_GT(WholeStackShare(1.0), 0.97);  // the rules stay cached
+}
+
 TEST(CpuProfileTest, SecondStartIsRefused) {
   std::ostringstream a, b;
   ASSERT_TRUE(StartCPUProfile(a).ok());
