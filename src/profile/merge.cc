@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "profile/parallel.h"
+#include "profile/row_set.h"
 #include "profile/units.h"
 
 namespace cpprof {
@@ -82,37 +83,6 @@ void Append(Profile& out, const Profile& src) {
   }
   out.values.insert(out.values.end(), src.values.begin(), src.values.end());
 }
-
-// Rows of a table deduplicated by a key read from the rows themselves:
-// open addressing with linear probing, at most half full for the most rows
-// it is told of, so nothing is allocated per row (std::unordered_set took
-// 6 ms for the 100k locations of bench/symbolize.sh, mostly in malloc).
-class RowSet {
- public:
-  explicit RowSet(size_t max_rows) {
-    size_t size = 1024;
-    while (size < max_rows * 2) size *= 2;
-    slots_.assign(size, kNone);
-    mask_ = size - 1;
-  }
-
-  void Prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
-
-  // The row j already in the set with same(j), else `row` after adding it.
-  template <typename Same>
-  uint32_t Insert(uint64_t hash, uint32_t row, Same same) {
-    size_t slot = hash & mask_;
-    for (; slots_[slot] != kNone; slot = (slot + 1) & mask_) {
-      if (same(slots_[slot])) return slots_[slot];
-    }
-    slots_[slot] = row;
-    return row;
-  }
-
- private:
-  std::vector<uint32_t> slots_;
-  size_t mask_ = 0;
-};
 
 // pprof's merge keys, compared as values; pprof formats them into strings,
 // which took 18 ms for the 100k locations of bench/symbolize.sh.
