@@ -311,7 +311,7 @@ void SourcePrinter::ExpandAddresses() {
                             ? (*insts)[i + 1].address - inst.address
                             : 1;
       std::vector<Frame> frames;
-      for (const SymbolFrame& f : range.obj->symbolizer.Lookup(addr).frames) frames.push_back({f.function, f.file, f.line});
+      for (const SymbolFrame& f : range.obj->symbolizer.Lookup(addr).frames) frames.push_back({std::string(f.function), std::string(f.file), f.line});
       InstructionInfo x{inst.address, length, inst.text, false, "", 0};
       if (!frames.empty()) x.file = frames[0].file, x.line = frames[0].line;  // the innermost frame
       insts_[addr] = x;

@@ -204,7 +204,7 @@ void Symbol(const HttpRequest& req, HttpResponse& r) {
       if (!s.frames.empty()) {
         char hex[24];
         std::snprintf(hex, sizeof(hex), "%#llx", static_cast<unsigned long long>(pc));
-        r.body += std::string(hex) + " " + s.frames.back().function + "\n";
+        r.body += std::string(hex) + " " + std::string(s.frames.back().function) + "\n";
       }
     }
     if (plus == std::string::npos) break;
