@@ -78,6 +78,13 @@ std::string DemangledName(std::string system, DemangleMode mode) {
 
 std::string Demangle(const std::string& mangled, DemangleMode mode) {
   if (mode == DemangleMode::kNone || !mangled.starts_with("_Z")) return "";
+  // A PLT entry's "<symbol>@plt" (plt_entries.h) keeps its suffix, as
+  // objdump -C and perf print it; pprof's demangler would drop it and name
+  // the stub after the function it calls.
+  if (mangled.ends_with("@plt")) {
+    std::string name = Demangle(mangled.substr(0, mangled.size() - 4), mode);
+    return name.empty() ? name : name + "@plt";
+  }
   int status = 0;
   char* demangled = abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status);
   std::string name = status == 0 && demangled != nullptr ? demangled : "";

@@ -29,8 +29,14 @@ const Dwfl_Callbacks kCallbacks = {
 // size), noting its offset in out.
 const char* ElfSymbolizer::SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedAddress* out) {
   auto [it, inserted] = symbols_.try_emplace(mod);
-  std::vector<Symbol>& table = it->second;
+  std::vector<Symbol>& table = it->second.symbols;
   if (inserted) {
+    Dwarf_Addr bias = 0;
+    if (Elf* elf = dwfl_module_getelf(mod, &bias)) {
+      std::vector<PltEntry>& plt = it->second.plt;
+      plt = ReadPltEntries(elf);
+      for (const PltEntry& e : plt) table.push_back({e.address + bias, e.size, 0, e.name.c_str()});
+    }
     int n = dwfl_module_getsymtab(mod);
     for (int i = 1; i < n; ++i) {
       GElf_Sym sym;
@@ -44,7 +50,7 @@ const char* ElfSymbolizer::SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedA
       if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_NOTYPE && type != STT_OBJECT) continue;
       uint64_t size = sym.st_size;
       // A symbol without a size (_init, assembly labels) reaches to the end
-      // of its section at most: PLT stubs after .init are nobody's.
+      // of its section at most: the PLT after .init is not _init's.
       GElf_Shdr shdr;
       if (Elf_Scn* scn = size == 0 && elf != nullptr ? elf_getscn(elf, shndx) : nullptr;
           scn != nullptr && gelf_getshdr(scn, &shdr) != nullptr && shdr.sh_addr + bias + shdr.sh_size > value) {

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "symbolize/plt_entries.h"
+
 struct Dwfl;
 struct Dwfl_Module;
 
@@ -64,23 +66,28 @@ class ElfSymbolizer {
   // address - 1).
   SymbolizedAddress Lookup(uint64_t addr);
 
-  // Only the ELF symbol at `addr` (.symtab, else .dynsym), without DWARF:
-  // what -symbolize=fastlocal gives.
+  // Only the ELF symbol at `addr` (.symtab, else .dynsym; "<symbol>@plt"
+  // in a PLT entry), without DWARF: what -symbolize=fastlocal gives.
   SymbolizedAddress LookupSymbol(uint64_t addr);
 
  private:
-  // A module's function symbols sorted by address. libdwfl's
-  // dwfl_module_addrinfo scans the whole symbol table on every call: 100k
-  // lookups in libstdc++ (~16k symbols) took 40 s that way.
+  // A module's function symbols sorted by address, with its PLT entries
+  // (plt_entries.h). libdwfl's dwfl_module_addrinfo scans the whole symbol
+  // table on every call: 100k lookups in libstdc++ (~16k symbols) took 40 s
+  // that way.
   struct Symbol {
     uint64_t start = 0, size = 0;
     int rank = 0;  // at one address: global before weak before local, as libdwfl prefers
     const char* name = nullptr;
   };
+  struct SymbolTable {
+    std::vector<PltEntry> plt;  // holds the PLT entries' names
+    std::vector<Symbol> symbols;
+  };
   Dwfl_Module* ModuleAt(uint64_t addr);
   const char* SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedAddress* out);
 
-  std::map<Dwfl_Module*, std::vector<Symbol>> symbols_;
+  std::map<Dwfl_Module*, SymbolTable> symbols_;
   // Per compilation unit (module, CU DIE offset), built on first use.
   std::map<std::pair<Dwfl_Module*, uint64_t>, std::unique_ptr<ScopeIndex>> scope_indexes_;
 
