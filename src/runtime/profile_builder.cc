@@ -131,7 +131,7 @@ class Builder {
     uint32_t mapping = MappingFor(addr);
     SymbolizedAddress sym;
     if (mapping != kNone) {
-      sym = symbolizer_.Lookup(addr);
+      symbolizer_.Lookup(addr, &sym);
       MappingStats& st = stats_[mapping];
       ++st.looked_up;
       st.with_functions += !sym.frames.empty();

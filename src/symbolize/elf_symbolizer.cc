@@ -23,6 +23,13 @@ const Dwfl_Callbacks kCallbacks = {
     .debuginfo_path = &g_debuginfo_path,
 };
 
+// Empties out, keeping its frames' memory.
+void Clear(SymbolizedAddress* out) {
+  out->frames.clear();
+  out->has_lines = false;
+  out->symbol_offset = 0;
+}
+
 }  // namespace
 
 // The ELF symbol containing addr (the closest one before it when it has no
@@ -112,10 +119,10 @@ ModuleDebugInfo ElfSymbolizer::DebugInfo(uint64_t addr) {
   return info;
 }
 
-SymbolizedAddress ElfSymbolizer::Lookup(uint64_t addr) {
-  SymbolizedAddress out;
+void ElfSymbolizer::Lookup(uint64_t addr, SymbolizedAddress* out) {
+  Clear(out);
   Dwfl_Module* mod = ModuleAt(addr);
-  if (mod == nullptr) return out;
+  if (mod == nullptr) return;
 
   const char* line_file = nullptr;
   int64_t line = 0;
@@ -138,7 +145,7 @@ SymbolizedAddress ElfSymbolizer::Lookup(uint64_t addr) {
     file = index.SourceName(line_file);
     for (int i = index.At(addr - bias); i >= 0; i = index.scope(i).parent) {
       const ScopeIndex::FrameInfo& info = index.Info(i);
-      out.frames.push_back({info.name, file, line, info.decl_line});
+      out->frames.push_back({info.name, file, line, info.decl_line});
       Dwarf_Die die = index.scope(i).die;
       if (dwarf_tag(&die) == DW_TAG_subprogram) break;
       file = info.call_file;
@@ -146,24 +153,22 @@ SymbolizedAddress ElfSymbolizer::Lookup(uint64_t addr) {
     }
   }
 
-  const char* symbol = SymbolAt(mod, addr, &out);
-  if (out.frames.empty()) {
-    if (symbol == nullptr) return out;
-    out.frames.push_back({symbol, file, line, 0});
+  const char* symbol = SymbolAt(mod, addr, out);
+  if (out->frames.empty()) {
+    if (symbol == nullptr) return;
+    out->frames.push_back({symbol, file, line, 0});
   } else if (symbol != nullptr) {
-    out.frames.back().function = symbol;  // the ELF name of the physical function
+    out->frames.back().function = symbol;  // the ELF name of the physical function
   }
-  out.has_lines = true;
-  for (const SymbolFrame& f : out.frames) out.has_lines = out.has_lines && !f.file.empty() && f.line > 0;
-  return out;
+  out->has_lines = true;
+  for (const SymbolFrame& f : out->frames) out->has_lines = out->has_lines && !f.file.empty() && f.line > 0;
 }
 
-SymbolizedAddress ElfSymbolizer::LookupSymbol(uint64_t addr) {
-  SymbolizedAddress out;
+void ElfSymbolizer::LookupSymbol(uint64_t addr, SymbolizedAddress* out) {
+  Clear(out);
   Dwfl_Module* mod = ModuleAt(addr);
-  if (mod == nullptr) return out;
-  if (const char* symbol = SymbolAt(mod, addr, &out)) out.frames.push_back({symbol, "", 0, 0});
-  return out;
+  if (mod == nullptr) return;
+  if (const char* symbol = SymbolAt(mod, addr, out)) out->frames.push_back({symbol, "", 0, 0});
 }
 
 }  // namespace cpprof

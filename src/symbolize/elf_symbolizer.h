@@ -63,12 +63,13 @@ class ElfSymbolizer {
   ModuleDebugInfo DebugInfo(uint64_t addr);
 
   // The frames at `addr` (an instruction address: callers pass return
-  // address - 1).
-  SymbolizedAddress Lookup(uint64_t addr);
+  // address - 1), into *out, which is cleared first: reused for many
+  // lookups, it keeps its frames' memory (100k lookups made 100k vectors).
+  void Lookup(uint64_t addr, SymbolizedAddress* out);
 
   // Only the ELF symbol at `addr` (.symtab, else .dynsym; "<symbol>@plt"
   // in a PLT entry), without DWARF: what -symbolize=fastlocal gives.
-  SymbolizedAddress LookupSymbol(uint64_t addr);
+  void LookupSymbol(uint64_t addr, SymbolizedAddress* out);
 
  private:
   // A module's function symbols sorted by address, with its PLT entries

@@ -73,8 +73,13 @@ RangeFrames LookupRange(const Binary& b, std::span<const uint64_t> addrs, bool f
     return out;
   }
   std::unordered_map<FunctionKey, uint32_t, FunctionKeyHash> numbers;
+  SymbolizedAddress s;
   for (uint64_t addr : addrs) {
-    SymbolizedAddress s = fast ? symbolizer.LookupSymbol(addr) : symbolizer.Lookup(addr);
+    if (fast) {
+      symbolizer.LookupSymbol(addr, &s);
+    } else {
+      symbolizer.Lookup(addr, &s);
+    }
     for (const SymbolFrame& f : s.frames) {
       auto [it, inserted] = numbers.try_emplace({f.function.data(), f.file.data(), f.start_line},
                                                 static_cast<uint32_t>(out.functions.size()));

@@ -57,7 +57,9 @@ void ExpectPltNames(const std::string& binary, const std::map<std::string, std::
   ASSERT_TRUE(symbolizer.AddModule(binary, 0));
   for (const auto& [symbol, label] : labels) {
     uint64_t inside = label.address + 2;  // past the entry's start
-    SymbolizedAddress found = symbolizer.Lookup(inside), fast = symbolizer.LookupSymbol(inside);
+    SymbolizedAddress found, fast;
+    symbolizer.Lookup(inside, &found);
+    symbolizer.LookupSymbol(inside, &fast);
     if (symbol.empty()) {
       EXPECT_TRUE(found.frames.empty()) << "PLT header: " << found.frames[0].function;
       continue;
