@@ -1,6 +1,7 @@
 // Tested by tests/symbolize/symbolize_test.sh.
 #include "symbolize/local_symbolizer.h"
 
+#include <atomic>
 #include <map>
 #include <span>
 #include <tuple>
@@ -29,9 +30,9 @@ struct Binary {
   std::vector<uint32_t> locations;
 };
 
-// The frames of a range of a binary's addresses, found on one thread by a
-// libdwfl session of its own (they are not thread-safe) and copied out of
-// it, so that the session closes on that thread. Frames are numbered by
+// The frames of a range of a binary's addresses, found by a thread's own
+// libdwfl session (they are not thread-safe) and copied out of it, so that
+// the session closes on that thread. Frames are numbered by
 // their function (name, file, start line) in order of first use, and each
 // function's strings are copied once: bench/symbolize.sh's 104k frames have
 // 7.4k functions.
@@ -49,6 +50,11 @@ struct RangeFrames {
   std::vector<uint32_t> frames_end;  // address i's frames end here and begin where address i - 1's end
 };
 
+// Ranges of a binary's addresses looked up in parallel. A unit of DWARF
+// that straddles two ranges may be indexed by both threads, so they are
+// few; 16 share bench/symbolize.sh's lookups within 1 ms (29 and 30 ms).
+constexpr size_t kRanges = 16;
+
 // Functions by where a session keeps their strings: the same text is always
 // at the same address (SymbolFrame), so no string is hashed.
 struct FunctionKey {
@@ -64,21 +70,22 @@ struct FunctionKeyHash {
   }
 };
 
-RangeFrames LookupRange(const Binary& b, std::span<const uint64_t> addrs, bool fast) {
+// The frames of addrs, from a session that has the binary (none when it
+// could not be read).
+RangeFrames LookupRange(ElfSymbolizer* symbolizer, std::span<const uint64_t> addrs, bool fast) {
   RangeFrames out;
-  out.frames_end.reserve(addrs.size());
-  ElfSymbolizer symbolizer;
-  if (!symbolizer.AddModule(b.path, b.bias)) {
+  if (symbolizer == nullptr) {
     out.frames_end.resize(addrs.size());
     return out;
   }
+  out.frames_end.reserve(addrs.size());
   std::unordered_map<FunctionKey, uint32_t, FunctionKeyHash> numbers;
   SymbolizedAddress s;
   for (uint64_t addr : addrs) {
     if (fast) {
-      symbolizer.LookupSymbol(addr, &s);
+      symbolizer->LookupSymbol(addr, &s);
     } else {
-      symbolizer.Lookup(addr, &s);
+      symbolizer->Lookup(addr, &s);
     }
     for (const SymbolFrame& f : s.frames) {
       auto [it, inserted] = numbers.try_emplace({f.function.data(), f.file.data(), f.start_line},
@@ -91,15 +98,26 @@ RangeFrames LookupRange(const Binary& b, std::span<const uint64_t> addrs, bool f
   return out;
 }
 
-// The binary's addresses in location order, split over two threads from
-// parallel_from addresses.
+// The binary's addresses in location order, as ranges of consecutive
+// addresses. From parallel_from addresses, two threads with a session each
+// take the ranges in turn as they finish one: what an address costs varies
+// across a binary (halved, libstdc++'s first half took 31 ms, its second
+// 20), and a core busy elsewhere then holds up only the range it has.
 std::vector<RangeFrames> LookupAll(const Binary& b, const Profile& p, const LocalSymbolizeOptions& o) {
   std::vector<uint64_t> addrs;
   addrs.reserve(b.locations.size());
   for (uint32_t l : b.locations) addrs.push_back(p.locations[l].address);
-  std::vector<RangeFrames> ranges(addrs.size() < o.parallel_from ? 1 : 2);
-  ForRanges(addrs.size(), ranges.size(), [&](size_t r, size_t begin, size_t end) {
-    ranges[r] = LookupRange(b, std::span(addrs).subspan(begin, end - begin), o.fast);
+  bool parallel = addrs.size() >= o.parallel_from;
+  std::vector<RangeFrames> ranges(parallel ? kRanges : 1);
+  std::atomic<size_t> next = 0;
+  size_t threads = parallel ? 2 : 1;
+  ForRanges(threads, threads, [&](size_t, size_t, size_t) {
+    ElfSymbolizer symbolizer;
+    bool readable = symbolizer.AddModule(b.path, b.bias);
+    for (size_t r; (r = next++) < ranges.size();) {
+      size_t begin = addrs.size() * r / ranges.size(), end = addrs.size() * (r + 1) / ranges.size();
+      ranges[r] = LookupRange(readable ? &symbolizer : nullptr, std::span(addrs).subspan(begin, end - begin), o.fast);
+    }
   });
   return ranges;
 }
