@@ -313,7 +313,9 @@ void SourcePrinter::ExpandAddresses() {
                             : 1;
       range.obj->symbolizer.Lookup(addr, &found);
       std::vector<Frame> frames;
-      for (const SymbolFrame& f : found.frames) frames.push_back({std::string(f.function), std::string(f.file), f.line});
+      for (const SymbolFrame& f : found.frames) {
+        frames.push_back({std::string(f.function), std::string(f.file), f.line});
+      }
       InstructionInfo x{inst.address, length, inst.text, false, "", 0};
       if (!frames.empty()) x.file = frames[0].file, x.line = frames[0].line;  // the innermost frame
       insts_[addr] = x;

@@ -38,11 +38,10 @@ const char* ElfSymbolizer::SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedA
   auto [it, inserted] = symbols_.try_emplace(mod);
   std::vector<Symbol>& table = it->second.symbols;
   if (inserted) {
-    Dwarf_Addr bias = 0;
-    if (Elf* elf = dwfl_module_getelf(mod, &bias)) {
-      std::vector<PltEntry>& plt = it->second.plt;
-      plt = ReadPltEntries(elf);
-      for (const PltEntry& e : plt) table.push_back({e.address + bias, e.size, 0, e.name.c_str()});
+    Dwarf_Addr main_bias = 0;
+    if (Elf* main = dwfl_module_getelf(mod, &main_bias)) {  // the PLT is in the file that runs
+      it->second.plt = ReadPltEntries(main);
+      for (const PltEntry& e : it->second.plt) table.push_back({e.address + main_bias, e.size, 0, e.name.c_str()});
     }
     int n = dwfl_module_getsymtab(mod);
     for (int i = 1; i < n; ++i) {

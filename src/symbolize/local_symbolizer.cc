@@ -32,10 +32,10 @@ struct Binary {
 
 // The frames of a range of a binary's addresses, found by a thread's own
 // libdwfl session (they are not thread-safe) and copied out of it, so that
-// the session closes on that thread. Frames are numbered by
-// their function (name, file, start line) in order of first use, and each
-// function's strings are copied once: bench/symbolize.sh's 104k frames have
-// 7.4k functions.
+// the session closes on that thread. Frames are numbered by their function
+// (name, file, start line) in order of first use, and each function's
+// strings are copied once: bench/symbolize.sh's 104k frames have 7.4k
+// functions.
 struct RangeFrames {
   struct Function {
     std::string name, file;
