@@ -5,9 +5,11 @@
 # google/pprof's standalone binary (llvm-symbolizer; built from Debian's
 # golang-github-google-pprof-dev source) in the same run. Prints wall time
 # and CPU time (children included: llvm-symbolizer runs as a process) and
-# the share of samples left unnamed ("[libstdc++.so.6.0.30]"). The
-# unnamed 3.3% of cpprof are PLT stubs (.plt, .plt.got), which
-# llvm-symbolizer attributes to the sizeless _init before them.
+# the share of samples left unnamed ("[libstdc++.so.6.0.30]"). PLT stubs
+# (.plt, .plt.got: 3.3% of the addresses) are "<symbol>@plt" in cpprof, as
+# objdump and perf name them, and _init (the sizeless symbol before them) in
+# llvm-symbolizer; the 0.11% both leave unnamed are the PLT header and the
+# padding between functions.
 # usage: bench/symbolize.sh [BUILD_DIR] [LIBRARY]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -28,24 +28,28 @@ struct NodeInfoHash {
 
 }  // namespace
 
-NodeInfo MakeNodeInfo(Profile& p, const Location& loc, int line_index, bool keep_object_names) {
-  StrId objfile = loc.mapping != kNone ? p.mappings[loc.mapping].file : 0;
+NodeInfo NodeInfoMaker::Make(const Location& loc, int line_index) {
+  StrId objfile = loc.mapping != kNone ? p_.mappings[loc.mapping].file : 0;
   NodeInfo info;
   info.address = loc.address;
   if (line_index < 0) {
     info.objfile = objfile;
     return info;
   }
-  const Line& ln = p.lines[loc.line_begin + line_index];
-  const Function& f = p.functions[ln.function];
+  const Line& ln = p_.lines[loc.line_begin + line_index];
+  const Function& f = p_.functions[ln.function];
   info.lineno = ln.line;
   info.name = f.name;
   if (f.filename != 0) {
-    std::string_view file = p.str(f.filename);
-    std::string clean = CleanPath(file);
-    info.file = clean == file ? f.filename : p.strings.Intern(clean);
+    StrId& file = files_[ln.function];
+    if (file == kNone) {
+      std::string_view name = p_.str(f.filename);
+      std::string clean = CleanPath(name);
+      file = clean == name ? f.filename : p_.strings.Intern(clean);
+    }
+    info.file = file;
   }
-  if (keep_object_names || info.name == 0) {
+  if (keep_object_names_ || info.name == 0) {
     info.objfile = objfile;
     info.start_line = f.start_line;
   }
@@ -60,11 +64,12 @@ GraphBuilder::GraphBuilder(Profile& p, const GraphOptions& options) : p_(p), opt
   std::unordered_map<NodeInfo, uint32_t, NodeInfoHash> index;
   index.reserve(p.locations.size() * 2);
   loc_nodes_begin_.reserve(p.locations.size() + 1);
+  NodeInfoMaker maker(p, options.keep_object_names);
   for (const Location& loc : p.locations) {
     loc_nodes_begin_.push_back(static_cast<uint32_t>(loc_nodes_.size()));
     int count = std::max<int>(1, static_cast<int>(loc.line_count));
     for (int i = 0; i < count; ++i) {
-      NodeInfo info = MakeNodeInfo(p, loc, loc.line_count == 0 ? -1 : i, options.keep_object_names);
+      NodeInfo info = maker.Make(loc, loc.line_count == 0 ? -1 : i);
       auto [it, inserted] = index.emplace(info, static_cast<uint32_t>(infos_.size()));
       if (inserted) infos_.push_back(info);
       loc_nodes_.push_back(it->second);

@@ -213,9 +213,23 @@ class GraphBuilder {
   std::vector<std::pair<uint32_t, int64_t>> sample_nums_;  // (tag name, value)
 };
 
-// The node identity of line `line_index` of a location (or of the location
-// itself when it has no lines), as pprof's nodeInfo.
-NodeInfo MakeNodeInfo(Profile& p, const Location& loc, int line_index, bool keep_object_names);
+// The node identities of a profile's frames, as pprof's nodeInfo. A
+// function's file is cleaned (Go's filepath.Clean) once, not per frame:
+// bench/symbolize.sh's 104k frames have 4k functions.
+class NodeInfoMaker {
+ public:
+  NodeInfoMaker(Profile& p, bool keep_object_names)
+      : p_(p), keep_object_names_(keep_object_names), files_(p.functions.size(), kNone) {}
+
+  // Line `line_index` of loc, or the location itself when line_index < 0
+  // (it has no lines).
+  NodeInfo Make(const Location& loc, int line_index);
+
+ private:
+  Profile& p_;
+  bool keep_object_names_;
+  std::vector<StrId> files_;  // by function, kNone until needed
+};
 
 // Names (names.cc).
 // pprof's NameComponents, with the name and file given as they are to be

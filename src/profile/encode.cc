@@ -9,6 +9,7 @@
 #include "profile/codec.h"
 #include "profile/gzip.h"
 #include "profile/proto_format.h"
+#include "profile/row_set.h"
 
 namespace cpprof {
 namespace {
@@ -186,11 +187,12 @@ Status CheckValid(const Profile& p) {
     }
   }
   auto check_ids = [](const auto& table, const char* what) -> Status {
-    std::unordered_map<uint64_t, bool> seen;
-    for (const auto& e : table) {
-      if (e.id == 0) return Status::Error(std::string("found ") + what + " with reserved id=0");
-      if (!seen.emplace(e.id, true).second) {
-        return Status::Error(std::string("multiple ") + what + "s with same id: " + std::to_string(e.id));
+    RowSet seen(table.size());
+    for (uint32_t i = 0; i < table.size(); ++i) {
+      uint64_t id = table[i].id;
+      if (id == 0) return Status::Error(std::string("found ") + what + " with reserved id=0");
+      if (seen.Insert(id, i, [&](uint32_t j) { return table[j].id == id; }) != i) {
+        return Status::Error(std::string("multiple ") + what + "s with same id: " + std::to_string(id));
       }
     }
     return Status();

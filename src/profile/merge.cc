@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 
 #include "profile/parallel.h"
+#include "profile/row_set.h"
 #include "profile/units.h"
 
 namespace cpprof {
@@ -16,6 +18,10 @@ namespace {
 uint64_t Mix(uint64_t h, uint64_t v) {
   h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   return h * 0xff51afd7ed558ccdULL;
+}
+
+uint64_t RelativeAddress(const Profile& p, const Location& l) {
+  return l.mapping == kNone ? l.address : l.address - p.mappings[l.mapping].start;
 }
 
 std::string TypesString(const Profile& p) {
@@ -78,6 +84,47 @@ void Append(Profile& out, const Profile& src) {
   out.values.insert(out.values.end(), src.values.begin(), src.values.end());
 }
 
+// pprof's merge keys, compared as values; pprof formats them into strings,
+// which took 18 ms for the 100k locations of bench/symbolize.sh.
+//
+// A mapping's key: its size rounded up to 4 KiB, offset, and build id or
+// file.
+std::tuple<uint64_t, uint64_t, StrId> MappingKey(const Mapping& m) {
+  uint64_t size = m.limit - m.start;
+  size = size + 0xfff;
+  size -= size % 0x1000;
+  return {size, m.offset, m.build_id != 0 ? m.build_id : m.file};
+}
+
+uint64_t MappingHash(const Mapping& m) {
+  auto [size, offset, name] = MappingKey(m);
+  return Mix(Mix(size, offset), name);
+}
+
+// A function's key: all of its fields but the id.
+std::tuple<int64_t, StrId, StrId, StrId> FunctionKey(const Function& f) {
+  return {f.start_line, f.name, f.system_name, f.filename};
+}
+
+uint64_t FunctionHash(const Function& f) {
+  return Mix(Mix(Mix(static_cast<uint64_t>(f.start_line), f.name), f.system_name), f.filename);
+}
+
+// A location's key: its address relative to its mapping, the mapping,
+// folding, and each line's function and line number (not the column).
+uint64_t LocationHash(const Profile& p, const Location& l) {
+  uint64_t h = Mix(Mix(RelativeAddress(p, l), l.mapping), l.is_folded);
+  for (const Line& line : p.lines_of(l)) h = Mix(Mix(h, line.function), static_cast<uint64_t>(line.line));
+  return h;
+}
+
+bool SameLocation(const Profile& p, const Location& a, const Location& b) {
+  auto la = p.lines_of(a), lb = p.lines_of(b);
+  return RelativeAddress(p, a) == RelativeAddress(p, b) && a.mapping == b.mapping && a.is_folded == b.is_folded &&
+         std::equal(la.begin(), la.end(), lb.begin(), lb.end(),
+                    [](const Line& x, const Line& y) { return x.function == y.function && x.line == y.line; });
+}
+
 // pprof's Merge of one profile, in place: mappings, functions and locations
 // deduplicated by pprof's keys and renumbered 1..N in order of first use by a
 // sample; samples with equal stacks and labels summed; all-zero samples
@@ -93,11 +140,16 @@ class Compactor {
         old_functions_(std::move(p.functions)),
         mapping_of_(old_mappings_.size(), {kNone, 0}),
         location_of_(old_locations_.size(), kNone),
-        function_of_(old_functions_.size(), kNone) {
+        function_of_(old_functions_.size(), kNone),
+        mapping_keys_(old_mappings_.size()),
+        function_keys_(old_functions_.size()),
+        location_keys_(old_locations_.size()) {
     p.mappings.clear();
     p.locations.clear();
     p.lines.clear();
     p.functions.clear();
+    p.locations.reserve(old_locations_.size());
+    p.lines.reserve(old_lines_.size());
   }
 
   void Run() {
@@ -119,31 +171,24 @@ class Compactor {
     ForRanges(count, [&](size_t, size_t begin, size_t end) {
       for (size_t i = begin; i < end; ++i) hashes[i] = zero[i] ? 0 : SampleHash(p_.samples[i]);
     });
-    // Equal samples are summed into the first; the table is sized for all
-    // samples at most half full, and the slot of a later sample is
-    // prefetched, as nearly every lookup misses the cache (16 MB of table
-    // on 1M samples).
+    // Equal samples are summed into the first. The slot of a later sample
+    // is prefetched, as nearly every lookup misses the cache (16 MB of
+    // table on 1M samples).
     constexpr size_t kPrefetchDistance = 16;
-    size_t size = 1024;
-    while (size < count * 2) size *= 2;
-    std::vector<uint32_t> table(size, kNone);
-    size_t mask = size - 1, kept = 0;
+    RowSet kept_samples(count);
+    size_t kept = 0;
     for (size_t i = 0; i < count; ++i) {
-      if (i + kPrefetchDistance < count) __builtin_prefetch(&table[hashes[i + kPrefetchDistance] & mask]);
+      if (i + kPrefetchDistance < count) kept_samples.Prefetch(hashes[i + kPrefetchDistance]);
       if (zero[i]) continue;
       uint64_t h = hashes[i];
       const Sample s = p_.samples[i];
-      size_t slot = h & mask;
-      for (; table[slot] != kNone; slot = (slot + 1) & mask) {
-        uint32_t j = table[slot];
-        if (hashes[j] == h && SameSample(p_.samples[j], s)) break;
-      }
-      if (table[slot] != kNone) {
-        uint32_t j = table[slot];
+      uint32_t j = kept_samples.Insert(h, static_cast<uint32_t>(kept), [&](uint32_t other) {
+        return hashes[other] == h && SameSample(p_.samples[other], s);
+      });
+      if (j != kept) {
         for (size_t k = 0; k < n; ++k) p_.values[j * n + k] += p_.values[i * n + k];
         continue;
       }
-      table[slot] = static_cast<uint32_t>(kept);
       hashes[kept] = h;
       p_.samples[kept] = s;
       std::copy_n(p_.values.begin() + static_cast<ptrdiff_t>(i * n), n,
@@ -160,39 +205,33 @@ class Compactor {
     int64_t offset;  // added to addresses of the old mapping
   };
 
+  // Each table's rows are appended, then dropped again when an equal one
+  // was kept before.
   MappingRef MapMapping(uint32_t old_index) {
     if (old_index == kNone) return {kNone, 0};
     MappingRef& ref = mapping_of_[old_index];
     if (ref.index != kNone) return ref;
     const Mapping& m = old_mappings_[old_index];
-    // pprof's key: size rounded up to 4 KiB, offset, and build id or file.
-    uint64_t size = m.limit - m.start;
-    size = size + 0xfff;
-    size -= size % 0x1000;
-    std::string key = fmt::format("{:x}|{:x}|{}", size, m.offset, m.build_id != 0 ? m.build_id : m.file);
-    auto [it, inserted] = mapping_keys_.try_emplace(std::move(key), static_cast<uint32_t>(p_.mappings.size()));
-    if (!inserted) {
-      ref = {it->second, static_cast<int64_t>(p_.mappings[it->second].start) - static_cast<int64_t>(m.start)};
-      return ref;
-    }
-    Mapping copy = m;
-    copy.id = p_.mappings.size() + 1;
-    p_.mappings.push_back(copy);
-    ref = {it->second, 0};
+    auto row = static_cast<uint32_t>(p_.mappings.size());
+    p_.mappings.push_back(m);
+    p_.mappings.back().id = row + 1;
+    uint32_t kept = mapping_keys_.Insert(MappingHash(m), row,
+                                         [&](uint32_t j) { return MappingKey(p_.mappings[j]) == MappingKey(m); });
+    if (kept != row) p_.mappings.pop_back();
+    ref = {kept, static_cast<int64_t>(p_.mappings[kept].start) - static_cast<int64_t>(m.start)};
     return ref;
   }
 
   uint32_t MapFunction(uint32_t old_index) {
     uint32_t& out = function_of_[old_index];
     if (out != kNone) return out;
-    Function f = old_functions_[old_index];
-    std::string key = fmt::format("{}|{}|{}|{}", f.start_line, f.name, f.system_name, f.filename);
-    auto [it, inserted] = function_keys_.try_emplace(std::move(key), static_cast<uint32_t>(p_.functions.size()));
-    if (inserted) {
-      f.id = p_.functions.size() + 1;
-      p_.functions.push_back(f);
-    }
-    out = it->second;
+    const Function& f = old_functions_[old_index];
+    auto row = static_cast<uint32_t>(p_.functions.size());
+    p_.functions.push_back(f);
+    p_.functions.back().id = row + 1;
+    out = function_keys_.Insert(FunctionHash(f), row,
+                                [&](uint32_t j) { return FunctionKey(p_.functions[j]) == FunctionKey(f); });
+    if (out != row) p_.functions.pop_back();
     return out;
   }
 
@@ -208,23 +247,19 @@ class Compactor {
     copy.is_folded = l.is_folded;
     copy.line_begin = static_cast<uint32_t>(p_.lines.size());
     copy.line_count = l.line_count;
-    // pprof's key: address relative to the mapping, mapping, lines, folding.
-    uint64_t rel = copy.address;
-    if (mi.index != kNone) rel -= p_.mappings[mi.index].start;
-    std::string key = fmt::format("{:x}|{}|{}", rel, mi.index, copy.is_folded ? 1 : 0);
     for (uint32_t i = 0; i < l.line_count; ++i) {
       Line mapped = old_lines_[l.line_begin + i];
       mapped.function = MapFunction(mapped.function);
       p_.lines.push_back(mapped);
-      key += fmt::format("|{:x}:{:x}", mapped.function, mapped.line);
     }
-    auto [it, inserted] = location_keys_.try_emplace(std::move(key), static_cast<uint32_t>(p_.locations.size()));
-    if (inserted) {
-      p_.locations.push_back(copy);
-    } else {
+    auto row = static_cast<uint32_t>(p_.locations.size());
+    p_.locations.push_back(copy);
+    out = location_keys_.Insert(LocationHash(p_, copy), row,
+                                [&](uint32_t j) { return SameLocation(p_, p_.locations[j], copy); });
+    if (out != row) {
+      p_.locations.pop_back();
       p_.lines.resize(copy.line_begin);
     }
-    out = it->second;
     return out;
   }
 
@@ -259,7 +294,7 @@ class Compactor {
   std::vector<MappingRef> mapping_of_;
   std::vector<uint32_t> location_of_;
   std::vector<uint32_t> function_of_;
-  std::unordered_map<std::string, uint32_t> mapping_keys_, function_keys_, location_keys_;
+  RowSet mapping_keys_, function_keys_, location_keys_;
 };
 
 // The header fields pprof combines across merged profiles; the others are

@@ -14,10 +14,11 @@
 namespace cpprof {
 
 // The number of threads ForRanges uses for n items: one per core, but none
-// with fewer than 64k items, below which a thread costs more than it saves.
-inline size_t RangeCount(size_t n) {
-  constexpr size_t kMinItemsPerThread = 1 << 16;
-  return std::clamp<size_t>(n / kMinItemsPerThread, 1, std::max(1u, std::thread::hardware_concurrency()));
+// with fewer than min_items items, below which a thread costs more than it
+// saves (64k samples; costlier items, such as names to demangle, need
+// fewer).
+inline size_t RangeCount(size_t n, size_t min_items = size_t{1} << 16) {
+  return std::clamp<size_t>(n / min_items, 1, std::max(1u, std::thread::hardware_concurrency()));
 }
 
 // Runs work(range, begin, end) over [0, n) cut into `ranges` contiguous,

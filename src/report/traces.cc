@@ -19,13 +19,12 @@ Status PrintTraces(Report& r, std::string& out) {
   const char* kSeparator = "-----------+-------------------------------------------------------";
   // Each location's frames as printable names, leaf first.
   std::vector<std::vector<std::string>> frames(p.locations.size());
+  NodeInfoMaker maker(p, false);
   for (size_t i = 0; i < p.locations.size(); ++i) {
     const Location& loc = p.locations[i];
-    if (loc.line_count == 0) {
-      frames[i].push_back(PrintableName(p, MakeNodeInfo(p, loc, -1, false)));
-    }
+    if (loc.line_count == 0) frames[i].push_back(PrintableName(p, maker.Make(loc, -1)));
     for (uint32_t j = 0; j < loc.line_count; ++j) {
-      frames[i].push_back(PrintableName(p, MakeNodeInfo(p, loc, static_cast<int>(j), false)));
+      frames[i].push_back(PrintableName(p, maker.Make(loc, static_cast<int>(j))));
     }
   }
   size_t n = p.num_types();

@@ -302,6 +302,7 @@ void SourcePrinter::ExpandAddresses() {
     if (!insts.ok()) continue;
     std::vector<Frame> last_frames;
     uint64_t last_addr = 0, max_addr = 0;
+    SymbolizedAddress found;
     for (size_t i = 0; i < insts->size(); ++i) {
       const Instruction& inst = (*insts)[i];
       uint64_t addr = inst.address + bias;
@@ -310,8 +311,11 @@ void SourcePrinter::ExpandAddresses() {
       uint64_t length = i + 1 < insts->size() && (*insts)[i + 1].address > inst.address
                             ? (*insts)[i + 1].address - inst.address
                             : 1;
+      range.obj->symbolizer.Lookup(addr, &found);
       std::vector<Frame> frames;
-      for (const SymbolFrame& f : range.obj->symbolizer.Lookup(addr).frames) frames.push_back({f.function, f.file, f.line});
+      for (const SymbolFrame& f : found.frames) {
+        frames.push_back({std::string(f.function), std::string(f.file), f.line});
+      }
       InstructionInfo x{inst.address, length, inst.text, false, "", 0};
       if (!frames.empty()) x.file = frames[0].file, x.line = frames[0].line;  // the innermost frame
       insts_[addr] = x;

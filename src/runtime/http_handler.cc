@@ -195,16 +195,17 @@ void Symbol(const HttpRequest& req, HttpResponse& r) {
   for (const runtime::Module& m : runtime::LoadedModules()) {
     if (!m.path.empty()) symbolizer.AddModule(m.path, m.bias);
   }
+  SymbolizedAddress s;
   size_t pos = 0;
   while (pos <= in.size()) {
     size_t plus = in.find('+', pos);
     std::string word = in.substr(pos, plus == std::string::npos ? std::string::npos : plus - pos);
     if (uint64_t pc = ParseAddress(word)) {
-      SymbolizedAddress s = symbolizer.Lookup(pc);
+      symbolizer.Lookup(pc, &s);
       if (!s.frames.empty()) {
         char hex[24];
         std::snprintf(hex, sizeof(hex), "%#llx", static_cast<unsigned long long>(pc));
-        r.body += std::string(hex) + " " + s.frames.back().function + "\n";
+        r.body += std::string(hex) + " " + std::string(s.frames.back().function) + "\n";
       }
     }
     if (plus == std::string::npos) break;

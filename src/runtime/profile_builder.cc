@@ -131,7 +131,7 @@ class Builder {
     uint32_t mapping = MappingFor(addr);
     SymbolizedAddress sym;
     if (mapping != kNone) {
-      sym = symbolizer_.Lookup(addr);
+      symbolizer_.Lookup(addr, &sym);
       MappingStats& st = stats_[mapping];
       ++st.looked_up;
       st.with_functions += !sym.frames.empty();
@@ -139,7 +139,9 @@ class Builder {
     }
     uint32_t index = NewLocation(addr, mapping, sym.symbol_offset);
     Profile& p = out_.profile;
-    for (const SymbolFrame& f : sym.frames) p.lines.push_back({FunctionFor(f.function, f.file, f.start_line), f.line, 0});
+    for (const SymbolFrame& f : sym.frames) {
+      p.lines.push_back({FunctionFor(std::string(f.function), std::string(f.file), f.start_line), f.line, 0});
+    }
     p.locations[index].line_count = static_cast<uint32_t>(p.lines.size()) - p.locations[index].line_begin;
     locations_.emplace(addr, index);
     return index;

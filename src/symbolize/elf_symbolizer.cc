@@ -23,54 +23,11 @@ const Dwfl_Callbacks kCallbacks = {
     .debuginfo_path = &g_debuginfo_path,
 };
 
-// The linkage (mangled) name when DWARF has one, else the plain name;
-// dwarf_attr_integrate follows abstract_origin and specification links, which
-// is where inlined instances and out-of-class definitions keep their names.
-std::string DieName(Dwarf_Die* die) {
-  Dwarf_Attribute attr;
-  for (int at : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name}) {
-    if (dwarf_attr_integrate(die, at, &attr) != nullptr) {
-      if (const char* s = dwarf_formstring(&attr)) return s;
-    }
-  }
-  return "";
-}
-
-int64_t DeclLine(Dwarf_Die* die) {
-  Dwarf_Attribute attr;
-  Dwarf_Word line = 0;
-  if (dwarf_attr_integrate(die, DW_AT_decl_line, &attr) == nullptr) return 0;
-  if (dwarf_formudata(&attr, &line) != 0) return 0;
-  return static_cast<int64_t>(line);
-}
-
-// The call site (file, line) recorded on an inlined_subroutine DIE.
-bool CallSite(Dwarf_Die* cu, Dwarf_Die* inlined, std::string* file, int64_t* line) {
-  Dwarf_Attribute attr;
-  Dwarf_Word file_index = 0, call_line = 0;
-  if (dwarf_attr(inlined, DW_AT_call_file, &attr) == nullptr || dwarf_formudata(&attr, &file_index) != 0) {
-    return false;
-  }
-  if (dwarf_attr(inlined, DW_AT_call_line, &attr) != nullptr) dwarf_formudata(&attr, &call_line);
-  Dwarf_Files* files = nullptr;
-  size_t nfiles = 0;
-  if (dwarf_getsrcfiles(cu, &files, &nfiles) != 0 || file_index >= nfiles) return false;
-  const char* name = dwarf_filesrc(files, file_index, nullptr, nullptr);
-  if (name == nullptr) return false;
-  *file = name;
-  *line = static_cast<int64_t>(call_line);
-  return true;
-}
-
-// A relative source file name is relative to the unit's compilation
-// directory, as llvm-symbolizer (pprof's symbolizer) prints it: Debian's
-// glibc says "../sysdeps/x.h" in comp dir "./csu", which pprof's path
-// cleaning then makes "sysdeps/x.h".
-std::string WithCompDir(Dwarf_Die* cu, const std::string& file) {
-  if (cu == nullptr || file.empty() || file[0] == '/') return file;
-  Dwarf_Attribute attr;
-  const char* dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
-  return dir == nullptr || *dir == '\0' ? file : std::string(dir) + "/" + file;
+// Empties out, keeping its frames' memory.
+void Clear(SymbolizedAddress* out) {
+  out->frames.clear();
+  out->has_lines = false;
+  out->symbol_offset = 0;
 }
 
 }  // namespace
@@ -79,8 +36,13 @@ std::string WithCompDir(Dwarf_Die* cu, const std::string& file) {
 // size), noting its offset in out.
 const char* ElfSymbolizer::SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedAddress* out) {
   auto [it, inserted] = symbols_.try_emplace(mod);
-  std::vector<Symbol>& table = it->second;
+  std::vector<Symbol>& table = it->second.symbols;
   if (inserted) {
+    Dwarf_Addr main_bias = 0;
+    if (Elf* main = dwfl_module_getelf(mod, &main_bias)) {  // the PLT is in the file that runs
+      it->second.plt = ReadPltEntries(main);
+      for (const PltEntry& e : it->second.plt) table.push_back({e.address + main_bias, e.size, 0, e.name.c_str()});
+    }
     int n = dwfl_module_getsymtab(mod);
     for (int i = 1; i < n; ++i) {
       GElf_Sym sym;
@@ -94,7 +56,7 @@ const char* ElfSymbolizer::SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedA
       if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_NOTYPE && type != STT_OBJECT) continue;
       uint64_t size = sym.st_size;
       // A symbol without a size (_init, assembly labels) reaches to the end
-      // of its section at most: PLT stubs after .init are nobody's.
+      // of its section at most: the PLT after .init is not _init's.
       GElf_Shdr shdr;
       if (Elf_Scn* scn = size == 0 && elf != nullptr ? elf_getscn(elf, shndx) : nullptr;
           scn != nullptr && gelf_getshdr(scn, &shdr) != nullptr && shdr.sh_addr + bias + shdr.sh_size > value) {
@@ -156,59 +118,56 @@ ModuleDebugInfo ElfSymbolizer::DebugInfo(uint64_t addr) {
   return info;
 }
 
-SymbolizedAddress ElfSymbolizer::Lookup(uint64_t addr) {
-  SymbolizedAddress out;
+void ElfSymbolizer::Lookup(uint64_t addr, SymbolizedAddress* out) {
+  Clear(out);
   Dwfl_Module* mod = ModuleAt(addr);
-  if (mod == nullptr) return out;
+  if (mod == nullptr) return;
 
-  std::string file;
+  const char* line_file = nullptr;
   int64_t line = 0;
   if (Dwfl_Line* l = dwfl_module_getsrc(mod, addr)) {
     int lineno = 0;
-    if (const char* f = dwfl_lineinfo(l, nullptr, &lineno, nullptr, nullptr, nullptr)) {
-      file = f;
-      line = lineno;
-    }
+    line_file = dwfl_lineinfo(l, nullptr, &lineno, nullptr, nullptr, nullptr);
+    if (line_file != nullptr) line = lineno;
   }
+  std::string_view file = line_file != nullptr ? line_file : "";
 
   Dwarf_Addr bias = 0;
-  Dwarf_Die* cu = dwfl_module_addrdie(mod, addr, &bias);
-  file = WithCompDir(cu, file);
   // The innermost function-like scope and its physical nesting (inlined
   // instances up to the enclosing subprogram), as eu-addr2line -i gives.
   // Each inlined_subroutine is one frame whose caller's line is the inlined
   // DIE's call site; the subprogram ends the chain.
-  if (cu != nullptr) {
+  if (Dwarf_Die* cu = dwfl_module_addrdie(mod, addr, &bias)) {
     auto [it, inserted] = scope_indexes_.try_emplace({mod, dwarf_dieoffset(cu)});
     if (inserted) it->second = std::make_unique<ScopeIndex>(cu);
-    const ScopeIndex& index = *it->second;
+    ScopeIndex& index = *it->second;
+    file = index.SourceName(line_file);
     for (int i = index.At(addr - bias); i >= 0; i = index.scope(i).parent) {
+      const ScopeIndex::FrameInfo& info = index.Info(i);
+      out->frames.push_back({info.name, file, line, info.decl_line});
       Dwarf_Die die = index.scope(i).die;
-      out.frames.push_back({DieName(&die), file, line, DeclLine(&die)});
       if (dwarf_tag(&die) == DW_TAG_subprogram) break;
-      if (!CallSite(cu, &die, &file, &line)) file.clear(), line = 0;
-      file = WithCompDir(cu, file);
+      file = info.call_file;
+      line = info.call_line;
     }
   }
 
-  const char* symbol = SymbolAt(mod, addr, &out);
-  if (out.frames.empty()) {
-    if (symbol == nullptr) return out;
-    out.frames.push_back({symbol, file, line, 0});
+  const char* symbol = SymbolAt(mod, addr, out);
+  if (out->frames.empty()) {
+    if (symbol == nullptr) return;
+    out->frames.push_back({symbol, file, line, 0});
   } else if (symbol != nullptr) {
-    out.frames.back().function = symbol;  // the ELF name of the physical function
+    out->frames.back().function = symbol;  // the ELF name of the physical function
   }
-  out.has_lines = true;
-  for (const SymbolFrame& f : out.frames) out.has_lines = out.has_lines && !f.file.empty() && f.line > 0;
-  return out;
+  out->has_lines = true;
+  for (const SymbolFrame& f : out->frames) out->has_lines = out->has_lines && !f.file.empty() && f.line > 0;
 }
 
-SymbolizedAddress ElfSymbolizer::LookupSymbol(uint64_t addr) {
-  SymbolizedAddress out;
+void ElfSymbolizer::LookupSymbol(uint64_t addr, SymbolizedAddress* out) {
+  Clear(out);
   Dwfl_Module* mod = ModuleAt(addr);
-  if (mod == nullptr) return out;
-  if (const char* symbol = SymbolAt(mod, addr, &out)) out.frames.push_back({symbol, "", 0, 0});
-  return out;
+  if (mod == nullptr) return;
+  if (const char* symbol = SymbolAt(mod, addr, out)) out->frames.push_back({symbol, "", 0, 0});
 }
 
 }  // namespace cpprof

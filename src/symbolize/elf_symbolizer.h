@@ -12,8 +12,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
+#include "symbolize/plt_entries.h"
 
 struct Dwfl;
 struct Dwfl_Module;
@@ -22,9 +25,13 @@ namespace cpprof {
 
 class ScopeIndex;
 
+// A frame's strings are the symbolizer's (its files' string tables and its
+// caches): valid while it lives, and one address is always the same text.
+// Lookups make no copies; 100k of them made 300k strings that took longer
+// to copy and free than to find.
 struct SymbolFrame {
-  std::string function;  // system (mangled) name; demangle afterwards
-  std::string file;      // empty when the module has no line information
+  std::string_view function;  // system (mangled) name; demangle afterwards
+  std::string_view file;      // empty when the module has no line information
   int64_t line = 0;
   int64_t start_line = 0;  // first line of the function's declaration, 0 if unknown
 };
@@ -56,26 +63,32 @@ class ElfSymbolizer {
   ModuleDebugInfo DebugInfo(uint64_t addr);
 
   // The frames at `addr` (an instruction address: callers pass return
-  // address - 1).
-  SymbolizedAddress Lookup(uint64_t addr);
+  // address - 1), into *out, which is cleared first: reused for many
+  // lookups, it keeps its frames' memory (100k lookups made 100k vectors).
+  void Lookup(uint64_t addr, SymbolizedAddress* out);
 
-  // Only the ELF symbol at `addr` (.symtab, else .dynsym), without DWARF:
-  // what -symbolize=fastlocal gives.
-  SymbolizedAddress LookupSymbol(uint64_t addr);
+  // Only the ELF symbol at `addr` (.symtab, else .dynsym; "<symbol>@plt"
+  // in a PLT entry), without DWARF: what -symbolize=fastlocal gives.
+  void LookupSymbol(uint64_t addr, SymbolizedAddress* out);
 
  private:
-  // A module's function symbols sorted by address. libdwfl's
-  // dwfl_module_addrinfo scans the whole symbol table on every call: 100k
-  // lookups in libstdc++ (~16k symbols) took 40 s that way.
+  // A module's function symbols sorted by address, with its PLT entries
+  // (plt_entries.h). libdwfl's dwfl_module_addrinfo scans the whole symbol
+  // table on every call: 100k lookups in libstdc++ (~16k symbols) took 40 s
+  // that way.
   struct Symbol {
     uint64_t start = 0, size = 0;
     int rank = 0;  // at one address: global before weak before local, as libdwfl prefers
     const char* name = nullptr;
   };
+  struct SymbolTable {
+    std::vector<PltEntry> plt;  // holds the PLT entries' names
+    std::vector<Symbol> symbols;
+  };
   Dwfl_Module* ModuleAt(uint64_t addr);
   const char* SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedAddress* out);
 
-  std::map<Dwfl_Module*, std::vector<Symbol>> symbols_;
+  std::map<Dwfl_Module*, SymbolTable> symbols_;
   // Per compilation unit (module, CU DIE offset), built on first use.
   std::map<std::pair<Dwfl_Module*, uint64_t>, std::unique_ptr<ScopeIndex>> scope_indexes_;
 

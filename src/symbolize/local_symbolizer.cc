@@ -1,10 +1,13 @@
 // Tested by tests/symbolize/symbolize_test.sh.
 #include "symbolize/local_symbolizer.h"
 
+#include <atomic>
 #include <map>
-#include <thread>
+#include <span>
 #include <tuple>
+#include <unordered_map>
 
+#include "profile/parallel.h"
 #include "symbolize/elf_image.h"
 #include "symbolize/elf_symbolizer.h"
 
@@ -27,55 +30,141 @@ struct Binary {
   std::vector<uint32_t> locations;
 };
 
-// Looks up addrs[i] into out[i] with a fresh libdwfl session.
-void LookupRange(const Binary& b, const std::vector<uint64_t>& addrs, size_t begin, size_t end, bool fast,
-                 std::vector<SymbolizedAddress>& out) {
-  ElfSymbolizer symbolizer;
-  if (!symbolizer.AddModule(b.path, b.bias)) return;
-  for (size_t i = begin; i < end; ++i) out[i] = fast ? symbolizer.LookupSymbol(addrs[i]) : symbolizer.Lookup(addrs[i]);
-}
+// The frames of a range of a binary's addresses, found by a thread's own
+// libdwfl session (they are not thread-safe) and copied out of it, so that
+// the session closes on that thread. Frames are numbered by their function
+// (name, file, start line) in order of first use, and each function's
+// strings are copied once: bench/symbolize.sh's 104k frames have 7.4k
+// functions.
+struct RangeFrames {
+  struct Function {
+    std::string name, file;
+    int64_t start_line = 0;
+  };
+  struct Frame {
+    uint32_t function;  // index into functions
+    int64_t line;
+  };
+  std::vector<Function> functions;
+  std::vector<Frame> frames;
+  std::vector<uint32_t> frames_end;  // address i's frames end here and begin where address i - 1's end
+};
 
-std::vector<SymbolizedAddress> LookupAll(const Binary& b, const Profile& p, const LocalSymbolizeOptions& o) {
-  std::vector<uint64_t> addrs;
-  addrs.reserve(b.locations.size());
-  for (uint32_t l : b.locations) addrs.push_back(p.locations[l].address);
-  std::vector<SymbolizedAddress> out(addrs.size());
-  if (addrs.size() < o.parallel_from) {
-    LookupRange(b, addrs, 0, addrs.size(), o.fast, out);
+// Ranges of a binary's addresses looked up in parallel. A unit of DWARF
+// that straddles two ranges may be indexed by both threads, so they are
+// few; 16 share bench/symbolize.sh's lookups within 1 ms (29 and 30 ms).
+constexpr size_t kRanges = 16;
+
+// Functions by where a session keeps their strings: the same text is always
+// at the same address (SymbolFrame), so no string is hashed.
+struct FunctionKey {
+  const char *name, *file;
+  int64_t start_line;
+  bool operator==(const FunctionKey&) const = default;
+};
+
+struct FunctionKeyHash {
+  size_t operator()(const FunctionKey& k) const {
+    return std::hash<const void*>()(k.name) ^ std::hash<const void*>()(k.file) * 31 ^
+           std::hash<int64_t>()(k.start_line) * 961;
+  }
+};
+
+// The frames of addrs, from a session that has the binary (none when it
+// could not be read).
+RangeFrames LookupRange(ElfSymbolizer* symbolizer, std::span<const uint64_t> addrs, bool fast) {
+  RangeFrames out;
+  if (symbolizer == nullptr) {
+    out.frames_end.resize(addrs.size());
     return out;
   }
-  size_t half = addrs.size() / 2;
-  std::thread second([&] { LookupRange(b, addrs, half, addrs.size(), o.fast, out); });
-  LookupRange(b, addrs, 0, half, o.fast, out);
-  second.join();
+  out.frames_end.reserve(addrs.size());
+  std::unordered_map<FunctionKey, uint32_t, FunctionKeyHash> numbers;
+  SymbolizedAddress s;
+  for (uint64_t addr : addrs) {
+    if (fast) {
+      symbolizer->LookupSymbol(addr, &s);
+    } else {
+      symbolizer->Lookup(addr, &s);
+    }
+    for (const SymbolFrame& f : s.frames) {
+      auto [it, inserted] = numbers.try_emplace({f.function.data(), f.file.data(), f.start_line},
+                                                static_cast<uint32_t>(out.functions.size()));
+      if (inserted) out.functions.push_back({std::string(f.function), std::string(f.file), f.start_line});
+      out.frames.push_back({it->second, f.line});
+    }
+    out.frames_end.push_back(static_cast<uint32_t>(out.frames.size()));
+  }
   return out;
 }
 
+// The binary's addresses in location order, as ranges of consecutive
+// addresses. From parallel_from addresses, two threads with a session each
+// take the ranges in turn as they finish one: what an address costs varies
+// across a binary (halved, libstdc++'s first half took 31 ms, its second
+// 20), and a core busy elsewhere then holds up only the range it has.
+std::vector<RangeFrames> LookupAll(const Binary& b, const Profile& p, const LocalSymbolizeOptions& o) {
+  std::vector<uint64_t> addrs;
+  addrs.reserve(b.locations.size());
+  for (uint32_t l : b.locations) addrs.push_back(p.locations[l].address);
+  bool parallel = addrs.size() >= o.parallel_from;
+  std::vector<RangeFrames> ranges(parallel ? kRanges : 1);
+  std::atomic<size_t> next = 0;
+  size_t threads = parallel ? 2 : 1;
+  ForRanges(threads, threads, [&](size_t, size_t, size_t) {
+    ElfSymbolizer symbolizer;
+    bool readable = symbolizer.AddModule(b.path, b.bias);
+    for (size_t r; (r = next++) < ranges.size();) {
+      size_t begin = addrs.size() * r / ranges.size(), end = addrs.size() * (r + 1) / ranges.size();
+      ranges[r] = LookupRange(readable ? &symbolizer : nullptr, std::span(addrs).subspan(begin, end - begin), o.fast);
+    }
+  });
+  return ranges;
+}
+
 // Replaces the lines of the located addresses with their frames, sharing
-// functions by (name, file, start line) as pprof's symbolizer does.
+// functions by (name, file, start line) as pprof's symbolizer does. Strings
+// and functions are added in location order, as one pass over the frames
+// adds them.
 class FrameWriter {
  public:
   explicit FrameWriter(Profile& p) : p_(p) {}
 
-  void Write(uint32_t loc, const SymbolizedAddress& s) {
-    if (s.frames.empty()) return;
+  void Write(const Binary& b, const std::vector<RangeFrames>& ranges) {
+    size_t i = 0;  // into b.locations
+    for (const RangeFrames& r : ranges) {
+      std::vector<uint32_t> function_of(r.functions.size(), kNone);
+      uint32_t begin = 0;
+      for (uint32_t end : r.frames_end) {
+        Write(b.locations[i++], r, begin, end, function_of);
+        begin = end;
+      }
+    }
+  }
+
+ private:
+  void Write(uint32_t loc, const RangeFrames& r, uint32_t begin, uint32_t end, std::vector<uint32_t>& function_of) {
+    if (begin == end) return;
     Location& l = p_.locations[loc];
     Mapping& m = p_.mappings[l.mapping];
     l.line_begin = static_cast<uint32_t>(p_.lines.size());
-    l.line_count = static_cast<uint32_t>(s.frames.size());
+    l.line_count = end - begin;
     l.is_folded = false;
-    for (const SymbolFrame& f : s.frames) {
-      m.has_functions |= !f.function.empty();
+    for (uint32_t i = begin; i < end; ++i) {
+      const RangeFrames::Frame& frame = r.frames[i];
+      const RangeFrames::Function& f = r.functions[frame.function];
+      m.has_functions |= !f.name.empty();
       m.has_filenames |= !f.file.empty();
-      m.has_line_numbers |= f.line != 0;
-      p_.lines.push_back({FunctionFor(f), f.line, 0});
+      m.has_line_numbers |= frame.line != 0;
+      uint32_t& function = function_of[frame.function];
+      if (function == kNone) function = FunctionFor(f);
+      p_.lines.push_back({function, frame.line, 0});
     }
     m.has_inline_frames = true;
   }
 
- private:
-  uint32_t FunctionFor(const SymbolFrame& f) {
-    StrId name = p_.strings.Intern(f.function), file = p_.strings.Intern(f.file);
+  uint32_t FunctionFor(const RangeFrames::Function& f) {
+    StrId name = p_.strings.Intern(f.name), file = p_.strings.Intern(f.file);
     auto [it, inserted] = functions_.try_emplace({name, file, f.start_line}, static_cast<uint32_t>(p_.functions.size()));
     if (inserted) {
       Function fn;
@@ -147,8 +236,7 @@ void SymbolizeLocal(Profile& p, const LocalSymbolizeOptions& o, const std::funct
   }
   FrameWriter writer(p);
   for (auto& [key, b] : binaries) {
-    std::vector<SymbolizedAddress> found = LookupAll(b, p, o);
-    for (size_t i = 0; i < found.size(); ++i) writer.Write(b.locations[i], found[i]);
+    writer.Write(b, LookupAll(b, p, o));
   }
 }
 

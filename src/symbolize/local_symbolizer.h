@@ -15,7 +15,7 @@ namespace cpprof {
 struct LocalSymbolizeOptions {
   bool force = false;  // also mappings that already have symbols
   bool fast = false;   // -symbolize=fastlocal: ELF symbols only, no DWARF
-  // Addresses per binary from which the lookups are split over two threads
+  // Addresses per binary from which the lookups are shared by two threads
   // (each with its own libdwfl session, which is not thread-safe).
   size_t parallel_from = 20000;
 };
