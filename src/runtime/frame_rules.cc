@@ -2,6 +2,7 @@
 #include "runtime/frame_rules.h"
 
 #include <dlfcn.h>
+#include <link.h>
 
 #include <atomic>
 #include <cstring>
@@ -353,13 +354,41 @@ RuleStatus CachedFrameRule(uintptr_t where, FrameRule* rule) {
 }
 
 int ResolveMissedFrameRules() {
-  int resolved = 0;
+  struct Pending {
+    uintptr_t where[kMissedSlots];
+    size_t count = 0;
+    int resolved = 0;
+  } pending;
   for (auto& slot : g_missed) {
     uintptr_t where = slot.exchange(0, std::memory_order_relaxed);
-    FrameRule rule;
-    if (where != 0 && FindFrameRule(where, &rule) != RuleStatus::kUnsupported) ++resolved;
+    if (where != 0) pending.where[pending.count++] = where;
   }
-  return resolved;
+  if (pending.count == 0) return 0;
+  // The addresses come from other threads' stacks, some samples ago: their
+  // library may be dlclose'd meanwhile, and _dl_find_object must not race
+  // with the unloading of the object it finds (the torture test crashed in
+  // _Unwind_Find_FDE so). dl_iterate_phdr holds the loader's object list
+  // lock, and dlclose unmaps an object only after taking it off the list: an
+  // address inside a listed object's code stays mapped during the callback.
+  // Addresses in no listed object are dropped.
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* arg) {
+        auto* p = static_cast<Pending*>(arg);
+        for (int h = 0; h < info->dlpi_phnum; ++h) {
+          const ElfW(Phdr)& ph = info->dlpi_phdr[h];
+          if (ph.p_type != PT_LOAD || (ph.p_flags & PF_X) == 0) continue;
+          uintptr_t start = info->dlpi_addr + ph.p_vaddr;
+          for (size_t i = 0; i < p->count; ++i) {
+            if (p->where[i] == 0 || p->where[i] - start >= ph.p_memsz) continue;
+            FrameRule rule;
+            if (FindFrameRule(p->where[i], &rule) != RuleStatus::kUnsupported) ++p->resolved;
+            p->where[i] = 0;
+          }
+        }
+        return 0;
+      },
+      &pending);
+  return pending.resolved;
 }
 
 RuleStatus FindFrameRule(uintptr_t where, FrameRule* rule) {
