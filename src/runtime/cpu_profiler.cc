@@ -30,6 +30,11 @@ constexpr uint64_t kNeedsBounds = 1;
 // 64 KiB rings do not overflow at 1 kHz within it.
 constexpr int kDrainIntervalMs = 100;
 constexpr int kRescanRounds = 10;  // /proc/self/task once a second
+// The frame rules samples missed (runtime/frame_rules.h) are computed ten
+// times a drain: each computation lets later walks step over one more frame
+// without a frame pointer, so stacks through such code are whole after tens
+// of milliseconds rather than several drains.
+constexpr int kResolvesPerDrain = 10;
 
 // The collector period; CPPROF_COLLECTOR_PERIOD_MS_FOR_TESTING lengthens it
 // so that a test can fill the rings and see the lost-sample frame.
@@ -157,7 +162,6 @@ void CpuProfiler::Record(uint32_t weight, const LabelSetData* labels, uintptr_t 
 }
 
 void CpuProfiler::DrainLocked() {
-  ResolveMissedFrameRules();  // so that later samples walk further by rules
   ThreadRegistry& registry = ThreadRegistry::Get();
   registry.ForEachLocked([&](ThreadState* t) {
     SampleRing* ring = t->ring.load(std::memory_order_acquire);
@@ -189,13 +193,15 @@ void CpuProfiler::CollectorLoop() {
   registry.MarkSelfInternal();
   const std::chrono::milliseconds interval = DrainInterval();
   std::unique_lock lock(wake_mu_);
-  for (int round = 1; !stop_collector_; ++round) {
-    wake_.wait_for(lock, interval);
+  for (int step = 1; !stop_collector_; ++step) {
+    wake_.wait_for(lock, interval / kResolvesPerDrain);
+    ResolveMissedFrameRules();
+    if (step % kResolvesPerDrain != 0) continue;
     std::lock_guard rlock(registry.mu());
     DrainLocked();
     // Threads that did not come through pthread_create (raw clone, or
     // libcpprof dlopen'ed after they started) join within a second.
-    if (round % kRescanRounds == 0) registry.RescanForeignThreadsLocked();
+    if (step % (kResolvesPerDrain * kRescanRounds) == 0) registry.RescanForeignThreadsLocked();
   }
 }
 

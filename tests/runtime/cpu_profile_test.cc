@@ -226,11 +226,11 @@ double WholeStackShare(double seconds) {
 }
 
 // Code without frame pointers: the handler steps over it by the cached
-// DWARF rules, which the collector adds every 100 ms as samples miss them
-// (a frame a drain: the first 0.3 s miss frames here).
+// DWARF rules, which the collector adds every 10 ms as samples miss them
+// (a frame each time: the first ~30 ms miss frames here).
 TEST(CpuProfileTest, StacksThroughCodeWithoutFramePointers) {
-  EXPECT_GT(WholeStackShare(1.0), 0.5);
-  EXPECT_GT(WholeStackShare(1.0), 0.97);  // the rules stay cached
+  EXPECT_GT(WholeStackShare(1.0), 0.9);
+  EXPECT_GT(WholeStackShare(1.0), 0.99);  // the rules stay cached
 }
 
 TEST(CpuProfileTest, SecondStartIsRefused) {
