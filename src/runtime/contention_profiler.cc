@@ -64,7 +64,7 @@ void Save(ContentionKind kind, double count, int64_t delay) {
   NoSamplingScope no_heap_sampling;  // the table's allocations are cpprof's
   Key key;
   uintptr_t pcs[kMaxProfStackDepth];
-  int n = CaptureStackOutsideRuntime(pcs, kMaxProfStackDepth);
+  int n = CaptureStackOutsideRuntime(SelfStackBoundsIfRegistered(), pcs, kMaxProfStackDepth);
   key.first.assign(pcs, pcs + n);
   key.second = SelfLabelsIfRegistered();
   Table& t = g_tables[static_cast<int>(kind)];

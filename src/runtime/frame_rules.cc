@@ -422,7 +422,9 @@ void ForgetFrameRules() {}
 
 }  // namespace cpprof::runtime
 
-// dlclose, interposed (linked or LD_PRELOAD) for ForgetFrameRules.
+// Interposed (linked or LD_PRELOAD) for ForgetFrameRules: whatever changes
+// which code lives at an address. dlclose unloads a library; JITs (LLVM's
+// RTDyld, for one) register and deregister the FDEs of code they write.
 extern "C" __attribute__((visibility("default"))) int dlclose(void* handle) {
   using Fn = int (*)(void*);
   static Fn real = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, "dlclose"));
@@ -430,4 +432,23 @@ extern "C" __attribute__((visibility("default"))) int dlclose(void* handle) {
   int rc = real(handle);
   cpprof::runtime::ForgetFrameRules();
   return rc;
+}
+
+namespace {
+
+// Calls libgcc's function of that name, then forgets the cached rules.
+void CallThenForget(const char* name, void* eh_frame) {
+  using Fn = void (*)(void*);
+  if (auto real = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name))) real(eh_frame);
+  cpprof::runtime::ForgetFrameRules();
+}
+
+}  // namespace
+
+extern "C" __attribute__((visibility("default"))) void __register_frame(void* eh_frame) {
+  CallThenForget("__register_frame", eh_frame);
+}
+
+extern "C" __attribute__((visibility("default"))) void __deregister_frame(void* eh_frame) {
+  CallThenForget("__deregister_frame", eh_frame);
 }

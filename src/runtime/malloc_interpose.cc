@@ -129,7 +129,7 @@ const RealMalloc* Real() {
 __attribute__((noinline)) void* AllocateSampled(const RealMalloc* r, size_t n, size_t align, bool zero) {
   int64_t start = MonotonicNanos();
   uintptr_t pcs[kMaxProfStackDepth];
-  int depth = CaptureStackOutsideRuntime(pcs, kMaxProfStackDepth);
+  int depth = CaptureStackOutsideRuntime(SelfStackBoundsIfRegistered(), pcs, kMaxProfStackDepth);
   void* p = n <= kPage && align <= kPage ? TakeSamplePage() : nullptr;
   if (p == nullptr && r->posix_memalign(&p, std::max(align, kPage), n == 0 ? 1 : n) != 0) {
     errno = ENOMEM;

@@ -39,7 +39,7 @@ bool IsBuiltIn(const std::string& name) {
 // The stack starting in CallerStack's caller, skipping `skip` frames.
 __attribute__((noinline)) std::vector<uintptr_t> CallerStack(int skip) {
   uintptr_t pcs[kMaxStackDepth];
-  int n = CaptureCurrentStack(skip + 1, pcs, kMaxStackDepth);  // +1: CallerStack itself
+  int n = CaptureCurrentStack(SelfStackBoundsIfRegistered(), skip + 1, pcs, kMaxStackDepth);  // +1: CallerStack itself
   return std::vector<uintptr_t>(pcs, pcs + n);
 }
 

@@ -108,11 +108,14 @@ constexpr uintptr_t kMaxFrameBytes = uintptr_t{256} << 20;
 
 }  // namespace
 
-__attribute__((noinline)) int UnwindWithFrameRules(int skip, uintptr_t* out, int max) {
+__attribute__((noinline)) int UnwindWithFrameRules(StackBounds bounds, int skip, uintptr_t* out, int max) {
 #if defined(__x86_64__)
   uintptr_t pc, sp, fp;
   asm volatile("lea 0(%%rip), %0\n\tmov %%rsp, %1\n\tmov %%rbp, %2" : "=r"(pc), "=r"(sp), "=r"(fp));
   uintptr_t where = pc;  // the first step leaves this function's own frame
+  // Unknown bounds: only what a frame's size allows. A stale rule (code
+  // unloaded behind dlclose's back) then could read past the stack's top.
+  uintptr_t hi = bounds.known() ? bounds.hi : ~uintptr_t{0};
   int count = 0;
   while (count < max) {
     FrameRule rule;
@@ -123,7 +126,7 @@ __attribute__((noinline)) int UnwindWithFrameRules(int skip, uintptr_t* out, int
       case RuleStatus::kFound: break;
     }
     uintptr_t cfa = (rule.cfa_from_rbp ? fp : sp) + rule.cfa_offset;
-    if (cfa <= sp || cfa - sp > kMaxFrameBytes || (cfa & 7) != 0) return -1;
+    if (cfa <= sp || cfa - sp > kMaxFrameBytes || cfa > hi || (cfa & 7) != 0) return -1;
     uintptr_t ret = reinterpret_cast<const uintptr_t*>(cfa)[-1];
     if (rule.rbp_slot != 0) {
       if (cfa + rule.rbp_slot < sp) return -1;
@@ -152,17 +155,17 @@ __attribute__((noinline)) int UnwindWithLibgcc(int skip, uintptr_t* out, int max
   return st.count;
 }
 
-__attribute__((noinline)) int CaptureCurrentStack(int skip, uintptr_t* out, int max) {
-  int n = UnwindWithFrameRules(1 + skip, out, max);
+__attribute__((noinline)) int CaptureCurrentStack(StackBounds bounds, int skip, uintptr_t* out, int max) {
+  int n = UnwindWithFrameRules(bounds, 1 + skip, out, max);
   if (n < 0) n = UnwindWithLibgcc(1 + skip, out, max);
   asm volatile("");  // not a tail call: this frame is the one skipped
   return n;
 }
 
-int CaptureStackOutsideRuntime(uintptr_t* out, int max) {
+int CaptureStackOutsideRuntime(StackBounds bounds, uintptr_t* out, int max) {
   // 16 spare slots for libcpprof's own frames (at most 5 today).
   uintptr_t pcs[kMaxProfStackDepth + 16];
-  int depth = CaptureCurrentStack(0, pcs, std::min(max, kMaxProfStackDepth) + 16);
+  int depth = CaptureCurrentStack(bounds, 0, pcs, std::min(max, kMaxProfStackDepth) + 16);
   uintptr_t start = reinterpret_cast<uintptr_t>(__ehdr_start);
   uintptr_t size = static_cast<uintptr_t>(etext - __ehdr_start);
   int own = 0;

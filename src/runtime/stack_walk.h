@@ -53,24 +53,25 @@ CPPROF_SIGNAL_SAFE Registers FromSignalContext(const void* ucontext);
 CPPROF_SIGNAL_SAFE int WalkStack(Registers regs, StackBounds bounds, uintptr_t* out, int max, bool* caller_exact);
 
 // Return addresses of the calling thread's stack, starting in the caller of
-// CaptureCurrentStack and skipping `skip` more frames. Not for signal
+// CaptureCurrentStack and skipping `skip` more frames; `bounds`, when known,
+// are the thread's stack, outside which no cached rule is followed. Not for signal
 // handlers: it unwinds with DWARF CFI, which walks through code built
 // without frame pointers (Debian's libstdc++, e.g. std::thread's
 // constructor) but may take the loader's lock on glibc < 2.35. The cached
 // rules of runtime/frame_rules.h unwind most stacks: on a 4-frame heap
 // sample about 50 ns instead of libgcc's 780 ns. The others go to libgcc.
-int CaptureCurrentStack(int skip, uintptr_t* out, int max);
+int CaptureCurrentStack(StackBounds bounds, int skip, uintptr_t* out, int max);
 
 // CaptureCurrentStack's two unwinders, each starting in the caller of the
 // function itself. UnwindWithFrameRules returns -1 for a stack it cannot
 // unwind (it then may have written to out); UnwindWithLibgcc unwinds all.
-int UnwindWithFrameRules(int skip, uintptr_t* out, int max);
+int UnwindWithFrameRules(StackBounds bounds, int skip, uintptr_t* out, int max);
 int UnwindWithLibgcc(int skip, uintptr_t* out, int max);
 
 // The calling thread's stack from the first frame outside libcpprof (the
 // caller of an interposed malloc or pthread_mutex_unlock, whatever inlining
 // and tail calls did to the frames in between), at most max frames.
-int CaptureStackOutsideRuntime(uintptr_t* out, int max);
+int CaptureStackOutsideRuntime(StackBounds bounds, uintptr_t* out, int max);
 
 }  // namespace cpprof::runtime
 

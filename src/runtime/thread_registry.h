@@ -115,6 +115,14 @@ inline const LabelSetData* SelfLabelsIfRegistered() {
   return t != nullptr ? t->labels.load(std::memory_order_relaxed) : nullptr;
 }
 
+// The calling thread's stack bounds, without registering it (for malloc and
+// lock hooks); unknown for a thread cpprof has not seen.
+inline StackBounds SelfStackBoundsIfRegistered() {
+  ThreadRegistry* reg = ThreadRegistry::GetIfCreated();
+  ThreadState* t = reg != nullptr ? reg->SelfIfRegistered() : nullptr;
+  return t != nullptr ? t->bounds() : StackBounds{};
+}
+
 // Stack bounds of the mapping containing address sp, from /proc/self/maps.
 StackBounds MappingAround(uintptr_t sp);
 

@@ -23,21 +23,38 @@ namespace {
 
 struct Stacks {
   std::vector<uintptr_t> rules, libgcc, captured;
-  int rules_count = 0;
+  int rules_count = 0;  // -1: the rules gave up; -2: they differ with and without bounds
 };
 
 constexpr int kMax = 128;
 
-// Both unwinders from the same function, skipping its frame: equal lists.
+// The calling thread's stack, as the thread registry records it.
+StackBounds ThisThreadsStack() {
+  pthread_attr_t attr;
+  void* lo = nullptr;
+  size_t size = 0;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return {};
+  pthread_attr_getstack(&attr, &lo, &size);
+  pthread_attr_destroy(&attr);
+  return {reinterpret_cast<uintptr_t>(lo), reinterpret_cast<uintptr_t>(lo) + size};
+}
+
+// Both unwinders from the same function, skipping its frame: equal lists,
+// with the stack's bounds known or not.
 __attribute__((noinline)) Stacks CaptureAll() {
   Stacks s;
   s.rules.resize(kMax);
   s.libgcc.resize(kMax);
   s.captured.resize(kMax);
-  s.rules_count = UnwindWithFrameRules(1, s.rules.data(), kMax);
+  std::vector<uintptr_t> bounded(kMax);
+  StackBounds bounds = ThisThreadsStack();
+  s.rules_count = UnwindWithFrameRules({}, 1, s.rules.data(), kMax);
+  int bounded_count = UnwindWithFrameRules(bounds, 1, bounded.data(), kMax);
   s.rules.resize(s.rules_count < 0 ? 0 : s.rules_count);
+  bounded.resize(bounded_count < 0 ? 0 : bounded_count);
+  if (bounded != s.rules || bounded_count != s.rules_count) s.rules_count = -2;  // a mismatch the checks report
   s.libgcc.resize(UnwindWithLibgcc(1, s.libgcc.data(), kMax));
-  s.captured.resize(CaptureCurrentStack(1, s.captured.data(), kMax));
+  s.captured.resize(CaptureCurrentStack(bounds, 1, s.captured.data(), kMax));
   return s;
 }
 
@@ -143,6 +160,19 @@ TEST(StackWalkTest, RulesFollowALibraryLoadedWhereAnotherWasUnloaded) {
   }
   // The proof needs the loader to reuse the address, as glibc's mmap does.
   EXPECT_EQ(addresses[0], addresses[1]);
+}
+
+// What a JIT calls around code it writes: forwarded to libgcc (an empty
+// list, a zero word, registers nothing) and the rules are recomputed after.
+TEST(StackWalkTest, FrameRegistrationIsForwardedAndRulesStillMatch) {
+  ExpectSame(Recurse(5, CaptureAll), true);
+  alignas(8) static uint32_t empty_eh_frame[2] = {0, 0};
+  for (const char* name : {"__register_frame", "__deregister_frame"}) {
+    auto fn = reinterpret_cast<void (*)(void*)>(dlsym(RTLD_DEFAULT, name));
+    ASSERT_NE(fn, nullptr) << name;
+    fn(empty_eh_frame);
+    ExpectSame(Recurse(5, CaptureAll), true);
+  }
 }
 
 }  // namespace
