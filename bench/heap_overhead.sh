@@ -7,17 +7,19 @@
 # alone too since it changes the allocator); and heaptrack. Then the cost of
 # an uncontended pthread_mutex_lock/unlock pair with libcpprof loaded and
 # mutex profiling off. Runs are interleaved, REPS of each; the figure is the
-# workload's median CPU ns per malloc/free (or lock/unlock) pair. heaptrack's
+# workload's median CPU ns per malloc/free (or lock/unlock) pair; run r of
+# every configuration shifts the heap by the same r * 208 bytes (see
+# malloc_workload.cc: the layout alone moves a pair by up to 3.5%). heaptrack's
 # separate interpreter process is not counted. "floor" is an interposer that
 # only counts bytes down (bench/countdown_interposer.cc): what any sampling
 # interposer pays, and the instructions of cpprof's fast paths.
 # Targets: <= 3% at 512 KiB, <= 2 ns per pair loaded but off, <= 2 ns per
 # lock/unlock pair.
-# usage: bench/heap_overhead.sh [BUILD_DIR (build)] [REPS (3)]
+# usage: bench/heap_overhead.sh [BUILD_DIR (build)] [REPS (5)]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
-reps=${2:-3}
+reps=${2:-5}
 workload=$build/bin/malloc_workload
 libcpprof=$build/lib/libcpprof.so
 tcmalloc=$(ls /usr/lib/*/libtcmalloc.so.4 2>/dev/null | head -1)
@@ -51,7 +53,7 @@ workloads=("churn 2" "mixed 0.3" "mt 2")
 printf '%-12s' workload; printf ' %16s' "${configs[@]}"; echo
 for w in "${workloads[@]}"; do
   for rep in $(seq "$reps"); do
-    for cfg in "${configs[@]}"; do run "$cfg" $w >>"$tmp/${w%% *}.$cfg"; done
+    for cfg in "${configs[@]}"; do run "$cfg" $w $((rep * 208)) >>"$tmp/${w%% *}.$cfg"; done
   done
   base=$(median <"$tmp/${w%% *}.none")
   printf '%-12s' "${w%% *}"
