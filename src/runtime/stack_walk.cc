@@ -31,6 +31,35 @@ Registers FromSignalContext(const void* ucontext) {
   return r;
 }
 
+namespace {
+
+// A frame larger than this means a wrong rule or a corrupt stack.
+constexpr uintptr_t kMaxFrameBytes = uintptr_t{256} << 20;
+
+// One step from a frame to its caller by the frame's rule: *sp becomes the
+// CFA, *fp the caller's rbp, *ret the return address. Every word read lies
+// in [max(lo, *sp), hi); false, with nothing changed, when the rule points
+// elsewhere (a wrong rule or a corrupt stack).
+CPPROF_SIGNAL_SAFE bool StepByRule(const FrameRule& rule, uintptr_t lo, uintptr_t hi, uintptr_t* sp, uintptr_t* fp,
+                                   uintptr_t* ret) {
+  uintptr_t cfa = (rule.cfa_from_rbp ? *fp : *sp) + rule.cfa_offset;
+  if (cfa <= *sp || cfa - *sp > kMaxFrameBytes || cfa > hi || cfa - sizeof(uintptr_t) < lo || (cfa & 7) != 0) {
+    return false;
+  }
+  uintptr_t caller_fp = *fp;
+  if (rule.rbp_slot != 0) {
+    uintptr_t slot = cfa + rule.rbp_slot;
+    if (slot < *sp || slot < lo || slot > hi - sizeof(uintptr_t)) return false;
+    caller_fp = *reinterpret_cast<const uintptr_t*>(slot);
+  }
+  *ret = reinterpret_cast<const uintptr_t*>(cfa)[-1];
+  *sp = cfa;
+  *fp = caller_fp;
+  return true;
+}
+
+}  // namespace
+
 int WalkStack(Registers regs, StackBounds bounds, uintptr_t* out, int max, bool* caller_exact) {
   *caller_exact = false;
   if (max <= 0) return 0;
@@ -45,18 +74,9 @@ int WalkStack(Registers regs, StackBounds bounds, uintptr_t* out, int max, bool*
       *caller_exact = *caller_exact || n == 1;
       return n;
     }
-    uintptr_t ret, cfa, caller_fp;
+    uintptr_t ret;
     if (status == RuleStatus::kFound) {
-      // The CFA and the words read around it must lie inside the stack.
-      cfa = (rule.cfa_from_rbp ? fp : sp) + rule.cfa_offset;
-      if (cfa <= sp || cfa > bounds.hi || cfa - sizeof(uintptr_t) < bounds.lo || (cfa & 7) != 0) break;
-      caller_fp = fp;
-      if (rule.rbp_slot != 0) {
-        uintptr_t slot = cfa + rule.rbp_slot;
-        if (slot < bounds.lo || slot > bounds.hi - sizeof(uintptr_t)) break;
-        caller_fp = *reinterpret_cast<const uintptr_t*>(slot);
-      }
-      ret = reinterpret_cast<const uintptr_t*>(cfa)[-1];
+      if (!StepByRule(rule, bounds.lo, bounds.hi, &sp, &fp, &ret)) break;
       if (n == 1) *caller_exact = true;
     } else {
       // No rule (yet): one frame-pointer step. [fp] and [fp + 8] must be
@@ -65,18 +85,16 @@ int WalkStack(Registers regs, StackBounds bounds, uintptr_t* out, int max, bool*
       // belongs to, whose CFA is fp + 16.
       if (fp < bounds.lo || fp > bounds.hi - 2 * sizeof(uintptr_t) || (fp & 7) != 0) break;
       const auto* frame = reinterpret_cast<const uintptr_t*>(fp);
-      caller_fp = frame[0];
       ret = frame[1];
-      cfa = fp + 2 * sizeof(uintptr_t);
-      if (ret != 0 && caller_fp <= fp) {
+      if (ret != 0 && frame[0] <= fp) {
         out[n++] = ret;  // the last frame this walk can trust
         return n;
       }
+      sp = fp + 2 * sizeof(uintptr_t);
+      fp = frame[0];
     }
     if (ret == 0) return n;
     out[n++] = ret;
-    sp = cfa;
-    fp = caller_fp;
     where = ret - 1;
   }
   return n;
@@ -103,9 +121,6 @@ _Unwind_Reason_Code CollectFrame(_Unwind_Context* ctx, void* arg) {
   return st->count < st->max ? _URC_NO_REASON : _URC_END_OF_STACK;
 }
 
-// A frame larger than this means a wrong rule or a corrupt stack.
-constexpr uintptr_t kMaxFrameBytes = uintptr_t{256} << 20;
-
 }  // namespace
 
 __attribute__((noinline)) int UnwindWithFrameRules(StackBounds bounds, int skip, uintptr_t* out, int max) {
@@ -125,14 +140,8 @@ __attribute__((noinline)) int UnwindWithFrameRules(StackBounds bounds, int skip,
       case RuleStatus::kUnsupported: return -1;
       case RuleStatus::kFound: break;
     }
-    uintptr_t cfa = (rule.cfa_from_rbp ? fp : sp) + rule.cfa_offset;
-    if (cfa <= sp || cfa - sp > kMaxFrameBytes || cfa > hi || (cfa & 7) != 0) return -1;
-    uintptr_t ret = reinterpret_cast<const uintptr_t*>(cfa)[-1];
-    if (rule.rbp_slot != 0) {
-      if (cfa + rule.rbp_slot < sp) return -1;
-      fp = *reinterpret_cast<const uintptr_t*>(cfa + rule.rbp_slot);
-    }
-    sp = cfa;
+    uintptr_t ret;
+    if (!StepByRule(rule, 0, hi, &sp, &fp, &ret)) return -1;
     if (ret == 0) return count;
     if (skip > 0) {
       --skip;
