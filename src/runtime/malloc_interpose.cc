@@ -52,16 +52,16 @@ struct RealMalloc {
 };
 
 void* BootMalloc(size_t n);
-void BootFree(void* p);
+void FreeSlow(void* p);
 void* BootCalloc(size_t count, size_t size);
 int BootPosixMemalign(void** out, size_t align, size_t n);
 
 // Written once, by Real(); the fast paths read it without synchronization
 // (an aligned pointer store is atomic on every target, and both the
 // bootstrap and the real function are right to call).
-RealMalloc g_real = {BootMalloc, BootFree, BootCalloc, nullptr, BootPosixMemalign, nullptr};
-std::atomic<bool> g_ready{false};
-std::atomic<int> g_resolve_state{0};  // 0 not started, 1 resolving, 2 done, 3 failed
+RealMalloc g_real = {BootMalloc, FreeSlow, BootCalloc, nullptr, BootPosixMemalign, nullptr};
+enum ResolveState { kNotStarted, kResolving, kResolved, kNotFound };
+std::atomic<int> g_resolve_state{kNotStarted};
 __thread bool t_resolving __attribute__((tls_model("initial-exec"))) = false;
 
 // What dlsym allocates while resolving: a few hundred bytes in 2 blocks on
@@ -100,10 +100,10 @@ bool Resolve(Fn* fn, const char* name) {
 // The real functions, or null on the resolving thread while it resolves (and
 // for good when there are none: a static binary).
 const RealMalloc* Real() {
-  if (__builtin_expect(g_ready.load(std::memory_order_acquire), 1)) return &g_real;
+  if (__builtin_expect(g_resolve_state.load(std::memory_order_acquire) == kResolved, 1)) return &g_real;
   if (t_resolving) return nullptr;
-  int expected = 0;
-  if (g_resolve_state.compare_exchange_strong(expected, 1)) {
+  int expected = kNotStarted;
+  if (g_resolve_state.compare_exchange_strong(expected, kResolving)) {
     t_resolving = true;
     RealMalloc r{};
     bool found = Resolve(&r.malloc, "malloc") && Resolve(&r.free, "free") && Resolve(&r.calloc, "calloc") &&
@@ -112,16 +112,15 @@ const RealMalloc* Real() {
     t_resolving = false;
     if (!found) {
       LogLine("no malloc found after libcpprof; serving from a fixed arena");
-      g_resolve_state.store(3);
+      g_resolve_state.store(kNotFound);
       return nullptr;
     }
     g_real = r;
-    g_resolve_state.store(2, std::memory_order_release);
-    g_ready.store(true, std::memory_order_release);
+    g_resolve_state.store(kResolved, std::memory_order_release);
     return &g_real;
   }
-  while (g_resolve_state.load(std::memory_order_acquire) == 1) sched_yield();
-  return g_ready.load(std::memory_order_acquire) ? &g_real : nullptr;
+  while (g_resolve_state.load(std::memory_order_acquire) == kResolving) sched_yield();
+  return g_resolve_state.load(std::memory_order_acquire) == kResolved ? &g_real : nullptr;
 }
 
 // A sampled block: page-aligned so free() can tell it from others cheaply.
@@ -188,18 +187,13 @@ size_t UsableSize(const RealMalloc* r, void* p) {
   return r->malloc_usable_size != nullptr ? r->malloc_usable_size(p) : SIZE_MAX;
 }
 
-// Frees a block that is not the arena's: sampled or not, a sample page or not.
-void FreeBlock(const RealMalloc* r, void* p) {
-  if ((reinterpret_cast<uintptr_t>(p) & (kPage - 1)) == 0) RecordFreeIfSampled(p);
-  ReleaseBlock(r, p);
-}
-
+// A free the fast path did not take: null, the arena's, page-aligned (maybe
+// sampled, maybe a sample page), or before the real functions are known.
 __attribute__((noinline)) void FreeSlow(void* p) {
   if (p == nullptr || InArena(p)) return;
-  FreeBlock(Real(), p);
+  if ((reinterpret_cast<uintptr_t>(p) & (kPage - 1)) == 0) RecordFreeIfSampled(p);
+  ReleaseBlock(Real(), p);
 }
-
-void BootFree(void* p) { FreeSlow(p); }
 
 // memalign's rule, as glibc applies it: an alignment below 16 is 16, one that
 // is not a power of two is rounded up to the next.
