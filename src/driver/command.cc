@@ -305,12 +305,6 @@ Config CommandConfig(const Command& cmd, Config cfg) {
   return cfg;
 }
 
-// What preparing a profile computes for its report.
-struct Prepared {
-  std::map<std::string, std::string> num_label_units;
-  int64_t total = 0;
-};
-
 // What a report does to its profile first: tag frames, filters (before or
 // after the total is taken, as -relative_percentages chooses), aggregation.
 Result<Prepared> Prepare(Profile& p, const Command& cmd, const std::string& cmd_param, const Config& cfg, Ui& ui) {
@@ -449,12 +443,11 @@ Status GenerateReport(ReportCache& cache, const Command& cmd, const std::string&
     Result<Prepared> prepared = Prepare(cache.profile, cmd, cmd_param, cfg, ui);
     ui.copy_to = nullptr;
     if (!prepared.ok()) return prepared.status();
-    cache.num_label_units = std::move(prepared->num_label_units);
-    cache.total = prepared->total;
+    cache.prepared = std::move(*prepared);
     cache.key = key;
   }
-  return GeneratePrepared(cache.profile, cmd, cmd_param, cfg, Prepared{cache.num_label_units, cache.total},
-                          reusable ? &cache.graphs : nullptr, out, drain);
+  return GeneratePrepared(cache.profile, cmd, cmd_param, cfg, cache.prepared, reusable ? &cache.graphs : nullptr, out,
+                          drain);
 }
 
 Status RunReport(Profile& p, const Command& cmd, const std::string& param, const Config& cfg, Ui& ui) {

@@ -51,6 +51,13 @@ const Command* FindCommand(std::string_view name);
 // empty for the default), with pprof's errors.
 Result<int> SampleIndex(const Profile& p, const std::string& name);
 
+// What preparing a profile for a report computes (tag frames, filters,
+// aggregation change the profile itself).
+struct Prepared {
+  std::map<std::string, std::string> num_label_units;
+  int64_t total = 0;
+};
+
 // What the shell and the web UI keep between the reports of their session's
 // profile. Reports change the profile they run on (tag frames, filters,
 // aggregation), so each runs on a copy. A text or tree report that would
@@ -64,8 +71,7 @@ struct ReportCache {
   Profile profile;         // the last report's copy
   // What preparing it printed, computed and built.
   std::vector<std::string> messages;
-  std::map<std::string, std::string> num_label_units;
-  int64_t total = 0;
+  Prepared prepared;
   GraphCache graphs;
 };
 
