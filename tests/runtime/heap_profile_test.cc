@@ -10,10 +10,12 @@
 // one sigma, +-10% at 2.3 sigma, +-5% on the total (5 sites) at 2.5 sigma.
 // Sampling is seeded by thread order, so this test is also reproducible.
 #include <gtest/gtest.h>
+
 #include <malloc.h>
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 #include <vector>
 
@@ -163,6 +165,37 @@ TEST(HeapProfileTest, EveryAllocationAtRateOneAndLabels) {
   for (char* b : blocks) delete[] b;
   std::free(aligned);
   std::free(grown);
+}
+
+// At rate 1 every small block is sampled onto a page of its own
+// (runtime/sample_pages.h), and pages are reused once freed: calloc must
+// still zero, malloc_usable_size cover the request, realloc keep contents.
+TEST(HeapProfileTest, SampledSmallBlocksBehaveAsMallocPromises) {
+  SetMemProfileRate(1);
+  for (int round = 0; round < 3; ++round) {
+    std::vector<unsigned char*> dirty;
+    for (int i = 0; i < 64; ++i) {
+      auto* p = static_cast<unsigned char*>(std::malloc(200));
+      ASSERT_NE(p, nullptr);
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % 4096, 0u);  // sampled: page-aligned
+      EXPECT_GE(malloc_usable_size(p), 200u);
+      std::memset(p, 0xab, 200);
+      dirty.push_back(p);
+    }
+    for (unsigned char* p : dirty) std::free(p);
+    auto* zeroed = static_cast<unsigned char*>(std::calloc(50, 4));  // likely a page just freed
+    ASSERT_NE(zeroed, nullptr);
+    for (int i = 0; i < 200; ++i) ASSERT_EQ(zeroed[i], 0) << "byte " << i;
+    std::memset(zeroed, 7, 200);
+    auto* grown = static_cast<unsigned char*>(std::realloc(zeroed, 10000));  // off its page
+    ASSERT_NE(grown, nullptr);
+    for (int i = 0; i < 200; ++i) ASSERT_EQ(grown[i], 7) << "byte " << i;
+    auto* shrunk = static_cast<unsigned char*>(std::realloc(grown, 100));  // onto a page
+    ASSERT_NE(shrunk, nullptr);
+    for (int i = 0; i < 100; ++i) ASSERT_EQ(shrunk[i], 7) << "byte " << i;
+    std::free(shrunk);
+  }
+  SetMemProfileRate(512 * 1024);
 }
 
 }  // namespace
