@@ -22,6 +22,13 @@ both_read() {  # file, text that -top must show
   grep -qF "$2" "$1.go" || fail "$1: go tool pprof -top lacks $2"
 }
 
+# What libcpprof exports: its API and the functions it interposes, nothing
+# that a host's own libraries could bind to by accident (std:: templates,
+# etext; see src/runtime/exports.map).
+extra=$(nm -D --defined-only "$lib" | awk '{print $3}' | grep -v '^_ZNK\?6cpprof' | grep -vxE \
+  'malloc|free|calloc|realloc|reallocarray|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|malloc_usable_size|pthread_create|pthread_(mutex|rwlock)_(lock|rdlock|wrlock|unlock)|pthread_cond_(wait|timedwait|clockwait)|dlclose|__(de)?register_frame')
+[ -z "$extra" ] || fail "libcpprof exports more than its API and interposed functions: $(echo $extra)"
+
 CPPROF_CPUPROFILE=$tmp/w.pb.gz CPPROF_CPUPROFILE_HZ=500 LD_PRELOAD=$lib "$workload" 2 300 >/dev/null ||
   fail "workload under LD_PRELOAD exited with $?"
 both_read "$tmp/w.pb.gz" HashBlock
