@@ -11,17 +11,23 @@
 //          formatting and copying around them
 //   lock   uncontended pthread_mutex_lock/unlock pairs on one thread
 // Blocks are written once (memset), as programs write what they allocate.
-// Prints "<mode> <ops> <cpu s> <ns per op>": an op is a malloc/free pair, a
-// request (strings) or a lock/unlock pair; CPU time (getrusage) of the whole
-// process.
+// Prints "<mode> <ops> <cpu s> <ns per op> <cycles per op>": an op is a
+// malloc/free pair, a request (strings) or a lock/unlock pair; CPU time
+// (getrusage) and CPU cycles (perf_event_open, user and kernel, all threads;
+// "-" where perf events are not allowed) of the whole process. Cycles do
+// not move with the clock frequency, which on a shared host drifts by 20%
+// from one minute to the next.
 // HEAP_SHIFT bytes are allocated first and kept: where the blocks land moves
 // the churn's cost by up to 2.2 cycles (3.5%) a pair on glibc (measured
 // with shifts of 0-1000 bytes), and a profiler's own start-up allocations
 // shift them too; heap_overhead.sh varies the shift across runs so that no
 // configuration is measured on one lucky or unlucky layout.
 // usage: malloc_workload MODE MILLION_OPS [HEAP_SHIFT]
+#include <linux/perf_event.h>
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -38,6 +44,22 @@ double CpuSeconds() {
   rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// A counter of this process's cycles, threads created later included, or -1.
+int OpenCycleCounter() {
+  perf_event_attr attr{};
+  attr.size = sizeof(attr);
+  attr.type = PERF_TYPE_HARDWARE;
+  attr.config = PERF_COUNT_HW_CPU_CYCLES;
+  attr.inherit = 1;
+  attr.exclude_hv = 1;
+  return static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0));
+}
+
+int64_t Cycles(int counter) {
+  int64_t n = -1;
+  return counter >= 0 && read(counter, &n, sizeof(n)) == sizeof(n) ? n : -1;
 }
 
 uint64_t Next(uint64_t* s) {
@@ -94,6 +116,8 @@ int main(int argc, char** argv) {
   void* volatile shift = std::malloc(argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 0);
   const char* mode = argv[1];
   int64_t ops = static_cast<int64_t>(std::atof(argv[2]) * 1e6);
+  int counter = OpenCycleCounter();
+  int64_t start_cycles = Cycles(counter);
   double start = CpuSeconds();
   if (std::strcmp(mode, "lock") == 0) {
     Locks(ops);
@@ -108,7 +132,13 @@ int main(int argc, char** argv) {
     Churn(ops, std::strcmp(mode, "mixed") == 0, 88172645463325252ULL);
   }
   double cpu = CpuSeconds() - start;
-  std::printf("%s %lld %.4f %.2f\n", mode, static_cast<long long>(ops), cpu, cpu * 1e9 / static_cast<double>(ops));
+  int64_t cycles = Cycles(counter) - start_cycles;
+  std::printf("%s %lld %.4f %.2f ", mode, static_cast<long long>(ops), cpu, cpu * 1e9 / static_cast<double>(ops));
+  if (start_cycles >= 0 && cycles >= 0) {
+    std::printf("%.2f\n", static_cast<double>(cycles) / static_cast<double>(ops));
+  } else {
+    std::printf("-\n");
+  }
   std::free(shift);
   return 0;
 }
