@@ -1,25 +1,62 @@
-// ServeDebug: a cpp-httplib server thread that hands every request to
-// HandleDebugRequest. Its threads are cpprof's own (SIGPROF blocked, not in
-// thread dumps); bad requests are answered by httplib or the handler and
-// never reach the host program.
-// Tested by tests/runtime/http_test.cc.
-#include <httplib.h>
-
+// ServeDebug: a server thread of cpprof's own (SIGPROF blocked, not in thread
+// dumps) running the listener of libcpprof_http.so, which is loaded from
+// libcpprof's directory on the first call (see http_listener.h).
+// Tested by tests/runtime/http_test.sh and preload_test.sh.
+#include <dlfcn.h>
 #include <pthread.h>
 
+#include <climits>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "cpprof/http.h"
+#include "runtime/http_listener.h"
 #include "runtime/thread_registry.h"
 
 namespace cpprof {
 namespace {
 
+using runtime::HttpListener;
+
+// libcpprof's own directory, taken when it is loaded: a preloaded library's
+// recorded path may be relative, and the host may change directory before
+// it serves. An absolute path costs no system call.
+const std::string& OwnDirectory() {
+  static const std::string* dir = [] {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void*>(&OwnDirectory), &info) == 0 || info.dli_fname == nullptr) return new std::string;
+    std::string path = info.dli_fname;
+    char absolute[PATH_MAX];
+    if (path[0] != '/' && realpath(path.c_str(), absolute) != nullptr) path = absolute;
+    return new std::string(path.substr(0, path.rfind('/') + 1));
+  }();
+  return *dir;
+}
+[[maybe_unused]] const std::string& g_own_directory_at_load = OwnDirectory();
+
+// The listener library's bind function, loaded once and kept.
+runtime::BindHttpListenerFn LoadListener(std::string* error) {
+  static void* library = nullptr;
+  if (library == nullptr) {
+    std::string path = OwnDirectory() + runtime::kHttpListenerLibrary;
+    library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (library == nullptr) {
+      const char* why = dlerror();
+      *error = why != nullptr ? why : "cannot load " + path;
+      return nullptr;
+    }
+  }
+  auto bind = reinterpret_cast<runtime::BindHttpListenerFn>(dlsym(library, runtime::kBindHttpListenerSymbol));
+  if (bind == nullptr) *error = std::string(runtime::kHttpListenerLibrary) + " has no " + runtime::kBindHttpListenerSymbol;
+  return bind;
+}
+
 struct Server {
   std::mutex mu;
-  std::unique_ptr<httplib::Server> http;
+  std::unique_ptr<HttpListener> listener;
   std::thread thread;
 };
 
@@ -39,35 +76,7 @@ void ForgetServerInChild() {
   Server& s = S();
   new (&s.mu) std::mutex;
   new (&s.thread) std::thread;
-  (void)s.http.release();
-}
-
-void ServeOrThrow(const httplib::Request& req, httplib::Response& res) {
-  HttpRequest in;
-  in.method = req.method;
-  in.path = req.path;
-  size_t q = req.target.find('?');
-  if (q != std::string::npos) in.query = req.target.substr(q + 1);
-  in.body = req.body;
-  HttpResponse out = HandleDebugRequest(in);
-  res.status = out.status;
-  std::string content_type = "text/plain; charset=utf-8";
-  for (const auto& [k, v] : out.headers) {
-    if (k == "Content-Type") {
-      content_type = v;
-    } else {
-      res.set_header(k, v);
-    }
-  }
-  res.set_content(std::move(out.body), content_type);
-}
-
-void Serve(const httplib::Request& req, httplib::Response& res) noexcept {
-  try {
-    ServeOrThrow(req, res);
-  } catch (...) {
-    res.status = 500;  // out of memory while copying the request or response
-  }
+  (void)s.listener.release();
 }
 
 }  // namespace
@@ -76,27 +85,23 @@ Error ServeDebug(const std::string& address) noexcept {
   try {
     Server& s = S();
     std::lock_guard lock(s.mu);
-    if (s.http) return Error{"ServeDebug: already serving"};
+    if (s.listener) return Error{"ServeDebug: already serving"};
     size_t colon = address.rfind(':');
     if (colon == std::string::npos) return Error{"ServeDebug: address must be host:port, got " + address};
     std::string host = address.substr(0, colon);
     if (host.empty()) host = "127.0.0.1";
     int port = std::atoi(address.c_str() + colon + 1);
-    auto http = std::make_unique<httplib::Server>();
-    // Request bodies are symbol lists at most; 1 MiB bounds a hostile one.
-    http->set_payload_max_length(1 << 20);
-    http->Get(".*", Serve);
-    http->Post(".*", Serve);
-    http->Put(".*", Serve);  // net/http/pprof answers every method the same way
-    http->Delete(".*", Serve);
-    http->Patch(".*", Serve);
-    if (!http->bind_to_port(host, port)) return Error{"ServeDebug: cannot listen on " + address};
-    httplib::Server* raw = http.get();
-    s.http = std::move(http);
+    std::string error;
+    runtime::BindHttpListenerFn bind = LoadListener(&error);
+    if (bind == nullptr) return Error{"ServeDebug: " + error};
+    std::unique_ptr<HttpListener> listener(bind(host, port, &error));
+    if (!listener) return Error{"ServeDebug: " + (error.empty() ? "cannot listen on " + address : error)};
+    HttpListener* raw = listener.get();
+    s.listener = std::move(listener);
     runtime::InternalThreadScope internal;
     s.thread = std::thread([raw] {
       runtime::ThreadRegistry::Get().MarkSelfInternal();
-      raw->listen_after_bind();
+      raw->Listen();
     });
     return {};
   } catch (const std::exception& e) {
@@ -107,10 +112,10 @@ Error ServeDebug(const std::string& address) noexcept {
 void StopServeDebug() noexcept {
   Server& s = S();
   std::lock_guard lock(s.mu);
-  if (!s.http) return;
-  s.http->stop();
+  if (!s.listener) return;
+  s.listener->Stop();
   if (s.thread.joinable()) s.thread.join();
-  s.http.reset();
+  s.listener.reset();
 }
 
 }  // namespace cpprof

@@ -47,15 +47,24 @@ CPPROF_CPUPROFILE=$tmp/gtest.pb.gz LD_PRELOAD=$lib "$gtest" --gtest_filter='Quer
 "$cpprof" -raw "$tmp/gtest.pb.gz" >/dev/null 2>&1 || fail "gtest profile unreadable by cpprof"
 $pprof -raw "$tmp/gtest.pb.gz" >/dev/null 2>&1 || fail "gtest profile unreadable by go tool pprof"
 
-# CPPROF_HTTP: the endpoints of a preloaded program.
+# Only a program that serves loads libcpprof_http.so, and with it cpp-httplib
+# and the TLS and compression libraries Debian links it with.
+maps=$(LD_PRELOAD=$lib cat /proc/self/maps)
+[[ $maps == *libcpprof.so* && $maps != *libcpprof_http* && $maps != *libcpp-httplib* && $maps != *libssl* ]] ||
+  fail "a preloaded program that does not serve maps: $(echo "$maps" | grep -o '[^/]*\(http\|ssl\)[^/]*\.so[.0-9]*' | sort -u | tr '\n' ' ')"
+
+# CPPROF_HTTP: the endpoints of a preloaded program, preloaded by a relative
+# path (libcpprof_http.so is found beside it all the same).
 for try in 0 1 2 3; do
   port=$((20000 + ($$ * 11 + try * 173) % 30000))
-  CPPROF_HTTP=127.0.0.1:$port LD_PRELOAD=$lib "$workload" 2 3000 >/dev/null &
+  (cd "$(dirname "$lib")" && CPPROF_HTTP=127.0.0.1:$port LD_PRELOAD=./$(basename "$lib") exec "$workload" 2 3000 >/dev/null) &
   pid=$!
   for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/debug/pprof/" && break; sleep 0.1; done
   curl -sf -o "$tmp/g.txt" "http://127.0.0.1:$port/debug/pprof/goroutine?debug=1" && break
   kill $pid 2>/dev/null; wait $pid 2>/dev/null
 done
+grep -q libcpprof_http "/proc/$pid/maps" 2>/dev/null || fail "CPPROF_HTTP: libcpprof_http.so not loaded by the server"
+
 grep -q "goroutine profile: total" "$tmp/g.txt" 2>/dev/null || fail "CPPROF_HTTP: no goroutine profile"
 grep -q "HashBlock\|HashChain" "$tmp/g.txt" 2>/dev/null || fail "CPPROF_HTTP: workload stacks missing"
 kill $pid 2>/dev/null; wait $pid 2>/dev/null
@@ -72,6 +81,13 @@ CPPROF_HEAPPROFILE=$tmp/heap.pb.gz CPPROF_MEMPROFILE_RATE=1 LD_PRELOAD=$lib "$wo
 "$cpprof" -sample_index=alloc_space -top "$tmp/heap.pb.gz" 2>&1 | grep -q "Work" || fail "CPPROF_HEAPPROFILE: cpprof lacks Work"
 $pprof -sample_index=alloc_space -top "$tmp/heap.pb.gz" 2>&1 | grep -q "Work" || fail "CPPROF_HEAPPROFILE: go tool pprof lacks Work"
 $pprof -raw "$tmp/heap.pb.gz" 2>/dev/null | grep -q "^Period: 1$" || fail "CPPROF_MEMPROFILE_RATE=1 not applied"
+
+# libcpprof.so copied without libcpprof_http.so: one line on stderr for
+# CPPROF_HTTP, and the program still runs.
+mkdir "$tmp/alone" && cp "$lib" "$tmp/alone/"
+out=$(CPPROF_HTTP=127.0.0.1:$port LD_PRELOAD=$tmp/alone/$(basename "$lib") "$workload" 1 10 2>&1)
+[[ $out == *"cpprof: CPPROF_HTTP: ServeDebug: $tmp/alone/libcpprof_http.so: cannot open shared object file"* && $out == *wall* ]] ||
+  fail "libcpprof.so alone with CPPROF_HTTP: $out"
 
 # A bad variable is one line on stderr, and the program still runs.
 out=$(CPPROF_CPUPROFILE=/nonexistent-dir/x.pb.gz LD_PRELOAD=$lib "$workload" 1 10 2>&1)

@@ -1,0 +1,84 @@
+// libcpprof_http.so: ServeDebug's cpp-httplib server (see http_listener.h for
+// why it is a library of its own). Every request goes to HandleDebugRequest;
+// bad requests are answered by httplib or the handler and never reach the
+// host program.
+// Tested by tests/runtime/http_test.sh and preload_test.sh.
+#include "runtime/http_listener.h"
+
+#include <httplib.h>
+
+#include <memory>
+#include <string>
+
+#include "cpprof/http.h"
+
+namespace cpprof::runtime {
+namespace {
+
+void ServeOrThrow(const httplib::Request& req, httplib::Response& res) {
+  HttpRequest in;
+  in.method = req.method;
+  in.path = req.path;
+  size_t q = req.target.find('?');
+  if (q != std::string::npos) in.query = req.target.substr(q + 1);
+  in.body = req.body;
+  HttpResponse out = HandleDebugRequest(in);
+  res.status = out.status;
+  std::string content_type = "text/plain; charset=utf-8";
+  for (const auto& [k, v] : out.headers) {
+    if (k == "Content-Type") {
+      content_type = v;
+    } else {
+      res.set_header(k, v);
+    }
+  }
+  res.set_content(std::move(out.body), content_type);
+}
+
+void Serve(const httplib::Request& req, httplib::Response& res) noexcept {
+  try {
+    ServeOrThrow(req, res);
+  } catch (...) {
+    res.status = 500;  // out of memory while copying the request or response
+  }
+}
+
+class HttplibListener : public HttpListener {
+ public:
+  HttplibListener() {
+    // Request bodies are symbol lists at most; 1 MiB bounds a hostile one.
+    http_.set_payload_max_length(1 << 20);
+    http_.Get(".*", Serve);
+    http_.Post(".*", Serve);
+    http_.Put(".*", Serve);  // net/http/pprof answers every method the same way
+    http_.Delete(".*", Serve);
+    http_.Patch(".*", Serve);
+  }
+  bool Bind(const std::string& host, int port) { return http_.bind_to_port(host, port); }
+  void Listen() noexcept override {
+    try {
+      http_.listen_after_bind();
+    } catch (...) {
+      // Out of memory in httplib's accept loop: the server stops serving.
+    }
+  }
+  void Stop() noexcept override { http_.stop(); }
+
+ private:
+  httplib::Server http_;
+};
+
+}  // namespace
+}  // namespace cpprof::runtime
+
+extern "C" __attribute__((visibility("default"))) cpprof::runtime::HttpListener* cpprof_bind_http_listener(
+    const std::string& host, int port, std::string* error) {
+  try {
+    auto listener = std::make_unique<cpprof::runtime::HttplibListener>();
+    // ServeDebug words a failed bind (error left empty): it knows the address as given.
+    return listener->Bind(host, port) ? listener.release() : nullptr;
+  } catch (const std::exception& e) {
+    *error = e.what();
+    return nullptr;
+  }
+}
