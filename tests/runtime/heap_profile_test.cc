@@ -167,6 +167,28 @@ TEST(HeapProfileTest, EveryAllocationAtRateOneAndLabels) {
   std::free(grown);
 }
 
+// Sampled blocks over a page come from the real allocator, page-aligned: their
+// frees must find the records (malloc_interpose.cc counts such blocks to
+// skip the lookup while there are none), or in-use space would only grow.
+__attribute__((noinline)) void AllocateAndFreeLargeSite() {
+  std::vector<void*> blocks;
+  for (int i = 0; i < 100; ++i) blocks.push_back(std::malloc(10000));
+  blocks.push_back(std::realloc(std::malloc(20000), 30000));
+  for (void* p : blocks) std::free(p);
+}
+
+TEST(HeapProfileTest, FreesOfSampledBlocksOverAPageAreSeen) {
+  SetMemProfileRate(1);
+  AllocateAndFreeLargeSite();
+  Result<Profile> p = ParseProfile(Write("heap", 0));
+  SetMemProfileRate(512 * 1024);
+  ASSERT_TRUE(p.ok());
+  Estimate e = ForSite(*p, "AllocateAndFreeLargeSite");
+  EXPECT_EQ(e.alloc_objects, 102);  // 100 blocks, then one realloc'd: two samples
+  EXPECT_EQ(e.inuse_objects, 0);
+  EXPECT_EQ(e.inuse_space, 0);
+}
+
 // At rate 1 every small block is sampled onto a page of its own
 // (runtime/sample_pages.h), and pages are reused once freed: calloc must
 // still zero, malloc_usable_size cover the request, realloc keep contents.
