@@ -7,6 +7,7 @@
 
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,27 +22,34 @@ namespace {
 
 using runtime::HttpListener;
 
-// libcpprof's own directory, taken when it is loaded: a preloaded library's
-// recorded path may be relative, and the host may change directory before
-// it serves. An absolute path costs no system call.
-const std::string& OwnDirectory() {
-  static const std::string* dir = [] {
+// libcpprof's own directory with its trailing '/' ("" if unknown), taken when
+// it is loaded: a preloaded library's recorded path may be relative, and the
+// host may change directory before it serves. Runs in a static initializer,
+// so it neither allocates nor throws; an absolute path costs no system call.
+const char* OwnDirectory() {
+  static char dir[PATH_MAX] = "";
+  [[maybe_unused]] static bool found = [] {
     Dl_info info{};
-    if (dladdr(reinterpret_cast<void*>(&OwnDirectory), &info) == 0 || info.dli_fname == nullptr) return new std::string;
-    std::string path = info.dli_fname;
+    if (dladdr(reinterpret_cast<void*>(&OwnDirectory), &info) == 0 || info.dli_fname == nullptr) return false;
     char absolute[PATH_MAX];
-    if (path[0] != '/' && realpath(path.c_str(), absolute) != nullptr) path = absolute;
-    return new std::string(path.substr(0, path.rfind('/') + 1));
+    const char* path = info.dli_fname;
+    if (path[0] != '/' && realpath(path, absolute) != nullptr) path = absolute;
+    const char* slash = std::strrchr(path, '/');
+    size_t n = slash == nullptr ? 0 : static_cast<size_t>(slash - path) + 1;
+    if (n >= sizeof(dir)) return false;
+    std::memcpy(dir, path, n);
+    dir[n] = '\0';
+    return true;
   }();
-  return *dir;
+  return dir;
 }
-[[maybe_unused]] const std::string& g_own_directory_at_load = OwnDirectory();
+[[maybe_unused]] const char* g_own_directory_at_load = OwnDirectory();
 
 // The listener library's bind function, loaded once and kept.
 runtime::BindHttpListenerFn LoadListener(std::string* error) {
   static void* library = nullptr;
   if (library == nullptr) {
-    std::string path = OwnDirectory() + runtime::kHttpListenerLibrary;
+    std::string path = std::string(OwnDirectory()) + runtime::kHttpListenerLibrary;
     library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (library == nullptr) {
       const char* why = dlerror();
