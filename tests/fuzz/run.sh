@@ -4,6 +4,8 @@
 #   decoder: the profile.proto decoder, seeded with the Go-written corpus.
 #   legacy:  the legacy parsers, seeded with google/pprof's profile/testdata
 #            and tests/compat/legacy.
+#   elf:     ELF headers, symbols, PLT entries and DWARF as the symbolizer
+#            reads them, seeded with elf_seed.cc built four ways.
 # usage: tests/fuzz/run.sh OUTDIR [SECONDS=30] [TARGET=decoder]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,6 +18,13 @@ if [ "$target" = decoder ]; then
   # Inputs that once crashed the decoder; each stays in the seed corpus for good.
   cp "$here"/regressions/* "$out/corpus/"
   for f in "$out"/corpus/*.pb.gz; do [ -e "$f" ] && zcat "$f" > "${f%.gz}.raw" 2>/dev/null || true; done
+elif [ "$target" = elf ]; then
+  # A PIE and a shared library with DWARF, one with IBT's .plt.sec, and a
+  # stripped one (symbols from .dynsym only).
+  clang++ -g -O1 -fPIE -pie "$here/elf_seed.cc" -o "$out/corpus/pie"
+  clang++ -g -O1 -fPIC -shared "$here/elf_seed.cc" -o "$out/corpus/shared.so"
+  clang++ -g -O1 -fcf-protection=full -Wl,-z,ibtplt "$here/elf_seed.cc" -o "$out/corpus/ibt"
+  clang++ -O1 -s "$here/elf_seed.cc" -o "$out/corpus/stripped"
 else
   testdata=/usr/share/gocode/src/github.com/google/pprof/profile/testdata
   for f in "$testdata"/*; do case $f in *.string) ;; *) [ -f "$f" ] && cp "$f" "$out/corpus/" ;; esac; done
@@ -25,11 +34,20 @@ fi
 profile_sources=(decode encode gzip string_table profile dump go_time)
 legacy_sources=(builder contention_profile cpu_profile go_count_profile heap_profile heap_scaling java_profile
   legacy memory_map text thread_profile)
+symbolize_sources=(elf_image elf_symbolizer plt_entries scope_index)
+if [ "$target" = elf ]; then
+  sources=$(for s in "${symbolize_sources[@]}"; do echo "$src/symbolize/$s.cc"; done)
+  libs="$(pkg-config --cflags --libs libdw) -lfmt"
+else
+  sources=$(for s in "${profile_sources[@]}"; do echo "$src/profile/$s.cc"; done
+    for s in "${legacy_sources[@]}"; do echo "$src/profile/legacy/$s.cc"; done)
+  libs="$(pkg-config --cflags --libs libdeflate re2) -lfmt"
+fi
+# shellcheck disable=SC2086  # lists of words
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I"$src" "$here/${target}_fuzzer.cc" $(for s in "${profile_sources[@]}"; do echo "$src/profile/$s.cc"; done) \
-  $(for s in "${legacy_sources[@]}"; do echo "$src/profile/legacy/$s.cc"; done) \
-  -o "$out/${target}_fuzzer" $(pkg-config --cflags --libs libdeflate re2) -lfmt 2>&1 | grep -v "^$" || true
+  -I"$src" "$here/${target}_fuzzer.cc" $sources -o "$out/${target}_fuzzer" $libs 2>&1 | grep -v "^$" || true
 [ -x "$out/${target}_fuzzer" ] || { echo "fuzzer build failed"; exit 1; }
+export LSAN_OPTIONS=suppressions=$here/lsan.supp
 if ! "$out/${target}_fuzzer" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$out/" "$out/corpus" > "$out/log" 2>&1; then
   # Show the sanitizer report and the input that triggered it, not just stats.
