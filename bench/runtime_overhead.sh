@@ -6,7 +6,10 @@
 # come in with LD_PRELOAD. Runs are interleaved, REPS of each; the figure is
 # the median CPU seconds (user + sys, getrusage) for the fixed work, which a
 # shared machine disturbs less than wall time. Targets: <= 1% at 100 Hz,
-# <= 3% at 1 kHz, and no worse than gperftools.
+# <= 3% at 1 kHz, and no worse than gperftools. Then what loading the
+# profiler alone costs every program that starts under LD_PRELOAD: the wall
+# time of `env LD_PRELOAD=... /bin/true`, median of STARTS runs in rounds
+# (none, libcpprof, libprofiler), and handler_cost.
 # usage: bench/runtime_overhead.sh [BUILD_DIR (build)] [REPS (7)]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,5 +64,21 @@ for cfg in "${configs[@]}"; do
   printf '%-18s %9.3f %9.3f %9.2f%% %9.3f %14s\n' "$cfg" "$cpu" "$wall" \
     "$(echo "$cpu $base" | awk '{print 100 * ($1 / $2 - 1)}')" "$exit_cpu" "$sampled"
 done
+
+echo
+starts=${STARTS:-301}
+for _ in $(seq "$starts"); do
+  for cfg in none cpprof gperftools; do
+    case $cfg in none) lib="" ;; cpprof) lib=$libcpprof ;; gperftools) lib=$gperf ;; esac
+    t0=$(date +%s%N)
+    env LD_PRELOAD="$lib" /bin/true
+    echo $(($(date +%s%N) - t0)) >>"$tmp/start.$cfg"
+  done
+done
+printf 'start-up under LD_PRELOAD (env /bin/true, median of %d):' "$starts"
+for cfg in none cpprof gperftools; do
+  printf ' %s %.2f ms' "$cfg" "$(median <"$tmp/start.$cfg" | awk '{print $1 / 1e6}')"
+done
+echo
 echo
 "$build/bin/handler_cost"
