@@ -13,12 +13,14 @@ leaky=$(dirname "$cpprof")/leaky_server
 dir=$(cd "$(dirname "$0")/.." && pwd)/examples/profiles
 run() { echo; echo "\$ cpprof $*"; "$cpprof" "$@"; }
 
-port=${DEMO_PORT:-6060}
+# The servers bind a free port (DEMO_PORT=6060 for a fixed one) and print it.
+address=127.0.0.1:${DEMO_PORT:-0}
+port_of() { [[ $1 =~ http://127\.0\.0\.1:([0-9]+)/ ]] && echo "${BASH_REMATCH[1]}"; }
 tmp=$(mktemp -d)
 # stdin from a pipe that closes when this script ends: the server stops with it.
-coproc SERVER { exec "$server" "127.0.0.1:$port" 3; }
+coproc SERVER { exec "$server" "$address" 3; }
 trap 'kill ${SERVER_PID:-} 2>/dev/null || true; wait ${SERVER_PID:-} 2>/dev/null || true; rm -rf "$tmp"' EXIT
-read -r -t 10 banner <&"${SERVER[0]}" || { echo "hash_server did not start (port $port busy? set DEMO_PORT)"; exit 1; }
+read -r banner <&"${SERVER[0]}" && port=$(port_of "$banner") || { echo "hash_server did not start"; exit 1; }
 echo "$banner"
 echo "\$ curl -s -o cpu.pb.gz 'http://127.0.0.1:$port/debug/pprof/profile?seconds=2'"
 curl -sf -o "$tmp/cpu.pb.gz" "http://127.0.0.1:$port/debug/pprof/profile?seconds=2"
@@ -29,9 +31,9 @@ wait $SERVER_PID 2>/dev/null || true
 echo; echo "# (hash_server stopped)"
 
 echo
-coproc LEAKY { exec "$leaky" "127.0.0.1:$port"; }
+coproc LEAKY { exec "$leaky" "$address"; }
 trap 'kill ${LEAKY_PID:-} 2>/dev/null || true; wait ${LEAKY_PID:-} 2>/dev/null || true; rm -rf "$tmp"' EXIT
-read -r -t 10 banner <&"${LEAKY[0]}" || { echo "leaky_server did not start (port $port busy? set DEMO_PORT)"; exit 1; }
+read -r banner <&"${LEAKY[0]}" && port=$(port_of "$banner") || { echo "leaky_server did not start"; exit 1; }
 echo "$banner"
 sleep 1
 echo "\$ curl -s -o heap1.pb.gz http://127.0.0.1:$port/debug/pprof/heap; sleep 3"

@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
   }
   std::vector<std::thread> threads;
   for (int i = 0; i < workers; ++i) threads.emplace_back(Worker, i);
-  std::printf("hash_server: serving http://%s/debug/pprof/ with %d workers\n", address.c_str(), workers);
+  std::printf("hash_server: serving http://%s/debug/pprof/ with %d workers\n", cpprof::DebugAddress().c_str(), workers);
   std::fflush(stdout);
   // Stop on stdin EOF too, so a test harness that dies takes the server with it.
   std::thread([] {

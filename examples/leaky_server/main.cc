@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   cpprof::SetBlockProfileRate(10000);  // every block of 10 us or more
   std::thread worker(Worker);
   std::thread reporter(Reporter);
-  std::printf("leaky_server: serving http://%s/debug/pprof/\n", address.c_str());
+  std::printf("leaky_server: serving http://%s/debug/pprof/\n", cpprof::DebugAddress().c_str());
   std::fflush(stdout);
   std::thread([] {
     char c;

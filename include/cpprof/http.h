@@ -32,9 +32,13 @@ struct HttpResponse {
 // heap profiler's cpprof_heap_* figures). Blocks for the duration of profile?seconds=N and delta requests.
 CPPROF_EXPORT HttpResponse HandleDebugRequest(const HttpRequest& request) noexcept;
 
-// Starts a server thread on "host:port" (default 127.0.0.1:6060). Fails when
-// the address cannot be bound or a server is already running.
+// Starts a server thread on "host:port" (default 127.0.0.1:6060); port 0
+// takes any free port (see DebugAddress). Fails when the address cannot be
+// bound or a server is already running.
 CPPROF_EXPORT Error ServeDebug(const std::string& address = "127.0.0.1:6060") noexcept;
+// The address ServeDebug bound, "host:port" with the port the kernel chose
+// for port 0; empty when not serving.
+CPPROF_EXPORT std::string DebugAddress() noexcept;
 // Stops the server started by ServeDebug and joins its thread.
 CPPROF_EXPORT void StopServeDebug() noexcept;
 

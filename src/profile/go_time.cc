@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include <fmt/format.h>
+
 namespace cpprof {
 namespace {
 
@@ -26,13 +28,16 @@ LocalTime ToLocal(int64_t unix_nanos) {
   return lt;
 }
 
-// Go prints a zone without an abbreviation as its offset, e.g. "+0530".
+// The zone's offset from UTC as Go's "-0700" prints it, e.g. "+0530".
+std::string NumericZone(const std::tm& tm) {
+  long off = tm.tm_gmtoff / 60;
+  return fmt::format("{}{:02}{:02}", off < 0 ? '-' : '+', std::labs(off) / 60, std::labs(off) % 60);
+}
+
+// Go prints a zone without an abbreviation as its offset.
 std::string ZoneName(const std::tm& tm) {
   if (tm.tm_zone != nullptr && tm.tm_zone[0] != '\0') return tm.tm_zone;
-  char buf[16];
-  long off = tm.tm_gmtoff / 60;
-  std::snprintf(buf, sizeof buf, "%c%02ld%02ld", off < 0 ? '-' : '+', std::labs(off) / 60, std::labs(off) % 60);
-  return buf;
+  return NumericZone(tm);
 }
 
 }  // namespace
@@ -48,9 +53,7 @@ std::string GoTimeString(int64_t unix_nanos) {
     while (frac.back() == '0') frac.pop_back();
     s += frac;
   }
-  long off = lt.tm.tm_gmtoff / 60;
-  std::snprintf(buf, sizeof buf, " %c%02ld%02ld ", off < 0 ? '-' : '+', std::labs(off) / 60, std::labs(off) % 60);
-  return s + buf + ZoneName(lt.tm);
+  return s + " " + NumericZone(lt.tm) + " " + ZoneName(lt.tm);
 }
 
 std::string GoReportTime(int64_t unix_nanos) {

@@ -54,7 +54,13 @@ class HttplibListener : public HttpListener {
     http_.Delete(".*", Serve);
     http_.Patch(".*", Serve);
   }
-  bool Bind(const std::string& host, int port) { return http_.bind_to_port(host, port); }
+  // Port 0 takes any free port (the way tests and parallel runs avoid
+  // collisions); *port is then the one the kernel chose.
+  bool Bind(const std::string& host, int* port) {
+    if (*port != 0) return http_.bind_to_port(host, *port);
+    *port = http_.bind_to_any_port(host);
+    return *port > 0;
+  }
   void Listen() noexcept override {
     try {
       http_.listen_after_bind();
@@ -72,7 +78,7 @@ class HttplibListener : public HttpListener {
 }  // namespace cpprof::runtime
 
 extern "C" __attribute__((visibility("default"))) cpprof::runtime::HttpListener* cpprof_bind_http_listener(
-    const std::string& host, int port, std::string* error) {
+    const std::string& host, int* port, std::string* error) {
   try {
     auto listener = std::make_unique<cpprof::runtime::HttplibListener>();
     // ServeDebug words a failed bind (error left empty): it knows the address as given.

@@ -23,9 +23,10 @@ class HttpListener {
   virtual void Stop() noexcept = 0;
 };
 
-// The one function libcpprof_http.so exports: binds host:port, or returns
-// null, with *error set unless the address could not be bound.
-using BindHttpListenerFn = HttpListener* (*)(const std::string& host, int port, std::string* error);
+// The one function libcpprof_http.so exports: binds host:*port (port 0: any
+// free port, which it writes back to *port), or returns null, with *error set
+// unless the address could not be bound.
+using BindHttpListenerFn = HttpListener* (*)(const std::string& host, int* port, std::string* error);
 inline constexpr char kHttpListenerLibrary[] = "libcpprof_http.so";
 inline constexpr char kBindHttpListenerSymbol[] = "cpprof_bind_http_listener";
 

@@ -66,6 +66,7 @@ struct Server {
   std::mutex mu;
   std::unique_ptr<HttpListener> listener;
   std::thread thread;
+  std::string address;  // host:port as bound (the kernel's port for port 0)
 };
 
 // After fork the server thread does not exist in the child: forget it (its
@@ -84,6 +85,7 @@ void ForgetServerInChild() {
   Server& s = S();
   new (&s.mu) std::mutex;
   new (&s.thread) std::thread;
+  new (&s.address) std::string;
   (void)s.listener.release();
 }
 
@@ -102,10 +104,11 @@ Error ServeDebug(const std::string& address) noexcept {
     std::string error;
     runtime::BindHttpListenerFn bind = LoadListener(&error);
     if (bind == nullptr) return Error{"ServeDebug: " + error};
-    std::unique_ptr<HttpListener> listener(bind(host, port, &error));
+    std::unique_ptr<HttpListener> listener(bind(host, &port, &error));
     if (!listener) return Error{"ServeDebug: " + (error.empty() ? "cannot listen on " + address : error)};
     HttpListener* raw = listener.get();
     s.listener = std::move(listener);
+    s.address = host + ":" + std::to_string(port);
     runtime::InternalThreadScope internal;
     s.thread = std::thread([raw] {
       runtime::ThreadRegistry::Get().MarkSelfInternal();
@@ -124,6 +127,17 @@ void StopServeDebug() noexcept {
   s.listener->Stop();
   if (s.thread.joinable()) s.thread.join();
   s.listener.reset();
+  s.address.clear();
+}
+
+std::string DebugAddress() noexcept {
+  try {
+    Server& s = S();
+    std::lock_guard lock(s.mu);
+    return s.address;
+  } catch (...) {
+    return {};  // out of memory copying a short string
+  }
 }
 
 }  // namespace cpprof

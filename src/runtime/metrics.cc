@@ -10,6 +10,7 @@
 #include <sstream>
 #include <vector>
 
+#include "runtime/cpu_profiler.h"
 #include "runtime/heap_format.h"
 #include "runtime/heap_profiler.h"
 #include "runtime/heap_sampler.h"
@@ -104,6 +105,10 @@ std::string PrometheusMetrics() {
          "Time spent recording heap samples (stack walks and tables).", static_cast<double>(st.sampling_nanos) / 1e9);
   Metric(&out, "cpprof_heap_profile_rate_bytes", "gauge", "Mean bytes between heap samples (0 = off).",
          static_cast<double>(rate));
+  // Lets a client see that a /debug/pprof/profile request has started
+  // recording (a second one would be refused) without racing it.
+  Metric(&out, "cpprof_cpu_profile_active", "gauge", "1 while a CPU profile is being recorded, else 0.",
+         CpuProfiler::Get().active() ? 1 : 0);
   return out;
 }
 

@@ -2,7 +2,8 @@
 // the environment configures it:
 //   CPPROF_CPUPROFILE=path    profile the whole run; written at exit
 //   CPPROF_CPUPROFILE_HZ=n    sampling rate (default 100, at most 1000)
-//   CPPROF_HTTP=host:port     serve /debug/pprof there
+//   CPPROF_HTTP=host:port     serve /debug/pprof there (port 0: any free
+//                             port, said on stderr)
 //   CPPROF_HEAPPROFILE=path   write a heap profile at exit
 //   CPPROF_MEMPROFILE_RATE=n  heap sampling: one sample per n bytes on
 //                             average (default 524288, 1 = all, 0 = off)
@@ -10,15 +11,28 @@
 // A loader constructor is the only hook an LD_PRELOAD library gets; it only
 // reads the environment and starts what was asked, and the profile is written
 // by an atexit handler (not a static destructor), so it runs before the
-// program's own statics are torn down. Children started with fork+exec
-// inherit the environment: they write to <path>.<pid> instead of overwriting
-// the parent's file, and do not serve HTTP.
+// program's own statics are torn down.
+//
+// Who gets the path and the port. LD_PRELOAD loads libcpprof into every
+// process of a command line, and people start programs through launchers:
+// `timeout 60 ./server`, `env`, `nohup`, `taskset`, `numactl`, `time`,
+// `sh -c`. The rule:
+//   1. A launcher (kLaunchers, by the name of its executable) takes nothing:
+//      it neither profiles nor serves, and passes the variables on.
+//   2. The first other process is the owner: it writes `path` and serves.
+//   3. The owner's descendants (fork+exec) write `path.<pid>` and do not
+//      serve; each says so in one line on stderr.
+// A program that execs in place (env, nohup, `sh -c 'one command'`) keeps its
+// pid, so what it execs is still the owner.
 // Tested by tests/runtime/preload_test.sh.
+#include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
+#include <string_view>
 
 #include "cpprof/cpprof.h"
 #include "cpprof/http.h"
@@ -28,9 +42,17 @@
 namespace cpprof::runtime {
 namespace {
 
-// The pid of the process that first read the variables; exec'd children
-// inherit it and so know they are children.
+// The pid of the owner; exec'd children inherit it and so know they are
+// descendants.
 constexpr const char kOwnerVar[] = "CPPROF_OWNER_PID";
+
+// Programs that start another program and do nothing worth profiling
+// themselves, named as /proc/self/exe names them (Debian's sh is dash).
+constexpr std::string_view kLaunchers[] = {
+    "timeout", "time",  "env",    "nohup", "nice",   "ionice",   "taskset", "numactl", "chrt",   "setsid",
+    "stdbuf",  "flock", "xargs",  "sudo",  "su",     "runuser",  "setpriv", "unshare", "nsenter", "chroot",
+    "prlimit", "strace", "ltrace", "perf", "sh",     "dash",     "bash",    "zsh",     "ksh",    "mksh",
+    "busybox"};
 
 void LogError(const std::string& what, const Error& e) { LogLine((what + ": " + e.message).c_str()); }
 
@@ -50,21 +72,39 @@ void WriteHeapAtExit() {
   if (!e.ok()) LogError("CPPROF_HEAPPROFILE", e);
 }
 
-// The path for this process: a descendant adds its pid.
-std::string OwnPath(const char* path, bool descendant) {
-  return descendant ? std::string(path) + "." + std::to_string(getpid()) : path;
+enum class Role { kLauncher, kOwner, kDescendant };
+
+bool IsLauncher() {
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe));
+  if (n <= 0) return false;
+  std::string_view path(exe, static_cast<size_t>(n));
+  std::string_view name = path.substr(path.rfind('/') + 1);
+  return std::find(std::begin(kLaunchers), std::end(kLaunchers), name) != std::end(kLaunchers);
 }
 
-// Whether this process is a descendant (fork+exec) of the one that owns the
-// configuration; marks this one as the owner otherwise.
-bool IsDescendant() {
-  std::string pid = std::to_string(getpid());
+// This process's role; the first non-launcher marks itself as the owner.
+Role TakeRole(std::string* owner_pid) {
   const char* owner = getenv(kOwnerVar);
-  if (owner == nullptr) {
-    setenv(kOwnerVar, pid.c_str(), 1);
-    return false;
+  std::string pid = std::to_string(getpid());
+  if (owner != nullptr) {
+    *owner_pid = owner;
+    return *owner_pid == pid ? Role::kOwner : Role::kDescendant;
   }
-  return owner != pid;
+  if (IsLauncher()) return Role::kLauncher;
+  setenv(kOwnerVar, pid.c_str(), 1);
+  *owner_pid = pid;
+  return Role::kOwner;
+}
+
+// The path for this process: a descendant adds its pid, and says so.
+std::string OwnPath(const char* var, const char* path, Role role, const std::string& owner_pid) {
+  if (role != Role::kDescendant) return path;
+  std::string own = std::string(path) + "." + std::to_string(getpid());
+  LogLine((std::string(var) + ": " + path + " belongs to pid " + owner_pid + "; pid " + std::to_string(getpid()) +
+           ", its descendant, writes " + own)
+              .c_str());
+  return own;
 }
 
 __attribute__((constructor)) void StartFromEnvironment() {
@@ -74,13 +114,15 @@ __attribute__((constructor)) void StartFromEnvironment() {
     const char* http = getenv("CPPROF_HTTP");
     const char* heap = getenv("CPPROF_HEAPPROFILE");
     const char* mem_rate = getenv("CPPROF_MEMPROFILE_RATE");
+    if (path == nullptr && http == nullptr && heap == nullptr && mem_rate == nullptr) return;
+    std::string owner_pid;
+    Role role = TakeRole(&owner_pid);
+    if (role == Role::kLauncher) return;
     if (mem_rate != nullptr && *mem_rate != 0) SetMemProfileRate(atoll(mem_rate));
-    if (path == nullptr && http == nullptr && heap == nullptr) return;
-    bool descendant = IsDescendant();
     ThreadRegistry::Get().Self();  // the main thread, with its stack bounds
     if (hz != nullptr && atoi(hz) > 0) SetCPUProfileRate(atoi(hz));
     if (path != nullptr && *path != 0) {
-      Error e = StartCPUProfile(OwnPath(path, descendant));
+      Error e = StartCPUProfile(OwnPath("CPPROF_CPUPROFILE", path, role, owner_pid));
       if (e.ok()) {
         atexit(WriteAtExit);
       } else {
@@ -88,13 +130,20 @@ __attribute__((constructor)) void StartFromEnvironment() {
       }
     }
     if (heap != nullptr && *heap != 0) {
-      HeapProfilePath() = OwnPath(heap, descendant);
+      HeapProfilePath() = OwnPath("CPPROF_HEAPPROFILE", heap, role, owner_pid);
       atexit(WriteHeapAtExit);
     }
     // Only the owner serves: its exec'd children would all fight for the port.
-    if (http != nullptr && *http != 0 && !descendant) {
-      Error e = ServeDebug(http);
-      if (!e.ok()) LogError("CPPROF_HTTP", e);
+    if (http != nullptr && *http != 0) {
+      if (role == Role::kDescendant) {
+        LogLine(("CPPROF_HTTP: served by pid " + owner_pid + "; pid " + std::to_string(getpid()) +
+                 ", its descendant, does not serve")
+                    .c_str());
+      } else if (Error e = ServeDebug(http); !e.ok()) {
+        LogError("CPPROF_HTTP", e);
+      } else if (std::string_view(http).ends_with(":0")) {
+        LogLine(("CPPROF_HTTP: serving http://" + DebugAddress() + "/debug/pprof/").c_str());
+      }
     }
   } catch (...) {
     LogLine("environment configuration failed; profiling disabled");

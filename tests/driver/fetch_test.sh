@@ -11,10 +11,11 @@ mkdir -p "$out"; out=$(cd "$out" && pwd)
 (cd "$here/goserver" && env GO111MODULE=off GOFLAGS= GOPATH="$out/gopath" GOCACHE="$out/gocache" \
   go build -o "$out/goserver" .) || { echo "building the Go server failed"; exit 1; }
 tmp=$(mktemp -d)
-"$out/goserver" > "$tmp/addr" & server_pid=$!
+# It listens on a free port before it prints the address: reading the line is the wait.
+exec {gosrv}< <(exec "$out/goserver")
+server_pid=$!
 trap 'kill $server_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 50); do [ -s "$tmp/addr" ] && break; sleep 0.1; done
-addr=$(cat "$tmp/addr")
+read -r addr <&$gosrv
 export PPROF_TMPDIR=$tmp/saved HOME=$tmp TZ=UTC
 pass=0; fail=0
 check() { # name condition...
@@ -67,13 +68,11 @@ check "failures saved nothing" cmp -s "$tmp/before" "$tmp/after"
 # cpprof's own runtime (examples/hash_server): the same loop against it.
 server=$(dirname "$cpprof")/hash_server
 if [ -x "$server" ]; then
-  for try in 0 1 2 3 4 5 6 7; do
-    port=$((20000 + ($$ * 7 + try * 131) % 30000))
-    coproc SRV { exec "$server" "127.0.0.1:$port" 2 2>&1; }
-    read -r -t 10 line <&"${SRV[0]}" && [[ $line == *serving* ]] && break
-    port=""
-  done
-  srv_pid=${SRV_PID:-}
+  coproc SRV { exec "$server" 127.0.0.1:0 2 2>&1; }
+  srv_pid=$SRV_PID
+  read -r line <&"${SRV[0]}"
+  [[ $line =~ serving\ http://127\.0\.0\.1:([0-9]+)/ ]]
+  port=${BASH_REMATCH[1]:-0}
   trap 'kill $server_pid ${srv_pid:-} 2>/dev/null; rm -rf "$tmp"' EXIT
   "$cpprof" -top -seconds 1 "127.0.0.1:$port" >"$tmp/rt.txt" 2>"$tmp/err"
   check "runtime: CPU profile over HTTP" grep -q "^Type: cpu$" "$tmp/rt.txt"

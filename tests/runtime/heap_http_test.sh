@@ -12,7 +12,9 @@ source "$(dirname "$0")/http_lib.sh"
 start_server "$server"
 
 s=$(fetch heap1 "$base/heap"); expect_status heap1 "$s" 200
-sleep 1  # ~4 MiB leaked: ~8 samples at 512 KiB
+# The leak grows ~4 MiB a second: on with the checks once it has a sample.
+leak_sampled() { [[ $(curl -s "$base/heap?debug=1") == *RememberRequest* ]]; }
+wait_for "a sample of the leak" leak_sampled
 for n in heap allocs; do
   s=$(fetch "$n" "$base/$n"); expect_status "$n" "$s" 200
   expect_header "$n" 'Content-Disposition: attachment; filename="'"$n"'"'

@@ -1,5 +1,5 @@
 # Shared by the HTTP tests (sourced): tools, a server on a free loopback
-# port, fetching and expectations. The caller sets `cpprof`; this sets
+# port (port 0, read back), fetching and expectations. The caller sets `cpprof`; this sets
 # pprof, tmp, fails, and after start_server: port, base, srv_pid.
 command -v curl >/dev/null || { echo "curl missing (scripts/install-deps.sh test)"; exit 77; }
 command -v go >/dev/null || { echo "go missing (scripts/install-deps.sh test)"; exit 77; }
@@ -9,22 +9,29 @@ tmp=$(mktemp -d)
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-# start_server BINARY [ARGS...]: BINARY host:port ARGS..., which prints a line
-# with "serving" once it listens; tries a few ports derived from the pid. The
-# server is killed and $tmp removed on exit.
+# start_server BINARY [ARGS...]: BINARY 127.0.0.1:0 ARGS..., which binds a
+# free port and prints "serving http://127.0.0.1:PORT/..." once it listens.
+# The server is killed and $tmp removed on exit.
 start_server() {
-  local bin=$1 line try
+  local bin=$1 line
   shift
-  for try in 0 1 2 3 4 5 6 7; do
-    port=$((20000 + ($$ * 7 + try * 131) % 30000))
-    coproc SRV { exec "$bin" "127.0.0.1:$port" "$@" 2>&1; }
-    read -r -t 10 line <&"${SRV[0]}" && [[ $line == *serving* ]] && break
-    port=""
-  done
-  [ -n "$port" ] || { echo "$bin did not start"; exit 1; }
+  coproc SRV { exec "$bin" 127.0.0.1:0 "$@" 2>&1; }
   srv_pid=$SRV_PID
   trap 'kill $srv_pid 2>/dev/null; wait $srv_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+  read -r line <&"${SRV[0]}"
+  [[ $line =~ serving\ http://127\.0\.0\.1:([0-9]+)/ ]] || { echo "$bin did not start: $line"; exit 1; }
+  port=${BASH_REMATCH[1]}
   base="http://127.0.0.1:$port/debug/pprof"
+}
+
+# wait_for WHAT COMMAND...: runs COMMAND every 50 ms until it succeeds, for
+# at most 30 s (a bound for a hung server, not a readiness guess).
+wait_for() {
+  local what=$1 try
+  shift
+  for ((try = 0; try < 600; ++try)); do "$@" && return 0; sleep 0.05; done
+  fail "gave up waiting for $what"
+  return 1
 }
 
 # fetch NAME URL [curl args]: body to $tmp/NAME, headers to $tmp/NAME.h, status echoed.

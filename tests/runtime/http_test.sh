@@ -17,12 +17,13 @@ expect_body index '<a href="goroutine?debug=2">full goroutine stack dump</a>'
 
 s=$(fetch cmdline "$base/cmdline"); expect_status cmdline "$s" 200
 expect_header cmdline "Content-Type: text/plain; charset=utf-8"
-[ "$(tr '\0' ' ' <"$tmp/cmdline")" = "$server 127.0.0.1:$port 2" ] || fail "cmdline: $(tr '\0' ' ' <"$tmp/cmdline")"
+[ "$(tr '\0' ' ' <"$tmp/cmdline")" = "$server 127.0.0.1:0 2" ] || fail "cmdline: $(tr '\0' ' ' <"$tmp/cmdline")"
 
 # A CPU profile, and a second one refused while it runs (Go's 500 and message).
 fetch cpu "$base/profile?seconds=2" >"$tmp/cpu.status" &
 cpu_pid=$!
-sleep 0.5
+cpu_profile_active() { [[ $(curl -s "http://127.0.0.1:$port/metrics") == *$'\ncpprof_cpu_profile_active 1'* ]]; }
+wait_for "the first CPU profile to start" cpu_profile_active
 s=$(fetch cpu2 "$base/profile?seconds=1"); expect_status cpu2 "$s" 500
 expect_body cpu2 "Could not enable CPU profiling: cpu profiling already in use"
 expect_header cpu2 "X-Go-Pprof: 1"

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -70,12 +73,20 @@ TEST(LabelsTest, ScopedDoAndInheritance) {
   EXPECT_EQ(inherited, (LabelSet{{"phase", "parse"}, {"request", "r2"}}));
 }
 
+// Whether the kernel shows thread tid asleep (state S in its stat line).
+bool Sleeping(pid_t tid) {
+  std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t paren = stat.rfind(')');  // the name may hold spaces and parentheses
+  return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'S';
+}
+
 TEST(ThreadsProfileTest, DumpsEveryThreadWithNameAndLabels) {
   // The threads block on a condition variable, so /proc shows them sleeping.
   std::mutex mu;
   std::condition_variable cv;
   bool stop = false;
-  std::atomic<int> ready{0};
+  std::atomic<pid_t> labelled_tid{0}, deaf_tid{0};
   auto wait = [&] {
     std::unique_lock lock(mu);
     cv.wait(lock, [&] { return stop; });
@@ -83,7 +94,7 @@ TEST(ThreadsProfileTest, DumpsEveryThreadWithNameAndLabels) {
   std::thread labelled([&] {
     pthread_setname_np(pthread_self(), "labelled");
     ScopedLabels l({{"role", "waiter"}});
-    ++ready;
+    labelled_tid = gettid();
     wait();
   });
   // A thread that blocks SIGPROF cannot answer: reported, not waited on.
@@ -93,11 +104,13 @@ TEST(ThreadsProfileTest, DumpsEveryThreadWithNameAndLabels) {
     sigemptyset(&set);
     sigaddset(&set, SIGPROF);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    ++ready;
+    deaf_tid = gettid();
     wait();
   });
-  while (ready < 2) std::this_thread::yield();
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // both inside wait()
+  // Both inside wait(), whatever the machine's load.
+  while (labelled_tid == 0 || deaf_tid == 0 || !Sleeping(labelled_tid) || !Sleeping(deaf_tid)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   std::optional<ProfileRef> g = Lookup("goroutine");
   ASSERT_TRUE(g);
   EXPECT_GE(g->Count(), 3);

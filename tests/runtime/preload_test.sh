@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Tests src/runtime/preload.cc: LD_PRELOAD=libcpprof.so with the environment
 # variables on a program that knows nothing of cpprof (bench/cpu_workload),
-# on a shell that fork+execs it (the child writes <path>.<pid>), on a
-# GoogleTest binary (the analog of `go test -cpuprofile`), CPPROF_HTTP, and
+# behind launchers (timeout, env, sh -c) and under a program that fork+execs
+# it (the child writes <path>.<pid>), on a GoogleTest binary (the analog of `go test -cpuprofile`), CPPROF_HTTP, and
 # CPPROF_HEAPPROFILE with CPPROF_MEMPROFILE_RATE (malloc interposed by preload).
 # usage: preload_test.sh LIBCPPROF CPU_WORKLOAD CPPROF GTEST_BINARY
 set -uo pipefail
-lib=$1 workload=$2 cpprof=$3 gtest=$4
+lib=$(realpath "$1") workload=$(realpath "$2") cpprof=$3 gtest=$4
 command -v curl >/dev/null || { echo "curl missing (scripts/install-deps.sh test)"; exit 77; }
 command -v go >/dev/null || { echo "go missing (scripts/install-deps.sh test)"; exit 77; }
 pprof="$(go env GOTOOLDIR)/pprof"
@@ -34,12 +34,31 @@ CPPROF_CPUPROFILE=$tmp/w.pb.gz CPPROF_CPUPROFILE_HZ=500 LD_PRELOAD=$lib "$worklo
 both_read "$tmp/w.pb.gz" HashBlock
 $pprof -raw "$tmp/w.pb.gz" 2>/dev/null | grep -q "^Period: 2000000$" || fail "CPPROF_CPUPROFILE_HZ=500 not applied"
 
-# fork+exec: the shell owns the path (dash leaves with _exit, so its own
-# profile stays empty), its child writes path.<pid>.
-CPPROF_CPUPROFILE=$tmp/sh.pb.gz LD_PRELOAD=$lib sh -c "'$workload' 1 200 >/dev/null; true"
-child=$(ls "$tmp"/sh.pb.gz.* 2>/dev/null | head -1)
-[ -e "$tmp/sh.pb.gz" ] || fail "the shell's own profile was not created"
-[ -n "$child" ] && both_read "$child" HashBlock || fail "no child profile sh.pb.gz.<pid>"
+# Launchers (src/runtime/preload.cc): the program behind timeout, env and
+# sh -c gets the path, silently; a launcher writes nothing.
+for launcher in "timeout 60" env "sh -c"; do
+  name=${launcher%% *}
+  rm -f "$tmp"/l.pb.gz*
+  if [ "$name" = sh ]; then
+    CPPROF_CPUPROFILE=$tmp/l.pb.gz LD_PRELOAD=$lib sh -c "'$workload' 1 200 >/dev/null; true" 2>"$tmp/l.err"
+  else
+    CPPROF_CPUPROFILE=$tmp/l.pb.gz LD_PRELOAD=$lib $launcher "$workload" 1 200 >/dev/null 2>"$tmp/l.err"
+  fi
+  both_read "$tmp/l.pb.gz" HashBlock
+  ! ls "$tmp"/l.pb.gz.[0-9]* 2>/dev/null || fail "$name: a launcher's child wrote its own profile"
+  [ ! -s "$tmp/l.err" ] || fail "$name: stderr: $(cat "$tmp/l.err")"
+done
+
+# A program that is not a launcher (find) owns the path; the child it
+# fork+execs writes path.<pid> and says so in one line.
+CPPROF_CPUPROFILE=$tmp/find.pb.gz LD_PRELOAD=$lib find /dev/null -maxdepth 0 -exec "$workload" 1 200 \; \
+  >/dev/null 2>"$tmp/find.err"
+child=$(ls "$tmp"/find.pb.gz.* 2>/dev/null | head -1)
+[ -e "$tmp/find.pb.gz" ] || fail "find's own profile was not created"
+[ -n "$child" ] && both_read "$child" HashBlock || fail "no child profile find.pb.gz.<pid>"
+[[ $(cat "$tmp/find.err") =~ ^cpprof:\ CPPROF_CPUPROFILE:\ $tmp/find\.pb\.gz\ belongs\ to\ pid\ [0-9]+\;\ pid\ ([0-9]+),\ its\ descendant,\ writes\ $tmp/find\.pb\.gz\.([0-9]+)$ &&
+   ${BASH_REMATCH[1]} = "${BASH_REMATCH[2]}" && $child = "$tmp/find.pb.gz.${BASH_REMATCH[1]}" ]] ||
+  fail "the child's line: $(cat "$tmp/find.err")"
 
 # A GoogleTest binary.
 CPPROF_CPUPROFILE=$tmp/gtest.pb.gz LD_PRELOAD=$lib "$gtest" --gtest_filter='QueryTest.*' >/dev/null ||
@@ -53,26 +72,29 @@ maps=$(LD_PRELOAD=$lib cat /proc/self/maps)
 [[ $maps == *libcpprof.so* && $maps != *libcpprof_http* && $maps != *libcpp-httplib* && $maps != *libssl* ]] ||
   fail "a preloaded program that does not serve maps: $(echo "$maps" | grep -o '[^/]*\(http\|ssl\)[^/]*\.so[.0-9]*' | sort -u | tr '\n' ' ')"
 
-# CPPROF_HTTP: the endpoints of a preloaded program, preloaded by a relative
-# path (libcpprof_http.so is found beside it all the same).
-for try in 0 1 2 3; do
-  port=$((20000 + ($$ * 11 + try * 173) % 30000))
-  (cd "$(dirname "$lib")" && CPPROF_HTTP=127.0.0.1:$port LD_PRELOAD=./$(basename "$lib") exec "$workload" 2 3000 >/dev/null) &
-  pid=$!
-  for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/debug/pprof/" && break; sleep 0.1; done
-  curl -sf -o "$tmp/g.txt" "http://127.0.0.1:$port/debug/pprof/goroutine?debug=1" && break
-  kill $pid 2>/dev/null; wait $pid 2>/dev/null
-done
-grep -q libcpprof_http "/proc/$pid/maps" 2>/dev/null || fail "CPPROF_HTTP: libcpprof_http.so not loaded by the server"
-
+# CPPROF_HTTP: the endpoints of a preloaded program behind a launcher,
+# preloaded by a relative path (libcpprof_http.so is found beside it all the
+# same); port 0 takes a free port, said on stderr.
+coproc SRV { cd "$(dirname "$lib")" && CPPROF_HTTP=127.0.0.1:0 LD_PRELOAD=./$(basename "$lib") \
+  exec timeout 120 "$workload" 1 1000000000 2>&1 >/dev/null; }
+pid=$SRV_PID
+read -r line <&"${SRV[0]}"
+[[ $line =~ ^cpprof:\ CPPROF_HTTP:\ serving\ http://127\.0\.0\.1:([0-9]+)/debug/pprof/$ ]] ||
+  fail "CPPROF_HTTP=127.0.0.1:0: $line"
+port=${BASH_REMATCH[1]:-0}
+curl -sf -o "$tmp/g.txt" "http://127.0.0.1:$port/debug/pprof/goroutine?debug=1" || fail "CPPROF_HTTP: no answer"
+server=$(pgrep -P "$pid" -x "$(basename "$workload")")
+grep -q libcpprof_http "/proc/$server/maps" 2>/dev/null || fail "CPPROF_HTTP: libcpprof_http.so not loaded by the server"
+grep -q libcpprof_http "/proc/$pid/maps" 2>/dev/null && fail "CPPROF_HTTP: timeout serves"
 grep -q "goroutine profile: total" "$tmp/g.txt" 2>/dev/null || fail "CPPROF_HTTP: no goroutine profile"
 grep -q "HashBlock\|HashChain" "$tmp/g.txt" 2>/dev/null || fail "CPPROF_HTTP: workload stacks missing"
 kill $pid 2>/dev/null; wait $pid 2>/dev/null
 
-# Children of a serving program do not fight for its port.
-CPPROF_HTTP=127.0.0.1:$port LD_PRELOAD=$lib sh -c "'$workload' 1 10 >/dev/null" 2>"$tmp/http_child.err" ||
-  fail "sh with CPPROF_HTTP failed"
-[ ! -s "$tmp/http_child.err" ] || fail "CPPROF_HTTP child: $(cat "$tmp/http_child.err")"
+# Children of a serving program do not fight for its port; each says so.
+CPPROF_HTTP=127.0.0.1:0 LD_PRELOAD=$lib find /dev/null -maxdepth 0 -exec "$workload" 1 10 \; >/dev/null 2>"$tmp/http_child.err" ||
+  fail "find with CPPROF_HTTP failed"
+[[ $(sed -n 2p "$tmp/http_child.err") =~ ^cpprof:\ CPPROF_HTTP:\ served\ by\ pid\ [0-9]+\;\ pid\ [0-9]+,\ its\ descendant,\ does\ not\ serve$ &&
+   $(wc -l <"$tmp/http_child.err") = 2 ]] || fail "CPPROF_HTTP child: $(cat "$tmp/http_child.err")"
 
 # Heap profiling of an unmodified program, every allocation at rate 1: its
 # 64 KiB blocks, freed before exit, are in the allocation counts.
@@ -85,7 +107,7 @@ $pprof -raw "$tmp/heap.pb.gz" 2>/dev/null | grep -q "^Period: 1$" || fail "CPPRO
 # libcpprof.so copied without libcpprof_http.so: one line on stderr for
 # CPPROF_HTTP, and the program still runs.
 mkdir "$tmp/alone" && cp "$lib" "$tmp/alone/"
-out=$(CPPROF_HTTP=127.0.0.1:$port LD_PRELOAD=$tmp/alone/$(basename "$lib") "$workload" 1 10 2>&1)
+out=$(CPPROF_HTTP=127.0.0.1:0 LD_PRELOAD=$tmp/alone/$(basename "$lib") "$workload" 1 10 2>&1)
 [[ $out == *"cpprof: CPPROF_HTTP: ServeDebug: $tmp/alone/libcpprof_http.so: cannot open shared object file"* && $out == *wall* ]] ||
   fail "libcpprof.so alone with CPPROF_HTTP: $out"
 
