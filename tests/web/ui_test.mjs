@@ -2,8 +2,8 @@
 // Debian's chromium driven by Playwright. Screenshots go to OUTDIR for people
 // to look at.
 // usage: node ui_test.mjs CPPROF PROFILE_DIR OUTDIR
-import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 const [cpprof, profiles, outdir] = process.argv.slice(2);
@@ -28,7 +28,48 @@ function serve(args) {
   });
 }
 
+// A gperftools CPU profile of three addresses in cpprof's own executable
+// segment (mapped as the kernel would map this PIE at 0x555555554000), so that
+// Disassemble has a binary to read: the demo profile's is not on this machine.
+function profileOfCpprof(path) {
+  const load = execFileSync('readelf', ['-lW', cpprof]).toString().split('\n').find((l) => /^\s*LOAD .* R E /.test(l));
+  const [offset, vaddr, , size] = load.trim().split(/\s+/).slice(1, 5).map((x) => BigInt(x));
+  const start = 0x555555554000n + vaddr, end = start + ((size + 0xfffn) & ~0xfffn);
+  const words = [0n, 3n, 0n, 10000n, 0n];  // header: 10 ms a sample
+  for (let i = 1n; i <= 3n; i++) words.push(i, 1n, start + i * 0x1000n);  // count, depth, pc
+  words.push(0n, 1n, 0n);  // trailer
+  const header = Buffer.alloc(words.length * 8);
+  words.forEach((w, i) => header.writeBigUInt64LE(w, i * 8));
+  const hex = (x) => x.toString(16);
+  writeFileSync(path, Buffer.concat([header, Buffer.from(`${hex(start)}-${hex(end)} r-xp ${hex(offset).padStart(8, '0')} 00:00 0 ${cpprof}\n`)]));
+}
+
+const quoteMeta = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const ready = (page) => page.waitForFunction(() => window.cpprof && window.cpprof.ready, null, { timeout: 20000 });
+
+// What a user sees of a view without scrolling at 1280x800: the element's
+// box (its first `strip` pixels for a long listing) lies in the viewport, and
+// the element, not something over it, is what is drawn at that strip's centre.
+// Resolves to '' when shown, else to what is wrong.
+const VIEWPORT = { width: 1280, height: 800 };
+async function whereShown(locator, strip = Infinity) {
+  const box = await locator.boundingBox();
+  if (!box) return 'not laid out';
+  const h = Math.min(box.height, strip);
+  if (box.x < 0 || box.y < 0 || box.x + box.width > VIEWPORT.width || box.y + h > VIEWPORT.height) {
+    return `box x=${box.x} y=${box.y} w=${box.width} h=${h} is off the first screen`;
+  }
+  const covered = await locator.evaluate((e, h) => {
+    const r = e.getBoundingClientRect();
+    const at = e.ownerDocument.elementFromPoint(r.x + Math.min(r.width / 2, 40), r.y + h / 2);
+    return at && at !== e && !e.contains(at) ? at.tagName + '#' + at.id : '';
+  }, h);
+  return covered ? `covered by ${covered}` : '';
+}
+async function checkShown(name, locator, strip) {
+  const why = await whereShown(locator, strip);
+  check(name, why === '', why);
+}
 
 const [url, server] = await serve([`${profiles}/cpu.pb.gz`]);
 const browser = await chromium.launch({
@@ -47,6 +88,7 @@ try {
   check('flame graph: data loaded', total > 0, `total=${total}`);
   check('flame graph: header', (await page.textContent('#labels')).includes('Type: cpu'));
   check('flame graph: canvas drawn', await page.evaluate(() => document.getElementById('flame').height > 100));
+  await checkShown('flame graph: first rows on the first screen', page.locator('#flame'), 3 * 18);
   await page.screenshot({ path: `${outdir}/flamegraph.png` });
 
   // Click the second row's first box: it becomes the zoom root, in the crumbs.
@@ -95,7 +137,7 @@ try {
   await page.fill('#search', '');
   await Promise.all([page.waitForNavigation(), page.click('#focus')]);
   await ready(page);
-  check('focus in URL', new URL(page.url()).searchParams.get('f') === `^${zoomed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, page.url());
+  check('focus in URL', new URL(page.url()).searchParams.get('f') === `^${quoteMeta(zoomed)}$`, page.url());
   const focused = await page.evaluate(() => window.cpprof.root.value);
   check('focus shrinks the total', focused > 0 && focused < total, `${focused} vs ${total}`);
   check('focus listed in header', (await page.textContent('#labels')).length > 0);
@@ -124,6 +166,10 @@ try {
   await page.goto(`${url}/top`);
   await ready(page);
   check('top view', (await page.locator('#table th').count()) === 6);
+  for (let i = 0; i < 3; i++) await checkShown(`top: row ${i + 1} on the first screen`, page.locator('#table tbody tr').nth(i));
+  check('top: hidden flame graph not laid out', (await page.locator('#flame').boundingBox()) === null);
+  const typeLines = (await page.innerText('body')).split('\n').filter((l) => l.startsWith('Type: ')).length;
+  check('top: profile header once', typeLines === 1, `${typeLines} "Type:" lines`);
   await page.click('#table th:nth-child(4)');  // cum, largest first
   const cums = await page.$$eval('#table tbody tr td:nth-child(5)', (tds) => tds.map((td) => parseFloat(td.textContent)));
   check('top sorts by cum', cums.length > 3 && cums.every((v, i) => i === 0 || cums[i - 1] >= v), cums.slice(0, 5).join(' '));
@@ -134,6 +180,15 @@ try {
   await ready(page);
   const nodes = await page.locator('#graph g.node').count();
   check('graph view has nodes', nodes > 5, `nodes=${nodes}`);
+  // It opens fitted into the window: the whole graph, every node, shows.
+  await checkShown('graph: whole graph on the first screen', page.locator('#graph svg g.graph'));
+  const hidden = [];
+  for (let i = 0; i < nodes; i++) {
+    const why = await whereShown(page.locator('#graph g.node').nth(i));
+    if (why) hidden.push(`node ${i + 1}: ${why}`);
+  }
+  check('graph: every node on the first screen', hidden.length === 0, `${hidden.length} of ${nodes} not, ${hidden[0]}`);
+  await page.screenshot({ path: `${outdir}/graph.png` });
   await page.locator('#graph g.node').nth(1).click();
   const picked = await page.evaluate(() => window.cpprof.selected && window.cpprof.selected.name);
   check('graph node selected', typeof picked === 'string' && picked.length > 0, picked);
@@ -143,12 +198,13 @@ try {
   await page.mouse.wheel(0, -300);
   const after = await page.evaluate(() => document.querySelector('#graph svg').viewBox.baseVal.width);
   check('wheel zooms the graph', after < before, `${after} vs ${before}`);
-  await page.screenshot({ path: `${outdir}/graph.png` });
+  await page.screenshot({ path: `${outdir}/graph-zoomed.png` });
 
   // Peek at the callers and callees of a regexp.
   await page.goto(`${url}/peek?q=sort.Sort`);
   await ready(page);
   check('peek view', (await page.textContent('#top')).includes('calls calls% + context'));
+  await checkShown('peek: first lines on the first screen', page.locator('#top'), 40);
 
   // Source of a regexp (the profile's sources are not on this machine: the
   // listing says so, as pprof's does).
@@ -157,6 +213,9 @@ try {
   const frame = page.frameLocator('#source');
   await frame.locator('h2').waitFor();
   check('source view', (await frame.locator('h2').textContent()) === 'main.hashLoop');
+  check('source: profile header once', await frame.locator('.legend').isHidden());
+  await checkShown('source: function name on the first screen', frame.locator('h2'));
+  await checkShown('source: first lines on the first screen', frame.locator('pre').first(), 40);
   await page.screenshot({ path: `${outdir}/source.png` });
 
   // Download: the loaded profile, gzipped.
@@ -176,6 +235,22 @@ try {
   check('traversal is 404', (await status('/../../etc/passwd')) === 404);
   check('huge parameter', [200, 400, 414].includes(await status('/data/top?f=' + 'a'.repeat(100000))));
   check('still serving', (await status('/data/header')) === 200);
+
+  // Disassembly, of cpprof's own code: the view opens on the listing.
+  profileOfCpprof(`${outdir}/cpprof.prof`);
+  const [asmUrl, asmServer] = await serve([`${outdir}/cpprof.prof`]);
+  try {
+    await page.goto(`${asmUrl}/top`);
+    await ready(page);
+    const hottest = await page.textContent('#table tbody tr td:last-child');
+    await page.goto(`${asmUrl}/disasm?q=${encodeURIComponent(quoteMeta(hottest))}`);
+    await ready(page);
+    check('disasm view', (await page.textContent('#top')).includes('ROUTINE ='), hottest);
+    await checkShown('disasm: first lines on the first screen', page.locator('#top'), 40);
+    await page.screenshot({ path: `${outdir}/disasm.png` });
+  } finally {
+    asmServer.kill();
+  }
 
   // A diff: growth red, shrinkage green.
   const [diffUrl, diffServer] = await serve([`-diff_base=${profiles}/heap-before.pb.gz`, `${profiles}/heap-after.pb.gz`]);

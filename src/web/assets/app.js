@@ -13,7 +13,7 @@ const ROW = 18;  // px per flame graph row
 const $ = (id) => document.getElementById(id);
 
 // window.cpprof exposes the page's state to tests.
-const state = window.cpprof = { ready: false, root: null, zoom: null, selected: null, flame: false };
+const state = window.cpprof = { ready: false, root: null, zoom: null, selected: null, flame: false, header: [] };
 
 function showError(message) {
   $('error').textContent = message;
@@ -93,7 +93,7 @@ function drawFlame() {
   const above = ancestors.length + (callers ? treeDepth(callers) : 0);
   const rows = above + treeDepth(zoom) + 1;
   const scale = window.devicePixelRatio || 1;
-  const cssWidth = canvas.parentElement.clientWidth;
+  const cssWidth = canvas.clientWidth;
   canvas.style.height = rows * ROW + 'px';
   canvas.width = cssWidth * scale;
   canvas.height = rows * ROW * scale;
@@ -217,10 +217,20 @@ function panZoom(svg) {
   });
 }
 
+// A text report without its first lines that the page's header already
+// shows (File:, Type:, Time:, ...).
+function withoutHeader(text) {
+  const shown = new Set(state.header);
+  const lines = text.split('\n');
+  let i = 0;
+  while (i < lines.length && shown.has(lines[i])) i++;
+  return lines.slice(i).join('\n');
+}
+
 // The top table: pprof's text report as rows, sortable by a click on a
 // heading (the percentages order the values; names sort as text).
 function showTop(text) {
-  const lines = text.split('\n');
+  const lines = withoutHeader(text).split('\n');
   const head = lines.findIndex((l) => /^\s+flat\s+flat%/.test(l));
   $('top').textContent = lines.slice(0, head).join('\n');
   $('top').hidden = false;
@@ -410,6 +420,7 @@ async function main() {
   };
   try {
     const header = JSON.parse(await fetchData('/data/header'));
+    state.header = header.lines;
     $('labels').textContent = header.lines.join('\n');
     const select = $('sample');
     header.types.forEach((t, i) => {
@@ -433,11 +444,19 @@ async function main() {
       } else if (view === 'source') {
         // weblist's page: source lines that expand into their assembly.
         await fetchData('/data/weblist');  // errors show here, not in the frame
-        $('source').src = '/data/weblist?' + params.toString();
-        $('source').hidden = false;
+        const frame = $('source');
+        frame.hidden = false;
+        await new Promise((resolve) => {
+          frame.onload = () => {
+            // The page's header already shows weblist's legend (File:, Type:, ...).
+            frame.contentDocument.querySelector('.legend').hidden = true;
+            resolve();
+          };
+          frame.src = '/data/weblist?' + params.toString();
+        });
       } else {
         $('top').hidden = false;
-        $('top').textContent = await fetchData('/data/' + regexpReports[view]);
+        $('top').textContent = withoutHeader(await fetchData('/data/' + regexpReports[view]));
       }
     } else if (view === 'graph') {
       $('orientation').hidden = true;
