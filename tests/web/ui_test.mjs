@@ -3,7 +3,8 @@
 // to look at.
 // usage: node ui_test.mjs CPPROF PROFILE_DIR OUTDIR
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 
 const [cpprof, profiles, outdir] = process.argv.slice(2);
@@ -14,9 +15,9 @@ function check(name, ok, detail = '') {
 }
 
 // Starts cpprof -http on a free port; resolves to [url, process].
-function serve(args) {
+function serve(args, browser = ['-no_browser'], env = {}) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(cpprof, ['-http=127.0.0.1:0', '-no_browser', ...args], { env: { ...process.env, TZ: 'UTC' } });
+    const proc = spawn(cpprof, ['-http=127.0.0.1:0', ...browser, ...args], { env: { ...process.env, TZ: 'UTC', ...env } });
     let err = '';
     proc.stderr.on('data', (d) => {
       err += d;
@@ -44,7 +45,44 @@ function profileOfCpprof(path) {
   writeFileSync(path, Buffer.concat([header, Buffer.from(`${hex(start)}-${hex(end)} r-xp ${hex(offset).padStart(8, '0')} 00:00 0 ${cpprof}\n`)]));
 }
 
+// pprof's own URLs, from its handlers in Debian's golang-github-google-pprof-dev
+// (internal/driver/webui.go: / redirects to /ui/, the graph; the views under
+// /ui/; the regexp of peek, source and disasm in f=, as webui_test.go asks
+// for them; config.go's URL parameters), and links of cpprof's earlier UI.
+// Each opens its view, at the address (path and query) the browser ends on,
+// showing what shows(page) looks for.
+const labels = (page) => page.textContent('#labels');
+const pprofUrls = [
+  { path: '/', view: 'graph', at: '/ui/' },
+  { path: '/?si=samples&f=sort', view: 'graph', at: '/ui/?si=samples&f=sort',
+    shows: async (page) => (await labels(page)).includes('Type: samples') && (await page.locator('#graph g.node').count()) > 0 },
+  { path: '/ui/', view: 'graph', shows: async (page) => (await page.locator('#graph g.node').count()) > 5 },
+  { path: '/ui/top', view: 'top', shows: async (page) => (await page.textContent('#table')).includes('sort.partition') },
+  // pprof's top view shows up to 500 rows whatever n= says.
+  { path: '/ui/top?sort=cum&g=files&n=3', view: 'top',
+    shows: async (page) => (await page.textContent('#table tbody tr td:last-child')).endsWith('/tmp/sharedgen.go') &&
+      (await page.locator('#table tbody tr').count()) > 3 },
+  { path: '/ui/flamegraph', view: 'flamegraph', shows: (page) => page.evaluate(() => window.cpprof.root.value > 0) },
+  { path: '/ui/flamegraph?i=sort&h=runtime&tf=stage%3Ddigest', view: 'flamegraph',
+    shows: (page) => page.evaluate(() => JSON.stringify(window.cpprof.data.names).includes('sha256') && !JSON.stringify(window.cpprof.data.names).includes('sort.')) },
+  { path: `/ui/peek?f=${encodeURIComponent('sort\\.(Sort|Ints)')}`, view: 'peek',
+    shows: async (page) => {
+      const text = await page.textContent('#top');
+      return text.includes('| sort.Sort ') && text.includes('| sort.Ints ');
+    } },
+  { path: '/ui/source?f=main.hashLoop', view: 'source', shows: async (page) => (await page.frameLocator('#source').locator('h2').textContent()) === 'main.hashLoop' },
+  { path: '/ui/disasm?f=main.hashLoop', view: 'disasm', shows: async (page) => (await page.textContent('#error')).includes('no matches found for regexp: main.hashLoop') },
+  { path: '/top?si=samples', view: 'top', at: '/ui/top?si=samples', shows: async (page) => (await labels(page)).includes('Type: samples') },
+  { path: '/graph', view: 'graph', at: '/ui/' },
+  { path: '/peek?q=sort.Sort', view: 'peek', at: '/ui/peek?q=sort.Sort', shows: async (page) => (await page.textContent('#top')).includes('| sort.Sort') },
+];
+
 const quoteMeta = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// The browser command writes its file at once (a rename) when it runs.
+async function waitForFile(path) {
+  for (let i = 0; i < 200 && !existsSync(path); i++) await delay(50);
+}
+
 const ready = (page) => page.waitForFunction(() => window.cpprof && window.cpprof.ready, null, { timeout: 20000 });
 
 // What a user sees of a view without scrolling at 1280x800: the element's
@@ -81,8 +119,8 @@ try {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
 
-  // Flame graph, the default view.
-  await page.goto(url);
+  // Flame graph.
+  await page.goto(`${url}/ui/flamegraph`);
   await ready(page);
   const total = await page.evaluate(() => window.cpprof.root.value);
   check('flame graph: data loaded', total > 0, `total=${total}`);
@@ -152,7 +190,7 @@ try {
   page.once('dialog', (d) => d.accept('mine'));
   await page.click('#save');
   await page.waitForFunction(() => document.querySelectorAll('#config option').length === 2);
-  await page.goto(url);
+  await page.goto(`${url}/ui/flamegraph`);
   await ready(page);
   await Promise.all([page.waitForNavigation(), page.selectOption('#config', { label: 'mine' })]);
   await ready(page);
@@ -163,7 +201,7 @@ try {
   check('config deleted', true);
 
   // Top view.
-  await page.goto(`${url}/top`);
+  await page.goto(`${url}/ui/top`);
   await ready(page);
   check('top view', (await page.locator('#table th').count()) === 6);
   for (let i = 0; i < 3; i++) await checkShown(`top: row ${i + 1} on the first screen`, page.locator('#table tbody tr').nth(i));
@@ -176,7 +214,7 @@ try {
   await page.screenshot({ path: `${outdir}/top.png` });
 
   // Graph view: graphviz's SVG, nodes selectable, wheel zooms.
-  await page.goto(`${url}/graph`);
+  await page.goto(`${url}/ui/`);
   await ready(page);
   const nodes = await page.locator('#graph g.node').count();
   check('graph view has nodes', nodes > 5, `nodes=${nodes}`);
@@ -201,14 +239,14 @@ try {
   await page.screenshot({ path: `${outdir}/graph-zoomed.png` });
 
   // Peek at the callers and callees of a regexp.
-  await page.goto(`${url}/peek?q=sort.Sort`);
+  await page.goto(`${url}/ui/peek?f=sort.Sort`);
   await ready(page);
   check('peek view', (await page.textContent('#top')).includes('calls calls% + context'));
   await checkShown('peek: first lines on the first screen', page.locator('#top'), 40);
 
   // Source of a regexp (the profile's sources are not on this machine: the
   // listing says so, as pprof's does).
-  await page.goto(`${url}/source?q=main.hashLoop`);
+  await page.goto(`${url}/ui/source?f=main.hashLoop`);
   await ready(page);
   const frame = page.frameLocator('#source');
   await frame.locator('h2').waitFor();
@@ -219,31 +257,72 @@ try {
   await page.screenshot({ path: `${outdir}/source.png` });
 
   // Download: the loaded profile, gzipped.
-  const bytes = await page.evaluate(async () => Array.from(new Uint8Array(await (await fetch('/download')).arrayBuffer()).slice(0, 2)));
+  const bytes = await page.evaluate(async () => Array.from(new Uint8Array(await (await fetch('download')).arrayBuffer()).slice(0, 2)));
   check('download is gzip', bytes[0] === 0x1f && bytes[1] === 0x8b, JSON.stringify(bytes));
 
   // Errors show in the page.
-  await page.goto(`${url}/?f=(`);
+  await page.goto(`${url}/ui/flamegraph?f=(`);
   await ready(page);
   check('bad regexp shown', (await page.textContent('#error')).includes('parsing focus regexp'));
   check('no script errors', errors.length === 0, errors.join('; '));
 
   // Hostile requests get clean answers and the server lives on.
   const status = async (path) => (await fetch(url + path)).status;
-  check('bad regexp is 400', (await status('/data/flamegraph?f=(')) === 400);
-  check('bad number is 400', (await status('/data/top?n=99999999999999999999')) === 400);
+  check('bad regexp is 400', (await status('/ui/data/flamegraph?f=(')) === 400);
+  check('bad number is 400', (await status('/ui/data/top?n=99999999999999999999')) === 400);
   check('traversal is 404', (await status('/../../etc/passwd')) === 404);
-  check('huge parameter', [200, 400, 414].includes(await status('/data/top?f=' + 'a'.repeat(100000))));
-  check('still serving', (await status('/data/header')) === 200);
+  check('huge parameter', [200, 400, 414].includes(await status('/ui/data/top?f=' + 'a'.repeat(100000))));
+  check('still serving', (await status('/ui/data/header')) === 200);
+
+  // pprof's URLs open their views.
+  for (const u of pprofUrls) {
+    errors.length = 0;
+    await page.goto(url + u.path);
+    await ready(page);
+    const at = new URL(page.url());
+    check(`${u.path}: at ${u.at || u.path}`, at.pathname + at.search === (u.at || u.path), page.url());
+    check(`${u.path}: ${u.view} view`, (await page.evaluate(() => window.cpprof.view)) === u.view);
+    check(`${u.path}: no error`, u.view === 'disasm' || (await page.isHidden('#error')), await page.textContent('#error'));
+    check(`${u.path}: shows its content`, !u.shows || (await u.shows(page)));
+    check(`${u.path}: no script errors`, errors.length === 0, errors.join('; '));
+  }
+  // The rest of pprof's handlers: download, saveconfig, deleteconfig (methods
+  // as pprof's page sends them).
+  const res = async (method, path) => fetch(url + path, { method, redirect: 'manual' });
+  const saved = await res('POST', '/ui/saveconfig?config=ticket&f=sort&si=samples');
+  check('/ui/saveconfig', saved.status === 200 && (await saved.json()).some((c) => c.name === 'ticket' && c.query === 'f=sort&si=samples'));
+  check('/ui/deleteconfig', (await res('DELETE', '/ui/deleteconfig?config=ticket')).status === 200);
+  check('/ui/deleteconfig of a missing config', (await res('DELETE', '/ui/deleteconfig?config=ticket')).status === 400);
+  const download = await res('GET', '/ui/download');
+  check('/ui/download', download.status === 200 && new Uint8Array(await download.arrayBuffer())[0] === 0x1f);
+  check('/download goes to /ui/download', (await res('GET', '/download')).headers.get('location') === '/ui/download');
+
+  // The browser opens pprof's address, with the command line's settings as
+  // its URL parameters (pprof's makeURL: sample_index stays out).
+  const opened = `${outdir}/opened-url`;
+  rmSync(opened, { force: true });
+  writeFileSync(`${outdir}/browser.sh`, `#!/bin/sh\necho "$1" > ${opened}.tmp && mv ${opened}.tmp ${opened}\n`, { mode: 0o755 });
+  const [openUrl, openServer] = await serve(['-focus=main\\.hashLoop', '-sample_index=samples', `${profiles}/cpu.pb.gz`], [],
+    { BROWSER: `${outdir}/browser.sh` });
+  try {
+    await waitForFile(opened);
+    const browsed = readFileSync(opened, 'utf8').trim();
+    check('browser opens pprof\'s address', browsed === `${openUrl}?f=main%5C.hashLoop`, `${browsed} vs ${openUrl}`);
+    await page.goto(browsed);
+    await ready(page);
+    check('... which shows the graph', new URL(page.url()).pathname === '/ui/' && (await page.locator('#graph g.node').count()) > 0);
+  } finally {
+    openServer.kill();
+  }
 
   // Disassembly, of cpprof's own code: the view opens on the listing.
   profileOfCpprof(`${outdir}/cpprof.prof`);
   const [asmUrl, asmServer] = await serve([`${outdir}/cpprof.prof`]);
   try {
-    await page.goto(`${asmUrl}/top`);
+    await page.goto(`${asmUrl}/ui/top`);
     await ready(page);
     const hottest = await page.textContent('#table tbody tr td:last-child');
-    await page.goto(`${asmUrl}/disasm?q=${encodeURIComponent(quoteMeta(hottest))}`);
+    await page.goto(`${asmUrl}/ui/disasm?f=${encodeURIComponent(quoteMeta(hottest))}`);
     await ready(page);
     check('disasm view', (await page.textContent('#top')).includes('ROUTINE ='), hottest);
     await checkShown('disasm: first lines on the first screen', page.locator('#top'), 40);
@@ -255,7 +334,7 @@ try {
   // A diff: growth red, shrinkage green.
   const [diffUrl, diffServer] = await serve([`-diff_base=${profiles}/heap-before.pb.gz`, `${profiles}/heap-after.pb.gz`]);
   try {
-    await page.goto(diffUrl);
+    await page.goto(`${diffUrl}/ui/flamegraph`);
     await ready(page);
     check('diff mode', await page.evaluate(() => window.cpprof.diff));
     check('diff legend', await page.isVisible('#legend'));

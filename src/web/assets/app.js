@@ -1,19 +1,22 @@
 // cpprof web UI: the flame graph (drawn on a canvas, so a million-sample
 // profile stays smooth) and the top table. The server computes every view
-// from the loaded profile; the URL parameters are pprof's, so shared links
-// keep working.
+// from the loaded profile; the paths (/ui/, /ui/top, ...) and URL parameters
+// are pprof's, so links shared from either open in the other. Addresses are
+// relative to the page's folder (/ui/), as pprof's are.
 'use strict';
 
 const params = new URLSearchParams(location.search);
-const view = { '/top': 'top', '/graph': 'graph', '/peek': 'peek', '/source': 'source', '/disasm': 'disasm' }[location.pathname] ||
-  'flamegraph';
-// Views of one regexp (q=) and the report the server runs for them.
+// The graph is pprof's default view, at /ui/ itself.
+const view = location.pathname.slice(location.pathname.lastIndexOf('/') + 1) || 'graph';
+// Views of one regexp and the report the server runs for them. The regexp is
+// pprof's f=, which also focuses the report on it (q= in older cpprof links).
 const regexpReports = { peek: 'peek', source: 'list', disasm: 'disasm' };
+const regexpParam = () => params.get('f') || params.get('q') || '';
 const ROW = 18;  // px per flame graph row
 const $ = (id) => document.getElementById(id);
 
 // window.cpprof exposes the page's state to tests.
-const state = window.cpprof = { ready: false, root: null, zoom: null, selected: null, flame: false, header: [] };
+const state = window.cpprof = { view, ready: false, root: null, zoom: null, selected: null, flame: false, header: [] };
 
 function showError(message) {
   $('error').textContent = message;
@@ -278,29 +281,38 @@ function showTop(text) {
 // user's config directory.
 async function setUpConfigs() {
   const select = $('config');
-  const post = async (query) => {
-    const res = await fetch('/data/configs?' + query, { method: 'POST' });
+  // pprof's saveconfig and deleteconfig; cpprof's answer is the saved configs.
+  const send = async (method, url) => {
+    const res = await fetch(url, { method });
     if (!res.ok) throw new Error(JSON.parse(await res.text()).error);
     return JSON.parse(await res.text());
   };
+  const sorted = (query) => {
+    const q = new URLSearchParams(query);
+    q.sort();
+    return q.toString();
+  };
   function fill(configs) {
     while (select.options.length > 1) select.remove(1);
-    for (const c of configs) select.add(new Option(c.name, c.query, false, c.query === params.toString()));
+    const current = sorted(params);
+    for (const c of configs) select.add(new Option(c.name, c.query, false, sorted(c.query) === current));
   }
-  fill(JSON.parse(await (await fetch('/data/configs')).text()));
+  fill(JSON.parse(await fetchData('data/configs')));
   select.onchange = () => { if (select.value !== '') location.search = select.value; };
   $('save').onclick = async () => {
     const name = prompt('Save these settings as:');
     if (!name) return;
+    const query = new URLSearchParams(params);
+    query.set('config', name);
     try {
-      fill(await post(new URLSearchParams({ name, query: params.toString() }).toString()));
+      fill(await send('POST', 'saveconfig?' + query.toString()));
     } catch (e) { showError(e.message); }
   };
   $('delete').onclick = async () => {
     const chosen = select.options[select.selectedIndex];
     if (!chosen || chosen.value === '' || !confirm(`Delete config "${chosen.text}"?`)) return;
     try {
-      fill(await post(new URLSearchParams({ name: chosen.text, delete: '1' }).toString()));
+      fill(await send('DELETE', 'deleteconfig?' + new URLSearchParams({ config: chosen.text }).toString()));
     } catch (e) { showError(e.message); }
   };
 }
@@ -393,9 +405,10 @@ async function main() {
     a.href = base + '?' + params.toString();
     // A regexp view opens on the selection, if there is one.
     a.onclick = () => {
-      if (!state.selected || !(base.slice(1) in regexpReports)) return;
+      if (!state.selected || !(a.id.slice('view-'.length) in regexpReports)) return;
       const q = new URLSearchParams(params);
-      q.set('q', '^' + escapeRegexp(state.selected.name) + '$');
+      q.delete('q');
+      q.set('f', '^' + escapeRegexp(state.selected.name) + '$');
       a.href = base + '?' + q.toString();
     };
   }
@@ -415,11 +428,11 @@ async function main() {
     location.search = params.toString();
   };
   $('reset').onclick = () => {
-    for (const p of ['f', 'i', 'h', 's', 'sf', 'tf', 'ti', 'ts', 'th', 'p']) params.delete(p);
+    for (const p of ['f', 'q', 'i', 'h', 's', 'sf', 'tf', 'ti', 'ts', 'th', 'p']) params.delete(p);
     location.search = params.toString();
   };
   try {
-    const header = JSON.parse(await fetchData('/data/header'));
+    const header = JSON.parse(await fetchData('data/header'));
     state.header = header.lines;
     $('labels').textContent = header.lines.join('\n');
     const select = $('sample');
@@ -430,20 +443,24 @@ async function main() {
     select.onchange = () => { params.set('si', select.value); location.search = params.toString(); };
     showLabels(header.labels);
     if (view === 'top') {
-      showTop(await fetchData('/data/top'));
+      showTop(await fetchData('data/top'));
       for (const id of ['orientation', 'search']) $(id).hidden = true;
     } else if (view in regexpReports) {
-      // Peek, source or disassembly of the functions matching q (the search
-      // box, or the selection brought from another view).
+      // Peek, source or disassembly of the functions matching the regexp
+      // (the search box, or the selection brought from another view).
       $('orientation').hidden = true;
-      $('search').value = params.get('q') || '';
-      $('search').onchange = () => { params.set('q', $('search').value); location.search = params.toString(); };
-      if (!params.get('q')) {
+      $('search').value = regexpParam();
+      $('search').onchange = () => {
+        params.delete('q');
+        params.set('f', $('search').value);
+        location.search = params.toString();
+      };
+      if (!regexpParam()) {
         $('top').hidden = false;
         $('top').textContent = 'Type a regexp in the search box.';
       } else if (view === 'source') {
         // weblist's page: source lines that expand into their assembly.
-        await fetchData('/data/weblist');  // errors show here, not in the frame
+        await fetchData('data/weblist');  // errors show here, not in the frame
         const frame = $('source');
         frame.hidden = false;
         await new Promise((resolve) => {
@@ -452,17 +469,17 @@ async function main() {
             frame.contentDocument.querySelector('.legend').hidden = true;
             resolve();
           };
-          frame.src = '/data/weblist?' + params.toString();
+          frame.src = 'data/weblist?' + params.toString();
         });
       } else {
         $('top').hidden = false;
-        $('top').textContent = withoutHeader(await fetchData('/data/' + regexpReports[view]));
+        $('top').textContent = withoutHeader(await fetchData('data/' + regexpReports[view]));
       }
     } else if (view === 'graph') {
       $('orientation').hidden = true;
       $('search').hidden = true;
       const graph = $('graph');
-      graph.innerHTML = await fetchData('/data/graph');
+      graph.innerHTML = await fetchData('data/graph');
       graph.hidden = false;
       panZoom(graph.querySelector('svg'));
       // Clicking a node selects it for Refine; its <title> is the name.
@@ -476,7 +493,7 @@ async function main() {
         };
       }
     } else {
-      state.data = JSON.parse(await fetchData('/data/flamegraph'));
+      state.data = JSON.parse(await fetchData('data/flamegraph'));
       state.root = buildTree(state.data);
       state.diff = state.data.diff;
       $('legend').hidden = !state.diff;
