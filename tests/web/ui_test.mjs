@@ -2,10 +2,10 @@
 // Debian's chromium driven by Playwright. Screenshots go to OUTDIR for people
 // to look at.
 // usage: node ui_test.mjs CPPROF PROFILE_DIR OUTDIR
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { chromium } from 'playwright-core';
+import { launch, ready, serve as serveCpprof } from './serve.mjs';
 
 const [cpprof, profiles, outdir] = process.argv.slice(2);
 mkdirSync(outdir, { recursive: true });
@@ -14,20 +14,8 @@ function check(name, ok, detail = '') {
   if (ok) { passed++; } else { failed++; console.log(`FAIL ${name} ${detail}`); }
 }
 
-// Starts cpprof -http on a free port; resolves to [url, process].
-function serve(args, browser = ['-no_browser'], env = {}) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(cpprof, ['-http=127.0.0.1:0', ...browser, ...args], { env: { ...process.env, TZ: 'UTC', ...env } });
-    let err = '';
-    proc.stderr.on('data', (d) => {
-      err += d;
-      const m = err.match(/Serving web UI on (\S+)/);
-      if (m) resolve([m[1], proc]);
-    });
-    proc.on('exit', (code) => reject(new Error(`cpprof exited ${code}: ${err}`)));
-    setTimeout(() => reject(new Error('no "Serving web UI" line: ' + err)), 20000);
-  });
-}
+// cpprof -http with these arguments: [url, process].
+const serve = (args, browser, env) => serveCpprof(cpprof, args, browser, env);
 
 // A gperftools CPU profile of three addresses in cpprof's own executable
 // segment (mapped as the kernel would map this PIE at 0x555555554000), so that
@@ -83,7 +71,6 @@ async function waitForFile(path) {
   for (let i = 0; i < 200 && !existsSync(path); i++) await delay(50);
 }
 
-const ready = (page) => page.waitForFunction(() => window.cpprof && window.cpprof.ready, null, { timeout: 20000 });
 
 // What a user sees of a view without scrolling at 1280x800: the element's
 // box (its first `strip` pixels for a long listing) lies in the viewport, and
@@ -110,10 +97,7 @@ async function checkShown(name, locator, strip) {
 }
 
 const [url, server] = await serve([`${profiles}/cpu.pb.gz`]);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors = [];
@@ -230,12 +214,25 @@ try {
   await page.locator('#graph g.node').nth(1).click();
   const picked = await page.evaluate(() => window.cpprof.selected && window.cpprof.selected.name);
   check('graph node selected', typeof picked === 'string' && picked.length > 0, picked);
-  const before = await page.evaluate(() => document.querySelector('#graph svg').viewBox.baseVal.width);
+  // The graph point under the pointer, and the viewBox's width.
+  const underPointer = (x, y) => page.evaluate(([x, y]) => {
+    const svg = document.querySelector('#graph svg');
+    const p = new DOMPoint(x, y).matrixTransform(svg.getScreenCTM().inverse());
+    return [p.x, p.y, svg.viewBox.baseVal.width];
+  }, [x, y]);
   const g = await page.locator('#graph svg').boundingBox();
-  await page.mouse.move(g.x + g.width / 2, g.y + g.height / 2);
+  const [px, py] = [g.x + g.width * 0.3, g.y + g.height * 0.4];
+  const before = await underPointer(px, py);
+  await page.mouse.move(px, py);
   await page.mouse.wheel(0, -300);
-  const after = await page.evaluate(() => document.querySelector('#graph svg').viewBox.baseVal.width);
-  check('wheel zooms the graph', after < before, `${after} vs ${before}`);
+  const after = await underPointer(px, py);
+  check('wheel zooms the graph', after[2] < before[2], `${after[2]} vs ${before[2]}`);
+  check('wheel zooms around the pointer', Math.hypot(after[0] - before[0], after[1] - before[1]) < 1, `${before} -> ${after}`);
+  await page.mouse.down();
+  await page.mouse.move(px + 100, py + 50);
+  await page.mouse.up();
+  const dragged = await underPointer(px + 100, py + 50);
+  check('drag pans the graph', Math.hypot(dragged[0] - after[0], dragged[1] - after[1]) < 1, `${after} -> ${dragged}`);
   await page.screenshot({ path: `${outdir}/graph-zoomed.png` });
 
   // Peek at the callers and callees of a regexp.

@@ -189,15 +189,19 @@ function describe(t) {
   return `${t.name}  ${formatValue(t.value, unit)} (${pct}%)`;
 }
 
-// Wheel to zoom around the pointer, drag to pan: the SVG's viewBox moves.
+// The graph opens fitted into the view, as pprof's does: the SVG fills the
+// view and its viewBox, graphviz's whole graph, is scaled to fit and centred
+// (preserveAspectRatio's default). Wheel to zoom around the pointer, drag to
+// pan: the viewBox moves.
 function panZoom(svg) {
   svg.setAttribute('width', '100%');
   svg.setAttribute('height', '100%');
   const box = svg.viewBox.baseVal;
+  // The pointer in graph coordinates, and graph units per screen pixel.
   const toSvg = (e) => {
-    const r = svg.getBoundingClientRect();
-    const scale = Math.max(box.width / r.width, box.height / r.height);
-    return [box.x + (e.clientX - r.left) * scale, box.y + (e.clientY - r.top) * scale, scale];
+    const m = svg.getScreenCTM();
+    const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(m.inverse());
+    return [p.x, p.y, 1 / m.a];
   };
   svg.addEventListener('wheel', (e) => {
     e.preventDefault();
