@@ -5,9 +5,9 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <functional>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <utility>
@@ -138,12 +138,13 @@ class WebServer {
     for (const char* view : {"/ui/", "/ui/flamegraph", "/ui/top", "/ui/peek", "/ui/source", "/ui/disasm"}) {
       server_.Get(view, page);
     }
-    // / goes to /ui/ as in pprof (307, the query kept); the paths of
+    // / and /ui go to /ui/ as in pprof (307, the query kept); the paths of
     // cpprof's earlier UI go to their views, so that old links still open.
-    server_.Get(R"(/(flamegraph|top|graph|peek|source|disasm|download)?)", [](const httplib::Request& req, httplib::Response& res) {
+    server_.Get(R"(/(ui|flamegraph|top|graph|peek|source|disasm|download)?)", [](const httplib::Request& req, httplib::Response& res) {
       std::string view = req.matches[1].str();
+      if (view == "ui" || view == "graph") view.clear();
       size_t query = req.target.find('?');
-      res.set_redirect("/ui/" + (view == "graph" ? "" : view) + (query == std::string::npos ? "" : req.target.substr(query)), 307);
+      res.set_redirect("/ui/" + view + (query == std::string::npos ? "" : req.target.substr(query)), 307);
     });
     server_.Get("/ui/app.js", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kAsset_app_js), "text/javascript; charset=utf-8");

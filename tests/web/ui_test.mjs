@@ -44,6 +44,7 @@ const pprofUrls = [
   { path: '/', view: 'graph', at: '/ui/' },
   { path: '/?si=samples&f=sort', view: 'graph', at: '/ui/?si=samples&f=sort',
     shows: async (page) => (await labels(page)).includes('Type: samples') && (await page.locator('#graph g.node').count()) > 0 },
+  { path: '/ui?f=sort', view: 'graph', at: '/ui/?f=sort' },
   { path: '/ui/', view: 'graph', shows: async (page) => (await page.locator('#graph g.node').count()) > 5 },
   { path: '/ui/top', view: 'top', shows: async (page) => (await page.textContent('#table')).includes('sort.partition') },
   // pprof's top view shows up to 500 rows whatever n= says.
