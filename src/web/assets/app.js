@@ -225,12 +225,14 @@ function panZoom(svg) {
 }
 
 // A text report without its first lines that the page's header already
-// shows (File:, Type:, Time:, ...).
+// shows: File:, Type:, Time:, Duration: ... (the report may write the total
+// in another unit, so the labels are compared, not the lines).
 function withoutHeader(text) {
-  const shown = new Set(state.header);
+  const label = (line) => line.slice(0, line.indexOf(':') + 1);
+  const shown = new Set(state.header.map(label));
   const lines = text.split('\n');
   let i = 0;
-  while (i < lines.length && shown.has(lines[i])) i++;
+  while (i < lines.length && label(lines[i]) && shown.has(label(lines[i]))) i++;
   return lines.slice(i).join('\n');
 }
 
