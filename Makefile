@@ -1,8 +1,9 @@
-# The two entry points of the README: `make demo` and `make test`.
+# The two entry points of the README, `make demo` and `make test`, and the
+# README's screenshots.
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all build demo test bench clean
+.PHONY: all build demo test bench screenshots clean
 
 all: build
 
@@ -25,6 +26,12 @@ bench: build
 	@scripts/install-deps.sh test
 	@bench/runtime_overhead.sh $(BUILD_DIR)
 	@bench/heap_overhead.sh $(BUILD_DIR)
+
+# The README's pictures of the web UI, in docs/.
+screenshots: build
+	@scripts/install-deps.sh test
+	@cd tests/web && npm ci --no-audit --no-fund --silent >/dev/null
+	@node tests/web/screenshots.mjs $(BUILD_DIR)/bin/cpprof examples/profiles docs
 
 clean:
 	rm -rf $(BUILD_DIR)

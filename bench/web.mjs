@@ -81,7 +81,7 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await measure('cpprof -http', cpprof, ['-http=127.0.0.1:0', '-no_browser', profile], page, '/',
+  await measure('cpprof -http', cpprof, ['-http=127.0.0.1:0', '-no_browser', profile], page, '/ui/flamegraph',
     () => window.cpprof && window.cpprof.ready && window.cpprof.root !== null);
   await measure('go tool pprof -http', 'go', ['tool', 'pprof', `-http=127.0.0.1:${await freePort()}`, '-no_browser', profile], page,
     '/ui/flamegraph', () => document.querySelectorAll('#chart svg g, #chart rect').length > 10);

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <utility>
@@ -34,15 +36,48 @@ std::string JsonString(std::string_view s) {
 }
 
 // The config a request asks for: the command line's, with pprof's URL
-// parameters (f=focus, si=sample_index, g=granularity, ...) applied.
+// parameters (f=focus, si=sample_index, g=granularity, ...) applied; an
+// empty one keeps the command line's value, as in pprof's applyURL.
 Result<Config> ConfigFor(const httplib::Request& req, const Config& base) {
   Config cfg = base;
   for (const ConfigField& f : ConfigFields()) {
-    if (f.url_param.empty() || !req.has_param(std::string(f.url_param))) continue;
+    if (f.url_param.empty()) continue;
     std::string value = req.get_param_value(std::string(f.url_param));
+    if (value.empty()) continue;
     if (Status s = SetConfig(cfg, f.name, value); !s.ok()) return s;
   }
   return cfg;
+}
+
+// Go's url.QueryEscape, except that a blank is %20: also safe inside the
+// single quotes of OpenBrowser's shell command.
+std::string QueryEscape(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+// pprof's makeURL: the command line's settings that saved configs keep
+// (every URL parameter but si), where they differ from the defaults, as the
+// query of the address the browser opens. Copied into a ticket, that address
+// shows the same view in anyone's pprof or cpprof.
+std::string ConfigQuery(const Config& cfg) {
+  static const Config kDefaults;
+  std::string query;
+  for (const ConfigField& f : ConfigFields()) {
+    if (f.url_param.empty() || f.url_param == "si") continue;
+    std::string value = ConfigValue(cfg, f);
+    if (value == ConfigValue(kDefaults, f)) continue;
+    if (std::holds_alternative<bool Config::*>(f.member)) value.resize(1);  // "t" or "f", as pprof shortens them
+    query += fmt::format("{}{}={}", query.empty() ? "" : "&", f.url_param, QueryEscape(value));
+  }
+  return query;
 }
 
 class WebServer {
@@ -75,9 +110,11 @@ class WebServer {
       ui_.Err(fmt::format("failed to listen on {}:{}", host, port_text));
       return 1;
     }
+    // pprof's address: / sends the browser on to /ui/, the graph.
     std::string url = fmt::format("http://{}:{}", host.find(':') != std::string::npos ? "[" + host + "]" : host, port);
     ui_.Err("Serving web UI on " + url);
-    if (open_browser) OpenBrowser(url);
+    std::string query = ConfigQuery(cfg_);
+    if (open_browser) OpenBrowser(query.empty() ? url : url + "?" + query);
     return server_.listen_after_bind() ? 0 : 1;
   }
 
@@ -91,54 +128,93 @@ class WebServer {
       }
       return httplib::Server::HandlerResponse::Unhandled;
     });
+    // pprof's paths: its views under /ui/ (the graph at /ui/ itself), where
+    // pprof puts them so that serving below a proxy's path prefix works
+    // (google/pprof#348). The page reaches its script, style and data by
+    // relative addresses, so they live under /ui/ too.
     auto page = [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kAsset_index_html), "text/html; charset=utf-8");
     };
-    for (const char* view : {"/", "/flamegraph", "/top", "/graph", "/peek", "/source", "/disasm"}) {
+    for (const char* view : {"/ui/", "/ui/flamegraph", "/ui/top", "/ui/peek", "/ui/source", "/ui/disasm"}) {
       server_.Get(view, page);
     }
-    server_.Get("/app.js", [](const httplib::Request&, httplib::Response& res) {
+    // / and /ui go to /ui/ as in pprof (307, the query kept); the paths of
+    // cpprof's earlier UI go to their views, so that old links still open.
+    server_.Get(R"(/(ui|flamegraph|top|graph|peek|source|disasm|download)?)", [](const httplib::Request& req, httplib::Response& res) {
+      std::string view = req.matches[1].str();
+      if (view == "ui" || view == "graph") view.clear();
+      size_t query = req.target.find('?');
+      res.set_redirect("/ui/" + view + (query == std::string::npos ? "" : req.target.substr(query)), 307);
+    });
+    server_.Get("/ui/app.js", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kAsset_app_js), "text/javascript; charset=utf-8");
     });
-    server_.Get("/style.css", [](const httplib::Request&, httplib::Response& res) {
+    server_.Get("/ui/style.css", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kAsset_style_css), "text/css; charset=utf-8");
     });
-    server_.Get("/data/header", [this](const httplib::Request& req, httplib::Response& res) { Header(req, res); });
-    server_.Get("/data/flamegraph", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.Get("/ui/data/header", [this](const httplib::Request& req, httplib::Response& res) { Header(req, res); });
+    server_.Get("/ui/data/flamegraph", [this](const httplib::Request& req, httplib::Response& res) {
       Report(req, res, Command{"flamegraph", false, ReportFormat::kFlameGraph, ""}, "application/json");
     });
-    server_.Get("/data/top", [this](const httplib::Request& req, httplib::Response& res) {
-      Report(req, res, Command{"top", false, ReportFormat::kText, ""}, "text/plain; charset=utf-8");
+    server_.Get("/ui/data/top", [this](const httplib::Request& req, httplib::Response& res) {
+      // At most 500 rows, as pprof's top view.
+      Report(req, res, Command{"top", false, ReportFormat::kText, ""}, "text/plain; charset=utf-8",
+             [](Config& cfg) { cfg.nodecount = 500; });
     });
-    server_.Get("/data/graph", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.Get("/ui/data/graph", [this](const httplib::Request& req, httplib::Response& res) {
       // graphviz's own SVG: the page pans and zooms it through its viewBox.
       Command dot{"svg", false, ReportFormat::kDot, "", "svg"};
       Report(req, res, dot, "image/svg+xml");
     });
-    // The reports of a regexp (q=): peek, source (list, or weblist's page
-    // with expandable assembly) and disassembly.
-    server_.Get(R"(/data/(peek|list|disasm|weblist))", [this](const httplib::Request& req, httplib::Response& res) {
+    // The reports of a regexp: peek (by line, as pprof's peek view), source
+    // (list, or weblist's page with expandable assembly) and disassembly.
+    server_.Get(R"(/ui/data/(peek|list|disasm|weblist))", [this](const httplib::Request& req, httplib::Response& res) {
       const Command& c = *FindCommand(req.matches[1].str());  // the route names only existing ones
       bool html = c.format == ReportFormat::kWebList;
-      Report(req, res, c, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8");
+      Report(req, res, c, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8", [&](Config& cfg) {
+        if (req.matches[1] == "peek") cfg.granularity = "lines";
+      });
     });
-    server_.Get("/data/configs", [this](const httplib::Request&, httplib::Response& res) { Configs(res); });
-    server_.Post("/data/configs", [this](const httplib::Request& req, httplib::Response& res) {
-      std::string name = req.get_param_value("name");
+    server_.Get("/ui/data/configs", [this](const httplib::Request&, httplib::Response& res) { Configs(res); });
+    // pprof's saveconfig and deleteconfig: the config named by config=,
+    // saved with the request's other parameters.
+    server_.Post("/ui/saveconfig", [this](const httplib::Request& req, httplib::Response& res) {
+      std::string name = req.get_param_value("config");
       if (name.empty() || name.find_first_of("\t\n\r") != std::string::npos) {
-        return Fail(res, Status::Error("a config needs a name without tabs or line breaks"));
+        return Fail(res, Status::Error("invalid config name: one without tabs or line breaks is needed"));
       }
-      std::lock_guard<std::mutex> lock(mu_);
-      std::vector<std::pair<std::string, std::string>> configs = ReadConfigs();
-      std::erase_if(configs, [&](const auto& c) { return c.first == name; });
-      if (!req.has_param("delete")) configs.emplace_back(name, req.get_param_value("query"));
-      if (Status s = WriteConfigs(configs); !s.ok()) return Fail(res, s);
-      Configs(res, false);
+      std::string query;
+      for (const auto& [key, value] : req.params) {
+        if (key != "config") query += (query.empty() ? "" : "&") + QueryEscape(key) + "=" + QueryEscape(value);
+      }
+      EditConfigs(res, [&](std::vector<std::pair<std::string, std::string>>& configs) {
+        std::erase_if(configs, [&](const auto& c) { return c.first == name; });
+        configs.emplace_back(name, query);
+        return Status();
+      });
     });
-    server_.Get("/download", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_header("Content-Disposition", "attachment; filename=\"profile.pb.gz\"");
-      res.set_content(WriteProfile(p_), "application/octet-stream");
+    server_.Delete("/ui/deleteconfig", [this](const httplib::Request& req, httplib::Response& res) {
+      std::string name = req.get_param_value("config");
+      EditConfigs(res, [&](std::vector<std::pair<std::string, std::string>>& configs) {
+        if (std::erase_if(configs, [&](const auto& c) { return c.first == name; }) == 0) {
+          return Status::Error(fmt::format("config {} not found", name));
+        }
+        return Status();
+      });
     });
+    server_.Get("/ui/download", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Disposition", "attachment;filename=profile.pb.gz");
+      res.set_content(WriteProfile(p_), "application/vnd.google.protobuf+gzip");
+    });
+  }
+
+  // Applies edit to the saved configs and answers with them.
+  void EditConfigs(httplib::Response& res, const std::function<Status(std::vector<std::pair<std::string, std::string>>&)>& edit) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::pair<std::string, std::string>> configs = ReadConfigs();
+    if (Status s = edit(configs); !s.ok()) return Fail(res, s);
+    if (Status s = WriteConfigs(configs); !s.ok()) return Fail(res, s);
+    Configs(res, false);
   }
 
   // The page's header lines and the sample types to choose from.
@@ -157,16 +233,21 @@ class WebServer {
     res.set_content(json, "application/json");
   }
 
-  void Report(const httplib::Request& req, httplib::Response& res, const Command& cmd, const char* type) {
+  // cmd's report on the request's config, which view_edit may change first.
+  void Report(const httplib::Request& req, httplib::Response& res, const Command& cmd, const char* type,
+              const std::function<void(Config&)>& view_edit = nullptr) {
     Result<Config> cfg = ConfigFor(req, cfg_);
     if (!cfg.ok()) return Fail(res, cfg.status());
     cfg->output.clear();
+    if (view_edit) view_edit(*cfg);
     // One report at a time: they share reports_.
     std::lock_guard<std::mutex> lock(mu_);
     std::string out;
-    // The regexp of peek, list and disasm comes as q=.
-    std::string param = cmd.has_param ? req.get_param_value("q") : "";
-    if (cmd.has_param && param.empty()) return Fail(res, Status::Error(fmt::format("{} needs a regexp (q=...)", cmd.name)));
+    // pprof takes the regexp of peek, source and disasm from f=, which also
+    // focuses the report on it; links of cpprof's earlier UI carry it in q=.
+    std::string param;
+    if (cmd.has_param) param = req.has_param("f") ? req.get_param_value("f") : req.get_param_value("q");
+    if (cmd.has_param && param.empty()) return Fail(res, Status::Error(fmt::format("{} needs a regexp (f=...)", cmd.name)));
     if (Status s = GenerateReport(reports_, cmd, param, *cfg, ui_, out); !s.ok()) return Fail(res, s);
     if (cmd.render != nullptr) {
       Result<std::string> svg = RenderDot(out, cmd.render);

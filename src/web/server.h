@@ -13,8 +13,10 @@
 namespace cpprof {
 
 // Serves on address ("host:port"; empty host = localhost, empty or 0 port =
-// a free one) until the process is stopped. Prints "Serving web UI on
-// http://..." and opens a browser when asked. When bound to a loopback
+// a free one) until the process is stopped, at pprof's paths (the views under
+// /ui/, / redirected there). Prints pprof's "Serving web UI on
+// http://host:port" and, when asked, opens a browser there with the
+// command line's settings as URL parameters. When bound to a loopback
 // address, requests from elsewhere get 403.
 int ServeWebUI(const Profile& p, const Config& cfg, const std::string& address, bool open_browser, Ui& ui);
 

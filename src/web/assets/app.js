@@ -1,19 +1,22 @@
 // cpprof web UI: the flame graph (drawn on a canvas, so a million-sample
 // profile stays smooth) and the top table. The server computes every view
-// from the loaded profile; the URL parameters are pprof's, so shared links
-// keep working.
+// from the loaded profile; the paths (/ui/, /ui/top, ...) and URL parameters
+// are pprof's, so links shared from either open in the other. Addresses are
+// relative to the page's folder (/ui/), as pprof's are.
 'use strict';
 
 const params = new URLSearchParams(location.search);
-const view = { '/top': 'top', '/graph': 'graph', '/peek': 'peek', '/source': 'source', '/disasm': 'disasm' }[location.pathname] ||
-  'flamegraph';
-// Views of one regexp (q=) and the report the server runs for them.
+// The graph is pprof's default view, at /ui/ itself.
+const view = location.pathname.slice(location.pathname.lastIndexOf('/') + 1) || 'graph';
+// Views of one regexp and the report the server runs for them. The regexp is
+// pprof's f=, which also focuses the report on it (q= in older cpprof links).
 const regexpReports = { peek: 'peek', source: 'list', disasm: 'disasm' };
+const regexpParam = () => params.get('f') || params.get('q') || '';
 const ROW = 18;  // px per flame graph row
 const $ = (id) => document.getElementById(id);
 
 // window.cpprof exposes the page's state to tests.
-const state = window.cpprof = { ready: false, root: null, zoom: null, selected: null, flame: false };
+const state = window.cpprof = { view, ready: false, root: null, zoom: null, selected: null, flame: false, header: [] };
 
 function showError(message) {
   $('error').textContent = message;
@@ -93,7 +96,7 @@ function drawFlame() {
   const above = ancestors.length + (callers ? treeDepth(callers) : 0);
   const rows = above + treeDepth(zoom) + 1;
   const scale = window.devicePixelRatio || 1;
-  const cssWidth = canvas.parentElement.clientWidth;
+  const cssWidth = canvas.clientWidth;
   canvas.style.height = rows * ROW + 'px';
   canvas.width = cssWidth * scale;
   canvas.height = rows * ROW * scale;
@@ -186,15 +189,19 @@ function describe(t) {
   return `${t.name}  ${formatValue(t.value, unit)} (${pct}%)`;
 }
 
-// Wheel to zoom around the pointer, drag to pan: the SVG's viewBox moves.
+// The graph opens fitted into the view, as pprof's does: the SVG fills the
+// view and its viewBox, graphviz's whole graph, is scaled to fit and centred
+// (preserveAspectRatio's default). Wheel to zoom around the pointer, drag to
+// pan: the viewBox moves.
 function panZoom(svg) {
   svg.setAttribute('width', '100%');
   svg.setAttribute('height', '100%');
   const box = svg.viewBox.baseVal;
+  // The pointer in graph coordinates, and graph units per screen pixel.
   const toSvg = (e) => {
-    const r = svg.getBoundingClientRect();
-    const scale = Math.max(box.width / r.width, box.height / r.height);
-    return [box.x + (e.clientX - r.left) * scale, box.y + (e.clientY - r.top) * scale, scale];
+    const m = svg.getScreenCTM();
+    const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(m.inverse());
+    return [p.x, p.y, 1 / m.a];
   };
   svg.addEventListener('wheel', (e) => {
     e.preventDefault();
@@ -217,10 +224,22 @@ function panZoom(svg) {
   });
 }
 
+// A text report without its first lines that the page's header already
+// shows: File:, Type:, Time:, Duration: ... (the report may write the total
+// in another unit, so the labels are compared, not the lines).
+function withoutHeader(text) {
+  const label = (line) => line.slice(0, line.indexOf(':') + 1);
+  const shown = new Set(state.header.map(label));
+  const lines = text.split('\n');
+  let i = 0;
+  while (i < lines.length && label(lines[i]) && shown.has(label(lines[i]))) i++;
+  return lines.slice(i).join('\n');
+}
+
 // The top table: pprof's text report as rows, sortable by a click on a
 // heading (the percentages order the values; names sort as text).
 function showTop(text) {
-  const lines = text.split('\n');
+  const lines = withoutHeader(text).split('\n');
   const head = lines.findIndex((l) => /^\s+flat\s+flat%/.test(l));
   $('top').textContent = lines.slice(0, head).join('\n');
   $('top').hidden = false;
@@ -268,29 +287,38 @@ function showTop(text) {
 // user's config directory.
 async function setUpConfigs() {
   const select = $('config');
-  const post = async (query) => {
-    const res = await fetch('/data/configs?' + query, { method: 'POST' });
+  // pprof's saveconfig and deleteconfig; cpprof's answer is the saved configs.
+  const send = async (method, url) => {
+    const res = await fetch(url, { method });
     if (!res.ok) throw new Error(JSON.parse(await res.text()).error);
     return JSON.parse(await res.text());
   };
+  const sorted = (query) => {
+    const q = new URLSearchParams(query);
+    q.sort();
+    return q.toString();
+  };
   function fill(configs) {
     while (select.options.length > 1) select.remove(1);
-    for (const c of configs) select.add(new Option(c.name, c.query, false, c.query === params.toString()));
+    const current = sorted(params);
+    for (const c of configs) select.add(new Option(c.name, c.query, false, sorted(c.query) === current));
   }
-  fill(JSON.parse(await (await fetch('/data/configs')).text()));
+  fill(JSON.parse(await fetchData('data/configs')));
   select.onchange = () => { if (select.value !== '') location.search = select.value; };
   $('save').onclick = async () => {
     const name = prompt('Save these settings as:');
     if (!name) return;
+    const query = new URLSearchParams(params);
+    query.set('config', name);
     try {
-      fill(await post(new URLSearchParams({ name, query: params.toString() }).toString()));
+      fill(await send('POST', 'saveconfig?' + query.toString()));
     } catch (e) { showError(e.message); }
   };
   $('delete').onclick = async () => {
     const chosen = select.options[select.selectedIndex];
     if (!chosen || chosen.value === '' || !confirm(`Delete config "${chosen.text}"?`)) return;
     try {
-      fill(await post(new URLSearchParams({ name: chosen.text, delete: '1' }).toString()));
+      fill(await send('DELETE', 'deleteconfig?' + new URLSearchParams({ config: chosen.text }).toString()));
     } catch (e) { showError(e.message); }
   };
 }
@@ -383,9 +411,10 @@ async function main() {
     a.href = base + '?' + params.toString();
     // A regexp view opens on the selection, if there is one.
     a.onclick = () => {
-      if (!state.selected || !(base.slice(1) in regexpReports)) return;
+      if (!state.selected || !(a.id.slice('view-'.length) in regexpReports)) return;
       const q = new URLSearchParams(params);
-      q.set('q', '^' + escapeRegexp(state.selected.name) + '$');
+      q.delete('q');
+      q.set('f', '^' + escapeRegexp(state.selected.name) + '$');
       a.href = base + '?' + q.toString();
     };
   }
@@ -405,11 +434,12 @@ async function main() {
     location.search = params.toString();
   };
   $('reset').onclick = () => {
-    for (const p of ['f', 'i', 'h', 's', 'sf', 'tf', 'ti', 'ts', 'th', 'p']) params.delete(p);
+    for (const p of ['f', 'q', 'i', 'h', 's', 'sf', 'tf', 'ti', 'ts', 'th', 'p']) params.delete(p);
     location.search = params.toString();
   };
   try {
-    const header = JSON.parse(await fetchData('/data/header'));
+    const header = JSON.parse(await fetchData('data/header'));
+    state.header = header.lines;
     $('labels').textContent = header.lines.join('\n');
     const select = $('sample');
     header.types.forEach((t, i) => {
@@ -419,31 +449,43 @@ async function main() {
     select.onchange = () => { params.set('si', select.value); location.search = params.toString(); };
     showLabels(header.labels);
     if (view === 'top') {
-      showTop(await fetchData('/data/top'));
+      showTop(await fetchData('data/top'));
       for (const id of ['orientation', 'search']) $(id).hidden = true;
     } else if (view in regexpReports) {
-      // Peek, source or disassembly of the functions matching q (the search
-      // box, or the selection brought from another view).
+      // Peek, source or disassembly of the functions matching the regexp
+      // (the search box, or the selection brought from another view).
       $('orientation').hidden = true;
-      $('search').value = params.get('q') || '';
-      $('search').onchange = () => { params.set('q', $('search').value); location.search = params.toString(); };
-      if (!params.get('q')) {
+      $('search').value = regexpParam();
+      $('search').onchange = () => {
+        params.delete('q');
+        params.set('f', $('search').value);
+        location.search = params.toString();
+      };
+      if (!regexpParam()) {
         $('top').hidden = false;
         $('top').textContent = 'Type a regexp in the search box.';
       } else if (view === 'source') {
         // weblist's page: source lines that expand into their assembly.
-        await fetchData('/data/weblist');  // errors show here, not in the frame
-        $('source').src = '/data/weblist?' + params.toString();
-        $('source').hidden = false;
+        await fetchData('data/weblist');  // errors show here, not in the frame
+        const frame = $('source');
+        frame.hidden = false;
+        await new Promise((resolve) => {
+          frame.onload = () => {
+            // The page's header already shows weblist's legend (File:, Type:, ...).
+            frame.contentDocument.querySelector('.legend').hidden = true;
+            resolve();
+          };
+          frame.src = 'data/weblist?' + params.toString();
+        });
       } else {
         $('top').hidden = false;
-        $('top').textContent = await fetchData('/data/' + regexpReports[view]);
+        $('top').textContent = withoutHeader(await fetchData('data/' + regexpReports[view]));
       }
     } else if (view === 'graph') {
       $('orientation').hidden = true;
       $('search').hidden = true;
       const graph = $('graph');
-      graph.innerHTML = await fetchData('/data/graph');
+      graph.innerHTML = await fetchData('data/graph');
       graph.hidden = false;
       panZoom(graph.querySelector('svg'));
       // Clicking a node selects it for Refine; its <title> is the name.
@@ -457,7 +499,7 @@ async function main() {
         };
       }
     } else {
-      state.data = JSON.parse(await fetchData('/data/flamegraph'));
+      state.data = JSON.parse(await fetchData('data/flamegraph'));
       state.root = buildTree(state.data);
       state.diff = state.data.diff;
       $('legend').hidden = !state.diff;
