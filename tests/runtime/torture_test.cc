@@ -7,17 +7,18 @@
 // mutexes and a condition variable (mutex and block profiling on, every
 // event), and has its own SIGPROF handler (installed before cpprof's, so
 // cpprof forwards to it). Thread dumps and heap, mutex and block profiles
-// are written meanwhile. Passes when nothing crashes or deadlocks (an alarm
-// kills a hung run), every child exits 0, no allocation was lost or
-// corrupted, no locked update was lost, the application's handler saw its
-// own signals, and the profiles parse and validate.
+// are written meanwhile. Passes when nothing crashes or deadlocks (a
+// watchdog fails a run when a thread stops making progress), every child
+// exits 0, no allocation was lost or corrupted, no locked update was lost,
+// the application's handler saw its own signals, and the profiles parse and
+// validate.
 //
 // Every failure says what failed: a check prints its own line, a fork child
 // that exits badly prints its status or signal, one that does not exit
 // within 15 s gets SIGABRT (a core, with core dumps on) and a line, a fatal
 // signal in this process prints the signal, the thread and a backtrace
 // before the core, and a run that hangs prints its phase and the progress
-// of every worker when the alarm goes off.
+// of every worker when the watchdog fires.
 //
 // usage: torture_test PLUGIN.so [seconds (default 10; CI bound 60)]
 #include <dlfcn.h>
@@ -52,6 +53,7 @@ std::atomic<long> g_failures{0};
 
 // What the watchdog and the fatal-signal handler report.
 std::atomic<const char*> g_phase{"starting"};  // the main thread's step
+std::atomic<long> g_phases{0};                 // how many steps it began
 std::atomic<pid_t> g_child{0};                 // the fork child being waited for
 // Progress of each worker, read by the watchdog while they run.
 enum Counter { kExceptions, kDlopens, kForks, kThreads, kMallocs, kAppRaised, kLocked0, kCounters = kLocked0 + 3 };
@@ -109,21 +111,60 @@ void FatalSignal(int sig, siginfo_t* info, void*) {
   raise(sig);
 }
 
-// A hang: what the run was doing, and a core of the child it waits for.
-void Watchdog(int) {
-  Say("torture: FAIL timed out (deadlock?):");
-  SayState();
-  if (pid_t child = g_child.load()) {
-    Say("torture: sending SIGABRT to fork child ");
-    SayNumber(child);
-    Say(" (its core shows where it hangs)\n");
-    kill(child, SIGABRT);
-  }
-  signal(SIGABRT, SIG_DFL);
-  abort();  // a core of this process too
+void SetPhase(const char* phase) {
+  g_phase.store(phase);
+  g_phases.fetch_add(1);
 }
 
-void InstallDiagnostics(unsigned alarm_seconds) {
+// Deadlocks, not slow runs: the watchdog fails a run when one of its
+// threads stopped making progress for kStallSeconds: the main thread (its
+// steps) or, until they are told to stop, any worker (its counter). It used
+// to be an alarm at 3 x seconds + 30 s of wall time, which a loaded machine
+// reaches without any hang: at load ~25 on 2 cores a 10 s run took 19-36 s,
+// one profile write up to 9 s (16 s in a 60 s run), and a work loop whose
+// last round of writes starts just before the end runs a second round.
+// The longest step seen is a 16 s profile write; the slowest worker step is
+// a fork child's wait, bounded at 15 s.
+constexpr int kStallSeconds = 60;
+std::atomic<bool> g_done{false};
+
+// Progress of source i: a worker's counter, or the main thread's steps for
+// i == kCounters.
+long ProgressOf(int i) { return i == kCounters ? g_phases.load() : g_count[i].load(std::memory_order_relaxed); }
+
+// A hang: which thread stopped, what the run was doing, and cores of the
+// fork child it waits for and of this process.
+void WatchdogLoop() {
+  long last[kCounters + 1];
+  int still[kCounters + 1];  // seconds without progress
+  for (int i = 0; i <= kCounters; ++i) last[i] = ProgressOf(i), still[i] = 0;
+  while (!g_done.load()) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    for (int i = 0; i <= kCounters; ++i) {
+      long now = ProgressOf(i);
+      bool idle_by_design = i < kCounters && g_stop.load();  // a worker told to stop
+      still[i] = now == last[i] && !idle_by_design ? still[i] + 1 : 0;
+      last[i] = now;
+      if (still[i] < kStallSeconds) continue;
+      Say("torture: FAIL no progress of ");
+      Say(i == kCounters ? "the main thread" : kCounterNames[i]);
+      Say(" for ");
+      SayNumber(kStallSeconds);
+      Say(" s (deadlock?):");
+      SayState();
+      if (pid_t child = g_child.load()) {
+        Say("torture: sending SIGABRT to fork child ");
+        SayNumber(child);
+        Say(" (its core shows where it hangs)\n");
+        kill(child, SIGABRT);
+      }
+      signal(SIGABRT, SIG_DFL);
+      abort();  // a core of this process too
+    }
+  }
+}
+
+void InstallFatalSignalHandlers() {
   void* warm[1];
   backtrace(warm, 1);  // loads libgcc now, not in a crashing handler
   struct sigaction sa;
@@ -131,8 +172,6 @@ void InstallDiagnostics(unsigned alarm_seconds) {
   sa.sa_sigaction = FatalSignal;
   sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
   for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) sigaction(sig, &sa, nullptr);
-  signal(SIGALRM, Watchdog);
-  alarm(alarm_seconds);
 }
 
 double CpuSeconds() {
@@ -355,8 +394,8 @@ int main(int argc, char** argv) {
   }
   const char* plugin = argv[1];
   int seconds = argc > 2 ? std::atoi(argv[2]) : 10;
-  // A deadlock ends in the watchdog, a failure.
-  InstallDiagnostics(static_cast<unsigned>(seconds * 3 + 30));
+  InstallFatalSignalHandlers();
+  std::thread watchdog(WatchdogLoop);  // a deadlock ends there, a failure
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   signal(SIGPROF, AppSigprof);
@@ -368,10 +407,12 @@ int main(int argc, char** argv) {
   std::ostringstream out;
   double cpu0 = CpuSeconds();
   if (cpprof::Error e = cpprof::StartCPUProfile(out); !e.ok()) {
-    std::fprintf(stderr, "torture: %s\n", e.message.c_str());
+    std::fprintf(stderr, "torture: FAIL StartCPUProfile: %s\n", e.message.c_str());
+    g_done = true;
+    watchdog.join();
     return 1;
   }
-  g_phase = "work";
+  SetPhase("work");
   std::vector<std::thread> workers;
   workers.emplace_back(Exceptions, &g_count[kExceptions]);
   workers.emplace_back(DlopenLoop, plugin, &g_count[kDlopens]);
@@ -388,7 +429,7 @@ int main(int argc, char** argv) {
   while (std::chrono::steady_clock::now() < end) {
     for (int w = 0; w < 4; ++w) {
       const char* name = kWritten[w];
-      g_phase = name;
+      SetPhase(name);
       double start = elapsed();
       std::ostringstream proto;
       if (cpprof::Error e = cpprof::Lookup(name)->WriteTo(proto, w == 0 ? 2 : 0); !e.ok()) {
@@ -404,11 +445,11 @@ int main(int argc, char** argv) {
       longest[w] = std::max(longest[w], elapsed() - start);
     }
     ++dumps;
-    g_phase = "work";
+    SetPhase("work");
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   double work_end = elapsed();
-  g_phase = "joining the workers";
+  SetPhase("joining the workers");
   g_stop = true;
   for (auto& t : workers) t.join();
   double cpu = CpuSeconds() - cpu0;
@@ -417,11 +458,11 @@ int main(int argc, char** argv) {
   if (g_storm_counts[0] + g_storm_counts[1] + g_storm_counts[2] != lock_ops) Fail("a locked update was lost");
   cpprof::SetMutexProfileFraction(0);
   cpprof::SetBlockProfileRate(0);
-  g_phase = "StopCPUProfile";
+  SetPhase("StopCPUProfile");
   double stop_start = elapsed();
   if (cpprof::Error e = cpprof::StopCPUProfile(); !e.ok()) Fail(e.message.c_str());
   double stop_end = elapsed();
-  g_phase = "checking the CPU profile";
+  SetPhase("checking the CPU profile");
 
   if (const char* keep = std::getenv("TORTURE_PROFILE")) {  // to inspect a run by hand
     FILE* f = std::fopen(keep, "w");
@@ -447,5 +488,7 @@ int main(int argc, char** argv) {
       g_count[kThreads].load(), g_count[kMallocs].load(), lock_ops, app_raised, g_app_signals.load(), dumps,
       p.ok() ? p->samples.size() : 0, sampled, cpu, work_end, longest[0], longest[1], longest[2], longest[3], stop_start, stop_start, stop_end, elapsed(),
       g_failures.load());
+  g_done = true;
+  watchdog.join();
   return g_failures.load() == 0 ? 0 : 1;
 }
