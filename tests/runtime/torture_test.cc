@@ -124,7 +124,7 @@ void SetPhase(const char* phase) {
 // one profile write up to 9 s (16 s in a 60 s run), and a work loop whose
 // last round of writes starts just before the end runs a second round.
 // The longest step seen is a 16 s profile write; the slowest worker step is
-// a fork child's wait, bounded at 15 s.
+// a fork child's wait, bounded at 20 s.
 constexpr int kStallSeconds = 60;
 std::atomic<bool> g_done{false};
 
@@ -220,22 +220,33 @@ void DlopenLoop(const char* plugin, std::atomic<long>* count) {
   if (x == 42) std::puts("");
 }
 
+// Waits up to `limit` for child pid; its waitpid result (0: still running).
+pid_t WaitFor(pid_t pid, int* status, std::chrono::seconds limit) {
+  pid_t got = 0;
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while ((got = waitpid(pid, status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return got;
+}
+
 // Waits for a fork child; false (and a line saying why) unless it exited 0.
 // A child that has not exited after 15 s (it does milliseconds of work) is
-// hung: it gets SIGABRT, so that its core shows where.
+// hung: it gets SIGABRT, so that its core shows where (its inherited
+// FatalSignal handler prints its backtrace first), and SIGKILL if even that
+// does not end it within 5 s.
 bool ChildExitedZero(pid_t pid, const char* what) {
   g_child.store(pid);
   int status = 0;
-  pid_t got = 0;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  while ((got = waitpid(pid, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  pid_t got = WaitFor(pid, &status, std::chrono::seconds(15));
   if (got == 0) {
     std::fprintf(stderr, "torture: FAIL %s child %d did not exit within 15 s; sending SIGABRT for a core\n", what,
                  static_cast<int>(pid));
     kill(pid, SIGABRT);
-    got = waitpid(pid, &status, 0);
+    if ((got = WaitFor(pid, &status, std::chrono::seconds(5))) == 0) {
+      kill(pid, SIGKILL);
+      got = waitpid(pid, &status, 0);
+    }
   }
   g_child.store(0);
   if (got != pid) {
