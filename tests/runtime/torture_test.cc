@@ -120,12 +120,12 @@ void SetPhase(const char* phase) {
 // threads stopped making progress for kStallSeconds: the main thread (its
 // steps) or, until they are told to stop, any worker (its counter). It used
 // to be an alarm at 3 x seconds + 30 s of wall time, which a loaded machine
-// reaches without any hang: at load ~25 on 2 cores a 10 s run took 19-36 s,
-// one profile write up to 9 s (16 s in a 60 s run), and a work loop whose
-// last round of writes starts just before the end runs a second round.
-// The longest step seen is a 16 s profile write; the slowest worker step is
-// a fork child's wait, bounded at 20 s.
-constexpr int kStallSeconds = 60;
+// reaches without any hang: at load 25-40 on 2 cores a 10 s run took 19-83 s
+// (three concurrent runs failed on that alarm at load ~42), and a work loop
+// whose last round of writes starts just before the end runs a second round.
+// The longest steps seen there: a profile write 25 s, StopCPUProfile 12 s; a
+// worker's slowest step is a fork child's wait, bounded at 20 s.
+constexpr int kStallSeconds = 120;
 std::atomic<bool> g_done{false};
 
 // Progress of source i: a worker's counter, or the main thread's steps for
