@@ -78,6 +78,16 @@ void SayNumber(long v) {
   Say(p);
 }
 
+void SayHex(uintptr_t v) {
+  char buf[24];
+  char* p = buf + sizeof(buf);
+  *--p = 0;
+  do *--p = "0123456789abcdef"[v % 16]; while ((v /= 16) != 0);
+  *--p = 'x';
+  *--p = '0';
+  Say(p);
+}
+
 void SayState() {
   Say(" phase=");
   Say(g_phase.load());
@@ -95,14 +105,15 @@ void SayState() {
 void FatalSignal(int sig, siginfo_t* info, void*) {
   Say("torture: FAIL fatal signal ");
   SayNumber(sig);
-  Say(" (");
-  Say(strsignal(sig));
+  Say(" (SIG");
+  const char* name = sigabbrev_np(sig);  // a constant string: no locale, no malloc
+  Say(name != nullptr ? name : "?");
   Say(") in thread ");
   SayNumber(static_cast<long>(syscall(SYS_gettid)));
   Say(", si_code ");
   SayNumber(info->si_code);
   Say(", address ");
-  SayNumber(static_cast<long>(reinterpret_cast<uintptr_t>(info->si_addr)));
+  SayHex(reinterpret_cast<uintptr_t>(info->si_addr));
   Say(";");
   SayState();
   void* frames[64];
