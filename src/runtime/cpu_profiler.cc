@@ -94,7 +94,12 @@ void CpuProfiler::ThreadStartedLocked(ThreadState* t) {
   if (t->timer.load(std::memory_order_relaxed) >= 0) return;
   int id = ArmThreadTimer(t->tid, running_hz_);
   t->timer.store(id, std::memory_order_release);
-  if (id < 0 && !process_timer_.load()) {
+  // A thread from /proc/self/task (a foreign entry, or a thread past its
+  // Unregister) may exit before its timer exists: timer_create then fails,
+  // and the thread needs no timer, the process no fallback. Without this
+  // check one loaded torture run in ~110 printed the line below and ran the
+  // rest of its profile on process-wide setitimer signals too.
+  if (id < 0 && !ThreadGone(t->tid) && !process_timer_.load()) {
     LogLine("timer_create failed; falling back to setitimer(ITIMER_PROF) for some threads");
     process_timer_.store(SetProcessTimer(running_hz_));
   }

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <random>
 
 namespace cpprof::runtime {
@@ -46,6 +47,8 @@ int ArmThreadTimer(pid_t tid, int hz) {
 void DeleteThreadTimer(int timer_id) {
   if (timer_id >= 0) syscall(SYS_timer_delete, timer_id);
 }
+
+bool ThreadGone(pid_t tid) { return syscall(SYS_tgkill, getpid(), tid, 0) != 0 && errno == ESRCH; }
 
 bool SetProcessTimer(int hz) {
   struct itimerval it = {};

@@ -23,6 +23,10 @@ inline constexpr int kTimerCookie = 0x63707066;  // "cppf"
 int ArmThreadTimer(pid_t tid, int hz);
 void DeleteThreadTimer(int timer_id);
 
+// Whether thread tid of this process has exited (tgkill with signal 0 finds
+// no such thread), as opposed to the kernel refusing it a timer.
+bool ThreadGone(pid_t tid);
+
 // Process-wide ITIMER_PROF at hz, or off with hz = 0.
 bool SetProcessTimer(int hz);
 

@@ -1,11 +1,14 @@
 // Tested by tests/runtime/named_profiles_test.cc.
 #include "runtime/named_profiles.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <mutex>
 
 #include "runtime/contention_profiler.h"
 #include "runtime/heap_profiler.h"
+#include "runtime/heap_sampler.h"
 #include "runtime/stack_walk.h"
 #include "runtime/thread_dump.h"
 #include "runtime/thread_registry.h"
@@ -26,8 +29,28 @@ struct State {
   int64_t threads_created = 0;
 };
 
+State& S();
+
+// Fork: every child that creates a thread locks mu in RecordThreadCreate,
+// so a child must not inherit mu locked by a thread that does not exist
+// there: it waited forever in pthread_mutex_lock (shown by stopping a thread
+// between lock and unlock while another forks; in the torture test a hung
+// child blocks the parent's waitpid until the alarm). mu is held across
+// fork, so the child's tables are whole. These handlers are registered after
+// those of the constructors (heap, sample pages, contention), so prepare
+// takes mu before their locks: the order in which CustomAdd's sampled
+// allocation and the contention hooks on mu nest them. No path holds mu and
+// the registry's mutex together.
+void LockForFork() { S().mu.lock(); }
+void UnlockAfterFork() { S().mu.unlock(); }
+
 State& S() {
-  static State* s = new State;  // immortal: threads may be created during exit
+  static State* s = [] {
+    NoSamplingScope scope;    // cpprof's allocations, pthread_atfork's too
+    auto* state = new State;  // immortal: threads may be created during exit
+    pthread_atfork(LockForFork, UnlockAfterFork, UnlockAfterFork);
+    return state;
+  }();
   return *s;
 }
 
