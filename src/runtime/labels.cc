@@ -1,10 +1,13 @@
 // Tested by tests/runtime/named_profiles_test.cc.
 #include "runtime/labels.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <map>
 #include <mutex>
 
+#include "runtime/heap_sampler.h"
 #include "runtime/thread_registry.h"
 
 namespace cpprof::runtime {
@@ -15,8 +18,22 @@ struct Interned {
   std::map<LabelSet, const LabelSetData*> sets;
 };
 
+Interned& Table();
+
+// A fork child that sets labels must not inherit mu locked by a thread it
+// does not have (it would wait forever), nor a half-inserted map: mu is held
+// across fork. Nothing nests inside mu (its allocations are not sampled), so
+// the order of fork handlers does not matter.
+void LockForFork() { Table().mu.lock(); }
+void UnlockAfterFork() { Table().mu.unlock(); }
+
 Interned& Table() {
-  static Interned* table = new Interned;  // immortal: samples outlive statics
+  static Interned* table = [] {
+    NoSamplingScope scope;          // pthread_atfork allocates
+    auto* interned = new Interned;  // immortal: samples outlive statics
+    pthread_atfork(LockForFork, UnlockAfterFork, UnlockAfterFork);
+    return interned;
+  }();
   return *table;
 }
 
@@ -29,6 +46,7 @@ const LabelSetData* MergeLabels(const LabelSetData* base, const LabelSet& add) {
   if (merged.empty()) return nullptr;
   LabelSet key(merged.begin(), merged.end());
   Interned& t = Table();
+  NoSamplingScope scope;  // no heap profiler lock inside mu (see LockForFork)
   std::lock_guard lock(t.mu);
   auto it = t.sets.find(key);
   if (it != t.sets.end()) return it->second;

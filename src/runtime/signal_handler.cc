@@ -1,6 +1,7 @@
 // Tested by tests/runtime/torture_test.cc (a program with its own SIGPROF handler).
 #include "runtime/signal_handler.h"
 
+#include <pthread.h>
 #include <signal.h>
 
 #include <cerrno>
@@ -9,6 +10,7 @@
 
 #include "runtime/cpu_profiler.h"
 #include "runtime/cpu_timer.h"
+#include "runtime/heap_sampler.h"
 #include "runtime/thread_dump.h"
 
 namespace cpprof::runtime {
@@ -17,6 +19,15 @@ namespace {
 struct sigaction g_previous;
 bool g_installed = false;
 std::mutex g_install_mu;
+
+// A fork child that starts a CPU profile or dumps threads installs the
+// handler: it must not inherit g_install_mu locked (it would wait forever)
+// or g_previous half-written, so the mutex is held across fork. Nothing
+// nests inside it.
+[[maybe_unused]] const int g_fork_handlers = [] {
+  NoSamplingScope scope;  // pthread_atfork allocates
+  return pthread_atfork([] { g_install_mu.lock(); }, [] { g_install_mu.unlock(); }, [] { g_install_mu.unlock(); });
+}();
 
 CPPROF_SIGNAL_SAFE void Forward(int sig, siginfo_t* info, void* uc) {
   if (g_previous.sa_flags & SA_SIGINFO) {

@@ -2,6 +2,7 @@
 #include "runtime/thread_dump.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,8 +14,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <new>
 
 #include "runtime/frame_rules.h"
+#include "runtime/heap_sampler.h"
 #include "runtime/leaf_caller.h"
 #include "runtime/signal_handler.h"
 #include "runtime/stack_walk.h"
@@ -48,6 +51,14 @@ struct DumpSlot {
 DumpSlot g_slot;
 std::mutex g_dump_mu;
 uint64_t g_seq = 0;
+
+// A dump holds g_dump_mu for up to 5 s, too long to hold fork up, and a fork
+// child has no dump in flight (the dumping thread stays in the parent): the
+// child gets the mutex unlocked, so that it can dump its own threads.
+[[maybe_unused]] const int g_fork_handlers = [] {
+  NoSamplingScope scope;  // pthread_atfork allocates
+  return pthread_atfork(nullptr, nullptr, [] { new (&g_dump_mu) std::mutex; });
+}();
 
 std::vector<pid_t> Tids() {
   std::vector<pid_t> tids;
