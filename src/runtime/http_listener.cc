@@ -7,8 +7,10 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "cpprof/http.h"
 
@@ -67,11 +69,19 @@ class HttplibListener : public HttpListener {
     } catch (...) {
       // Out of memory in httplib's accept loop: the server stops serving.
     }
+    listen_returned_.store(true);
   }
-  void Stop() noexcept override { http_.stop(); }
+  // httplib's stop() does nothing until the accept loop runs, so a Stop
+  // right after ServeDebug would leave the loop to run forever and the join
+  // to hang: wait for the loop to start (or to have ended) first.
+  void Stop() noexcept override {
+    while (!http_.is_running() && !listen_returned_.load()) std::this_thread::yield();
+    http_.stop();
+  }
 
  private:
   httplib::Server http_;
+  std::atomic<bool> listen_returned_{false};
 };
 
 }  // namespace
