@@ -1,7 +1,8 @@
 // The program of install_test.sh, built against an installed cpprof (through
 // find_package and through pkg-config): profiles its own CPU into argv[1],
-// starts ServeDebug (which loads libcpprof_http.so from the directory
-// libcpprof was loaded from) and prints the libcpprof files it has mapped.
+// serves on a free port (ServeDebug loads libcpprof_http.so from the
+// directory libcpprof was loaded from) and prints the libcpprof files it has
+// mapped.
 #include <time.h>
 
 #include <cpprof/cpprof.h>
@@ -9,6 +10,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -51,10 +53,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "StopCPUProfile: %s\n", e.message.c_str());
     return 1;
   }
-  // Port 0: any free port; only the loading of the listener is checked. The
-  // server is left running (not StopServeDebug'd) until the process exits.
+  // Port 0: any free port; what is checked is that the listener library
+  // loaded and bound. The server runs until the process exits.
   if (cpprof::Error e = cpprof::ServeDebug("127.0.0.1:0"); !e.ok()) {
     std::fprintf(stderr, "ServeDebug: %s\n", e.message.c_str());
+    return 1;
+  }
+  std::string address = cpprof::DebugAddress();
+  if (address.rfind("127.0.0.1:", 0) != 0 || std::atoi(address.c_str() + 10) <= 0) {
+    std::fprintf(stderr, "DebugAddress: \"%s\"\n", address.c_str());
     return 1;
   }
   std::ifstream maps("/proc/self/maps");
