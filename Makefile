@@ -1,9 +1,10 @@
-# The two entry points of the README, `make demo` and `make test`, and the
-# README's screenshots.
+# The two entry points of the README, `make demo` and `make test`, the
+# README's screenshots, and `make deb`, which packages the build as
+# $(BUILD_DIR)/cpprof_<version>_<arch>.deb (README, Install).
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all build demo test bench screenshots clean
+.PHONY: all build demo test bench screenshots deb clean
 
 all: build
 
@@ -32,6 +33,11 @@ screenshots: build
 	@scripts/install-deps.sh test
 	@cd tests/web && npm ci --no-audit --no-fund --silent >/dev/null
 	@node tests/web/screenshots.mjs $(BUILD_DIR)/bin/cpprof examples/profiles docs
+
+# CPack's DEB generator (cmake/install.cmake) on the build directory; its
+# dpkg-shlibdeps comes with build-essential's dpkg-dev.
+deb: build
+	@cd $(BUILD_DIR) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD_DIR)

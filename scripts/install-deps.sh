@@ -18,10 +18,11 @@ build=(build-essential cmake ninja-build pkg-config libdeflate-dev libprotozero-
 # peer of the heap benchmark; python3 writes the other legacy inputs; libc6-dbg gives a stripped
 # library with separate debug files under /usr/lib/debug/.build-id (the symbolization test),
 # libstdc++6-12-dbg an unstripped libstdc++ with DWARF (the symbolization benchmark) and
-# prometheus the `promtool` that checks /metrics.
+# prometheus the `promtool` that checks /metrics; dpkg-dev (which build-essential brings too) the
+# dpkg-shlibdeps that `make deb` and the package test run.
 testing=(libgtest-dev golang-go golang-github-google-pprof-dev clang libclang-rt-14-dev graphviz util-linux
          chromium nodejs npm google-perftools libgoogle-perftools-dev heaptrack python3 libc6-dbg
-         libstdc++6-12-dbg prometheus)
+         libstdc++6-12-dbg prometheus dpkg-dev)
 want=("${build[@]}")
 [ "${1:-build}" = test ] && want+=("${testing[@]}")
 missing=()
