@@ -10,13 +10,8 @@
 # usage: deb_test.sh BUILD_DIR
 set -uo pipefail
 build=$1
-for tool in cpack dpkg-deb dpkg-shlibdeps; do
-  command -v $tool >/dev/null || { echo "$tool missing (scripts/install-deps.sh test)"; exit 77; }
-done
-tmp=$(realpath "$(mktemp -d)")
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+source "$(dirname "$0")/test_lib.sh"
+require cpack dpkg-deb dpkg-shlibdeps
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:[A-Z]*=//p' "$build/CMakeCache.txt")
 major=${version%%.*}
 

@@ -10,13 +10,8 @@
 # usage: install_test.sh BUILD_DIR CPPROF
 set -uo pipefail
 build=$1 cpprof=$2
-for tool in cmake pkg-config readelf c++; do
-  command -v $tool >/dev/null || { echo "$tool missing (scripts/install-deps.sh test)"; exit 77; }
-done
-tmp=$(realpath "$(mktemp -d)")
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+source "$(dirname "$0")/test_lib.sh"
+require cmake pkg-config readelf c++
 cache() { sed -n "s/^$1:[A-Z]*=//p" "$build/CMakeCache.txt"; }
 version=$(cache CMAKE_PROJECT_VERSION) libdir=$(cache CMAKE_INSTALL_LIBDIR) src=$(cache cpprof_SOURCE_DIR)
 [ -n "$version" ] && [ -n "$libdir" ] || { echo "FAIL: no version or libdir in $build/CMakeCache.txt"; exit 1; }

@@ -6,13 +6,8 @@
 # usage: subproject_test.sh SOURCE_DIR
 set -uo pipefail
 src=$1
-for tool in cmake ninja; do
-  command -v $tool >/dev/null || { echo "$tool missing (scripts/install-deps.sh build)"; exit 77; }
-done
-tmp=$(realpath "$(mktemp -d)")
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+source "$(dirname "$0")/test_lib.sh"
+require cmake ninja
 
 mkdir "$tmp/parent"
 cat >"$tmp/parent/CMakeLists.txt" <<CMAKE
