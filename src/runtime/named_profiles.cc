@@ -35,7 +35,7 @@ State& S();
 // so a child must not inherit mu locked by a thread that does not exist
 // there: it waited forever in pthread_mutex_lock (shown by stopping a thread
 // between lock and unlock while another forks; in the torture test a hung
-// child blocks the parent's waitpid until the alarm). mu is held across
+// child blocks the parent's waitpid until the watchdog). mu is held across
 // fork, so the child's tables are whole. These handlers are registered after
 // those of the constructors (heap, sample pages, contention), so prepare
 // takes mu before their locks: the order in which CustomAdd's sampled

@@ -97,13 +97,18 @@ Role TakeRole(std::string* owner_pid) {
   return Role::kOwner;
 }
 
+// The one line a descendant says for var: "<var>: <owner's part>; pid <pid>,
+// its descendant, <what it does instead>".
+void SayDescendant(const char* var, const std::string& owners, const std::string& instead) {
+  LogLine((std::string(var) + ": " + owners + "; pid " + std::to_string(getpid()) + ", its descendant, " + instead)
+              .c_str());
+}
+
 // The path for this process: a descendant adds its pid, and says so.
 std::string OwnPath(const char* var, const char* path, Role role, const std::string& owner_pid) {
   if (role != Role::kDescendant) return path;
   std::string own = std::string(path) + "." + std::to_string(getpid());
-  LogLine((std::string(var) + ": " + path + " belongs to pid " + owner_pid + "; pid " + std::to_string(getpid()) +
-           ", its descendant, writes " + own)
-              .c_str());
+  SayDescendant(var, std::string(path) + " belongs to pid " + owner_pid, "writes " + own);
   return own;
 }
 
@@ -136,9 +141,7 @@ __attribute__((constructor)) void StartFromEnvironment() {
     // Only the owner serves: its exec'd children would all fight for the port.
     if (http != nullptr && *http != 0) {
       if (role == Role::kDescendant) {
-        LogLine(("CPPROF_HTTP: served by pid " + owner_pid + "; pid " + std::to_string(getpid()) +
-                 ", its descendant, does not serve")
-                    .c_str());
+        SayDescendant("CPPROF_HTTP", "served by pid " + owner_pid, "does not serve");
       } else if (Error e = ServeDebug(http); !e.ok()) {
         LogError("CPPROF_HTTP", e);
       } else if (std::string_view(http).ends_with(":0")) {
