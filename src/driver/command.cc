@@ -366,9 +366,8 @@ std::string PreparationKey(const Config& cfg) {
   return key;
 }
 
-using Generator = std::function<Status(std::string& out, const std::function<void(std::string&)>& drain)>;
+}  // namespace
 
-// Writes the report that generate makes (see RunReport).
 Status WriteReport(const Command& cmd, const Config& cfg, Ui& ui, const Generator& generate) {
   std::string output = cfg.output;
   std::string out;
@@ -412,7 +411,14 @@ Status WriteReport(const Command& cmd, const Config& cfg, Ui& ui, const Generato
   return file.Commit();
 }
 
-}  // namespace
+Result<PreparedReport> PrepareReport(Profile& p, const Command& cmd, Config cfg, Ui& ui) {
+  cfg = CommandConfig(cmd, std::move(cfg));
+  Result<Prepared> prepared = Prepare(p, cmd, "", cfg, ui);
+  if (!prepared.ok()) return prepared.status();
+  Result<ReportOptions> o = ReportOptionsFor(p, cmd, "", cfg, prepared->num_label_units);
+  if (!o.ok()) return o.status();
+  return PreparedReport{std::move(*o), prepared->total};
+}
 
 Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_param, Config cfg, Ui& ui,
                       std::string& out, const std::function<void(std::string&)>& drain) {

@@ -75,6 +75,15 @@ struct ReportCache {
   GraphCache graphs;
 };
 
+// p prepared for cmd (without an argument) as GenerateReport prepares it
+// (tag frames, filters and aggregation change p), and the options and total
+// of its report: for reports over several profiles (-leaks).
+struct PreparedReport {
+  ReportOptions options;
+  int64_t total = 0;
+};
+Result<PreparedReport> PrepareReport(Profile& p, const Command& cmd, Config cfg, Ui& ui);
+
 // Generates the report into out; with drain set, long reports hand over
 // their output in pieces as they go.
 Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_param, Config cfg, Ui& ui,
@@ -82,6 +91,10 @@ Status GenerateReport(Profile& p, const Command& cmd, const std::string& cmd_par
 // The same on a copy of cache.session, kept in the cache.
 Status GenerateReport(ReportCache& cache, const Command& cmd, const std::string& cmd_param, Config cfg, Ui& ui,
                       std::string& out, const std::function<void(std::string&)>& drain = nullptr);
+
+// Writes the report that generate makes as RunReport writes cmd's.
+using Generator = std::function<Status(std::string& out, const std::function<void(std::string&)>& drain)>;
+Status WriteReport(const Command& cmd, const Config& cfg, Ui& ui, const Generator& generate);
 
 // Generates the report and writes it: to stdout, to cfg.output, for binary
 // formats on a terminal to profileNNN.<ext> ("Generating report in"), or to

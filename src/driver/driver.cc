@@ -4,11 +4,15 @@
 #include <fstream>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "driver/command.h"
 #include "driver/config.h"
 #include "driver/fetch.h"
 #include "driver/flags.h"
 #include "driver/interactive.h"
+#include "driver/leaks.h"
+#include "profile/go_time.h"
 
 namespace cpprof {
 
@@ -37,6 +41,8 @@ Details:
     -output -source_path -trim_path -intel_syntax
   Source options: -base -diff_base -normalize -add_comment -buildid -symbolize -all_frames
     -seconds -timeout -tls_cert -tls_key -tls_ca (a source that is not a file is a URL)
+  Leaks over time: -leaks [-count=K -interval=D] <snapshot>... (heap snapshots of one
+    process as a series, ranked by steady growth; K snapshots D apart from a URL)
   Web interface: -http -no_browser
   Legacy convenience options: -inuse_space -inuse_objects -alloc_space -alloc_objects
     -total_delay -contentions -mean_delay
@@ -48,7 +54,9 @@ int RunCommandLine(const std::vector<std::string>& args, const WebUI& web) {
   Config cfg;
   ConfigFlags config_flags(flags, cfg);
   std::string diff_base, base, symbolize, build_id, add_comment, tools, http, tls_cert, tls_key, tls_ca;
-  int timeout = -1, seconds = -1;
+  std::string interval;
+  int timeout = -1, seconds = -1, count = 0;
+  bool leaks = false;
   bool inuse_space = false, inuse_objects = false, alloc_space = false, alloc_objects = false;
   bool total_delay = false, contentions = false, mean_delay = false, no_browser = false, all_frames = false;
   flags.String("diff_base", &diff_base);
@@ -72,6 +80,9 @@ int RunCommandLine(const std::vector<std::string>& args, const WebUI& web) {
   flags.String("tls_cert", &tls_cert);
   flags.String("tls_key", &tls_key);
   flags.String("tls_ca", &tls_ca);
+  flags.Bool("leaks", &leaks);
+  flags.Int("count", &count);
+  flags.String("interval", &interval);
   std::map<std::string, bool> bool_cmds;
   std::map<std::string, std::string> param_cmds;
   for (const Command& c : Commands()) {
@@ -125,6 +136,18 @@ int RunCommandLine(const std::vector<std::string>& args, const WebUI& web) {
     cmd = &c;
     if (c.has_param) cmd_param = param_cmds[c.name];
   }
+  if (leaks && cmd != nullptr) return fail(Status::Error("-leaks is an output format of its own: drop -" + std::string(cmd->name)));
+  if (!leaks && (count != 0 || !interval.empty())) return fail(Status::Error("-count and -interval only go with -leaks"));
+  int64_t interval_nanos = 0;
+  if (leaks) {
+    if (seconds != -1) return fail(Status::Error("-leaks takes snapshots, not delta profiles: use -count and -interval, not -seconds"));
+    if (!base.empty() || !diff_base.empty()) return fail(Status::Error("-leaks compares its snapshots with each other: drop -base and -diff_base"));
+    if (count < 0 || count == 1) return fail(Status::Error(fmt::format("-count={}: -leaks needs two or more snapshots", count)));
+    if (count > 0 && (!ParseGoDuration(interval, &interval_nanos) || interval_nanos <= 0)) {
+      return fail(Status::Error(fmt::format("-interval=\"{}\": give the time between snapshots, e.g. 30s or 1m", interval)));
+    }
+    if (count == 0 && !interval.empty()) return fail(Status::Error("-interval needs -count, the number of snapshots"));
+  }
   if (cmd != nullptr && !http.empty()) {
     return fail(Status::Error("-http is not compatible with an output format on the command line"));
   }
@@ -162,10 +185,18 @@ int RunCommandLine(const std::vector<std::string>& args, const WebUI& web) {
   if (cmd == nullptr && !http.empty() && !web) return fail(Status::Error("-http is not available in this build"));
 
   std::vector<std::string> warnings;
+  if (leaks) {
+    Result<std::vector<Profile>> snapshots = FetchSnapshots(src, count, interval_nanos, warnings);
+    for (const std::string& w : warnings) ui.Err(w);
+    if (!snapshots.ok()) return fail(snapshots.status());
+    if (!http.empty()) return web(snapshots->back(), &*snapshots, cfg, http, !no_browser, ui);
+    if (Status s = RunLeaks(*snapshots, cfg, ui); !s.ok()) return fail(s);
+    return 0;
+  }
   Result<Profile> p = FetchProfiles(src, warnings);
   for (const std::string& w : warnings) ui.Err(w);
   if (!p.ok()) return fail(p.status());
-  if (cmd == nullptr && !http.empty()) return web(*p, cfg, http, !no_browser, ui);
+  if (cmd == nullptr && !http.empty()) return web(*p, nullptr, cfg, http, !no_browser, ui);
   if (cmd == nullptr) return RunInteractive(*p, cfg, ui);
   if (Status s = RunReport(*p, *cmd, cmd_param, cfg, ui); !s.ok()) return fail(s);
   return 0;

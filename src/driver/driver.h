@@ -15,9 +15,10 @@
 namespace cpprof {
 
 // Serves the web UI for -http=address until interrupted; returns the exit
-// status. Supplied by web/, which builds on the driver, not the other way.
-using WebUI = std::function<int(const Profile& p, const Config& cfg, const std::string& address,
-                                bool open_browser, Ui& ui)>;
+// status. With -leaks, p is the last snapshot and leaks the whole series
+// (else null). Supplied by web/, which builds on the driver, not the other way.
+using WebUI = std::function<int(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg,
+                                const std::string& address, bool open_browser, Ui& ui)>;
 
 // Runs cpprof with argv[1..]; returns the process exit status.
 int RunCommandLine(const std::vector<std::string>& args, const WebUI& web = nullptr);

@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "profile/units.h"
@@ -31,6 +32,23 @@ std::vector<RangeMatch> FindRanges(const std::string& s) {
   return out;
 }
 
+// Time units that people type and pprof's measurement lacks (it knows ns,
+// us, ms, s and hours only, so `age=10m:` matches nothing there): rewritten
+// in seconds before scaling. Beyond pprof, on purpose: these filters match
+// nothing in pprof, and with them `-tagfocus=age=10m:` does what it says.
+void RewriteLongTimeUnit(RangeMatch& r) {
+  static const std::pair<const char*, int64_t> kUnits[] = {
+      {"m", 60},        {"min", 60},     {"mins", 60},    {"minute", 60},  {"minutes", 60},
+      {"h", 3600},      {"d", 86400},    {"day", 86400},  {"days", 86400}, {"w", 604800},
+      {"week", 604800}, {"weeks", 604800}};
+  for (const auto& [name, seconds] : kUnits) {
+    if (r.unit != name) continue;
+    r.number = std::to_string(std::stoll(r.number) * seconds);
+    r.unit = "s";
+    return;
+  }
+}
+
 using NumFilter = std::function<bool(int64_t, const std::string&)>;
 
 // Returns null when the expression is not a range (pprof then takes it as
@@ -38,6 +56,7 @@ using NumFilter = std::function<bool(int64_t, const std::string&)>;
 std::unique_ptr<NumFilter> ParseRange(const std::string& filter) {
   std::vector<RangeMatch> ranges = FindRanges(filter);
   if (ranges.empty()) return nullptr;
+  for (RangeMatch& r : ranges) RewriteLongTimeUnit(r);  // text stays as typed
   int64_t v = std::stoll(ranges[0].number);
   auto [scaled, unit] = ScaleValue(v, ranges[0].unit, ranges[0].unit);
   const std::string& match = ranges[0].text;

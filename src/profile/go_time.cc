@@ -1,6 +1,12 @@
 #include "profile/go_time.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
+#include <iterator>
+#include <string_view>
+#include <utility>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -84,6 +90,41 @@ std::string Frac(uint64_t& v, int prec) {
 }
 
 }  // namespace
+
+bool ParseGoDuration(const std::string& s, int64_t* nanos) {
+  static const std::pair<std::string_view, double> kUnits[] = {
+      {"ns", 1}, {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"\xce\xbcs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+  std::string_view rest = s;
+  bool negative = !rest.empty() && rest[0] == '-';
+  if (!rest.empty() && (rest[0] == '-' || rest[0] == '+')) rest.remove_prefix(1);
+  if (rest == "0") {
+    *nanos = 0;
+    return true;
+  }
+  if (rest.empty()) return false;
+  double total = 0;
+  while (!rest.empty()) {
+    size_t digits = 0;
+    while (digits < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[digits])) || rest[digits] == '.')) {
+      ++digits;
+    }
+    std::string number(rest.substr(0, digits));
+    if (number.empty() || number == "." || std::count(number.begin(), number.end(), '.') > 1) return false;
+    rest.remove_prefix(digits);
+    size_t unit_len = 0;
+    while (unit_len < rest.size() && rest[unit_len] != '.' && !std::isdigit(static_cast<unsigned char>(rest[unit_len]))) {
+      ++unit_len;
+    }
+    std::string_view unit = rest.substr(0, unit_len);
+    rest.remove_prefix(unit_len);
+    auto it = std::find_if(std::begin(kUnits), std::end(kUnits), [&](const auto& u) { return u.first == unit; });
+    if (it == std::end(kUnits)) return false;  // Go: "missing unit" or "unknown unit"
+    total += std::strtod(number.c_str(), nullptr) * it->second;
+  }
+  if (total > 9.2e18) return false;  // Go: "invalid duration" beyond int64
+  *nanos = static_cast<int64_t>(negative ? -total : total);
+  return true;
+}
 
 std::string GoDurationString(int64_t d) {
   bool neg = d < 0;

@@ -17,6 +17,9 @@ std::string GoReportTime(int64_t unix_nanos);
 // time.Duration.String(): "1h2m3.5s", "1.5ms", "0s".
 std::string GoDurationString(int64_t nanos);
 
+// time.ParseDuration: "1m30s", "500ms", "1.5h", "0"; false when s is not one.
+bool ParseGoDuration(const std::string& s, int64_t* nanos);
+
 // Keeps the first n UTF-8 characters, as Go's "%.Nv" does to a string.
 std::string TruncateRunes(const std::string& s, size_t n);
 

@@ -113,7 +113,7 @@ Error ProfileRef::WriteTo(std::ostream& out, int debug) const noexcept {
     if (debug >= 2 && threads) {
       bytes = runtime::ThreadDumpText(runtime::DumpAllThreads());
     } else if (runtime::IsHeapProfile(name_)) {
-      std::vector<runtime::HeapBucket> buckets = runtime::SnapshotHeapBuckets();
+      std::vector<runtime::HeapBucket> buckets = runtime::SnapshotHeapBuckets(/*with_ages=*/debug == 0);
       int64_t rate = runtime::MemProfileRate();
       bytes = debug == 0 ? runtime::HeapProfileProto(name_, buckets, rate, runtime::NowNanos(), 0)
                          : runtime::HeapProfileText(buckets, rate);

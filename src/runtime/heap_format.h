@@ -6,7 +6,12 @@
 //     size), each pair unsampled by scaleHeapSample; "allocs" sets
 //     default_sample_type alloc_space. drop_frames names the allocator's
 //     frames (malloc, operator new, std::allocator...) so reports start at
-//     the code that allocated.
+//     the code that allocated. Beyond Go: when the buckets carry live_ages
+//     (not in delta profiles), each bucket's allocated totals are one sample
+//     and its in-use memory is split into samples by age, with a numeric
+//     label `age` in seconds (the lower bound of its age bucket), so
+//     `-tagfocus=age=10m:` keeps memory alive for ten minutes or more; and a
+//     comment names the process and its start time (ProcessComment).
 //   debug=1: "heap profile: <io>: <ib> [<ao>: <ab>] @ heap/<2*rate>", raw
 //     (unscaled) counts per record, largest in-use first, then the
 //     "# runtime.MemStats" trailer from mallinfo2.

@@ -10,7 +10,7 @@
 // one slot and never lock.
 //
 // Memory: buckets are never freed (a bucket's counts are cumulative, as in
-// Go). The live table is one 4 MiB mmap (2^18 slots of 16 bytes), reserved on
+// Go). The live table is one 6 MiB mmap (2^18 slots of 24 bytes), reserved on
 // the first sample and touched only where pointers hash: at 512 KiB it holds
 // the samples of a 128 GiB heap. When a window is full the sample is dropped
 // and counted, never blocking the allocation.
@@ -42,12 +42,16 @@ struct HeapBucket {
   int64_t size = 0;
   int64_t allocs = 0;
   int64_t frees = 0;
+  // When asked for: how long each live sample had lived at the snapshot, in
+  // nanoseconds (heap profiles label in-use memory with it).
+  std::vector<int64_t> live_ages;
 };
 
 // A consistent-enough copy of every bucket (counts read without stopping
 // allocation: a free may be counted before its allocation's bucket update is
-// visible, never the reverse within one bucket).
-std::vector<HeapBucket> SnapshotHeapBuckets();
+// visible, never the reverse within one bucket). with_ages also reads the
+// live table for each live sample's age.
+std::vector<HeapBucket> SnapshotHeapBuckets(bool with_ages = false);
 
 // The profiler's own figures, for /metrics.
 struct HeapProfilerStats {

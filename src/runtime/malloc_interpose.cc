@@ -127,7 +127,7 @@ const RealMalloc* Real() {
 // sample pages ran out); a record the table dropped stays counted, which
 // only costs lookups. While there are none, as in a program whose samples
 // are all small blocks, a page-aligned block of the real malloc (1 in 256 of
-// glibc's small ones) is freed without a probe of the 4 MiB table of
+// glibc's small ones) is freed without a probe of the 6 MiB table of
 // samples: on bench/malloc_workload churn those probes were 0.3% of cycles.
 std::atomic<int64_t> g_sampled_real_blocks{0};
 

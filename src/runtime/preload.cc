@@ -5,6 +5,9 @@
 //   CPPROF_HTTP=host:port     serve /debug/pprof there (port 0: any free
 //                             port, said on stderr)
 //   CPPROF_HEAPPROFILE=path   write a heap profile at exit
+//   CPPROF_HEAPPROFILE_INTERVAL=seconds
+//                             and one every that many seconds while it runs:
+//                             path.0001, .0002, ... (heap_series.h)
 //   CPPROF_MEMPROFILE_RATE=n  heap sampling: one sample per n bytes on
 //                             average (default 524288, 1 = all, 0 = off)
 //   CPPROF_SYMBOLIZE=0        write addresses only (read by the profile builder)
@@ -30,12 +33,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <string>
 #include <string_view>
 
 #include "cpprof/cpprof.h"
 #include "cpprof/http.h"
+#include "runtime/heap_series.h"
 #include "runtime/signal_safe.h"
 #include "runtime/thread_registry.h"
 
@@ -67,9 +70,8 @@ std::string& HeapProfilePath() {
 }
 
 void WriteHeapAtExit() {
-  std::ofstream out(HeapProfilePath(), std::ios::binary | std::ios::trunc);
-  Error e = out ? Lookup("heap")->WriteTo(out, 0) : Error{"cannot open " + HeapProfilePath()};
-  if (!e.ok()) LogError("CPPROF_HEAPPROFILE", e);
+  StopHeapSeries();
+  if (Error e = WriteHeapProfileFile(HeapProfilePath()); !e.ok()) LogError("CPPROF_HEAPPROFILE", e);
 }
 
 enum class Role { kLauncher, kOwner, kDescendant };
@@ -119,7 +121,8 @@ __attribute__((constructor)) void StartFromEnvironment() {
     const char* http = getenv("CPPROF_HTTP");
     const char* heap = getenv("CPPROF_HEAPPROFILE");
     const char* mem_rate = getenv("CPPROF_MEMPROFILE_RATE");
-    if (path == nullptr && http == nullptr && heap == nullptr && mem_rate == nullptr) return;
+    const char* heap_interval = getenv("CPPROF_HEAPPROFILE_INTERVAL");
+    if (path == nullptr && http == nullptr && heap == nullptr && mem_rate == nullptr && heap_interval == nullptr) return;
     std::string owner_pid;
     Role role = TakeRole(&owner_pid);
     if (role == Role::kLauncher) return;
@@ -137,6 +140,15 @@ __attribute__((constructor)) void StartFromEnvironment() {
     if (heap != nullptr && *heap != 0) {
       HeapProfilePath() = OwnPath("CPPROF_HEAPPROFILE", heap, role, owner_pid);
       atexit(WriteHeapAtExit);
+      if (heap_interval != nullptr && *heap_interval != 0) {
+        char* end = nullptr;
+        double seconds = strtod(heap_interval, &end);
+        Error e = *end != 0 ? Error{"not a number of seconds: " + std::string(heap_interval)}
+                            : StartHeapSeries(HeapProfilePath(), seconds);
+        if (!e.ok()) LogError("CPPROF_HEAPPROFILE_INTERVAL", e);
+      }
+    } else if (heap_interval != nullptr && *heap_interval != 0) {
+      LogLine("CPPROF_HEAPPROFILE_INTERVAL: needs CPPROF_HEAPPROFILE, the path of the series; nothing written");
     }
     // Only the owner serves: its exec'd children would all fight for the port.
     if (http != nullptr && *http != 0) {

@@ -22,7 +22,12 @@ struct StackRecord {
   const LabelSetData* labels = nullptr;
   std::vector<int64_t> values;
   std::string pseudo_frame;  // when set, the stack is this one synthetic frame
-  std::vector<std::pair<std::string, int64_t>> numeric_labels;  // after the string labels
+  struct NumericLabel {
+    std::string key;
+    int64_t value;
+    std::string unit;  // "" leaves the unit to pprof's inference (Go writes "bytes" without one)
+  };
+  std::vector<NumericLabel> numeric_labels;  // after the string labels
 };
 
 struct ProfileHeader {
@@ -33,6 +38,7 @@ struct ProfileHeader {
   int64_t duration_nanos = 0;
   std::string drop_frames;          // pprof prunes matching frames and all below
   std::string default_sample_type;  // "" = pprof's default, the last type
+  std::vector<std::string> comments;
 };
 
 struct BuiltProfile {
@@ -46,6 +52,12 @@ BuiltProfile BuildProfile(const ProfileHeader& header, const std::vector<StackRe
 
 // Wall-clock time for time_nanos, in nanoseconds since the Unix epoch.
 int64_t NowNanos();
+
+// "process <pid> started <RFC 3339 UTC time>", from /proc (the kernel's start
+// time, in 10 ms ticks): which process a profile came from, so a series of
+// snapshots (`cpprof -leaks`) can tell a restart or another program apart.
+// "" when /proc cannot say.
+std::string ProcessComment();
 
 }  // namespace cpprof::runtime
 

@@ -13,6 +13,7 @@
 #include <utility>
 #include <mutex>
 
+#include "driver/leaks.h"
 #include "driver/output_file.h"
 #include "driver/render.h"
 #include "profile/codec.h"
@@ -82,7 +83,8 @@ std::string ConfigQuery(const Config& cfg) {
 
 class WebServer {
  public:
-  WebServer(const Profile& p, const Config& cfg, Ui& ui) : p_(p), reports_(p), cfg_(cfg), ui_(ui), labels_json_(LabelsJson(p)) {}
+  WebServer(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg, Ui& ui)
+      : p_(p), leaks_(leaks), reports_(p), cfg_(cfg), ui_(ui), labels_json_(LabelsJson(p)) {}
 
   int Run(const std::string& address, bool open_browser) {
     size_t colon = address.rfind(':');
@@ -114,7 +116,8 @@ class WebServer {
     std::string url = fmt::format("http://{}:{}", host.find(':') != std::string::npos ? "[" + host + "]" : host, port);
     ui_.Err("Serving web UI on " + url);
     std::string query = ConfigQuery(cfg_);
-    if (open_browser) OpenBrowser(query.empty() ? url : url + "?" + query);
+    std::string start = leaks_ != nullptr ? url + "/ui/leaks" : url;
+    if (open_browser) OpenBrowser(query.empty() ? start : start + "?" + query);
     return server_.listen_after_bind() ? 0 : 1;
   }
 
@@ -137,6 +140,18 @@ class WebServer {
     };
     for (const char* view : {"/ui/", "/ui/flamegraph", "/ui/top", "/ui/peek", "/ui/source", "/ui/disasm"}) {
       server_.Get(view, page);
+    }
+    // -leaks: the series' table and chart; the other views show the last snapshot.
+    if (leaks_ != nullptr) {
+      server_.Get("/ui/leaks", page);
+      server_.Get("/ui/data/leaks", [this](const httplib::Request& req, httplib::Response& res) {
+        Result<Config> cfg = ConfigFor(req, cfg_);
+        if (!cfg.ok()) return Fail(res, cfg.status());
+        std::lock_guard<std::mutex> lock(mu_);
+        std::string out;
+        if (Status s = GenerateLeaks(*leaks_, *cfg, ui_, true, out); !s.ok()) return Fail(res, s);
+        res.set_content(out, "application/json");
+      });
     }
     // / and /ui go to /ui/ as in pprof (307, the query kept); the paths of
     // cpprof's earlier UI go to their views, so that old links still open.
@@ -229,7 +244,8 @@ class WebServer {
     for (size_t i = 0; i < lines.size(); ++i) json += (i ? "," : "") + JsonString(lines[i]);
     json += "],\"types\":[";
     for (size_t i = 0; i < p_.sample_types.size(); ++i) json += (i ? "," : "") + JsonString(p_.str(p_.sample_types[i].type));
-    json += fmt::format("],\"index\":{},\"labels\":{}}}", index.ok() ? *index : 0, labels_json_);
+    json += fmt::format("],\"index\":{},\"labels\":{},\"leaks\":{}}}", index.ok() ? *index : 0, labels_json_,
+                        leaks_ != nullptr);
     res.set_content(json, "application/json");
   }
 
@@ -332,6 +348,7 @@ class WebServer {
   }
 
   const Profile& p_;
+  const std::vector<Profile>* leaks_;  // -leaks: the snapshots, p_ the last; else null
   ReportCache reports_;  // the copy of p_ reports work on, kept between them
   Config cfg_;
   Ui& ui_;
@@ -343,8 +360,9 @@ class WebServer {
 
 }  // namespace
 
-int ServeWebUI(const Profile& p, const Config& cfg, const std::string& address, bool open_browser, Ui& ui) {
-  return WebServer(p, cfg, ui).Run(address, open_browser);
+int ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg, const std::string& address,
+               bool open_browser, Ui& ui) {
+  return WebServer(p, leaks, cfg, ui).Run(address, open_browser);
 }
 
 }  // namespace cpprof

@@ -5,6 +5,7 @@
 #define CPPROF_WEB_SERVER_H_
 
 #include <string>
+#include <vector>
 
 #include "driver/command.h"
 #include "driver/config.h"
@@ -17,8 +18,11 @@ namespace cpprof {
 // /ui/, / redirected there). Prints pprof's "Serving web UI on
 // http://host:port" and, when asked, opens a browser there with the
 // command line's settings as URL parameters. When bound to a loopback
-// address, requests from elsewhere get 403.
-int ServeWebUI(const Profile& p, const Config& cfg, const std::string& address, bool open_browser, Ui& ui);
+// address, requests from elsewhere get 403. With leaks (-leaks), /ui/leaks
+// shows the series ranked by steady growth, with a chart of the sites'
+// values over time, and is where the browser opens; p is the last snapshot.
+int ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg, const std::string& address,
+               bool open_browser, Ui& ui);
 
 }  // namespace cpprof
 

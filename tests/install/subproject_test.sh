@@ -25,7 +25,7 @@ ninja -C "$tmp/build" -t targets all | sed -n 's/^\([^: ]*\): .*/\1/p' | xargs -
 for want in app cpprof libcpprof.so libcpprof_http.so; do
   grep -qx "$want" "$tmp/targets" || fail "no target $want"
 done
-for unwanted in hash_server leaky_server cpu_workload malloc_workload libcountdown_interposer.so symbolize_profile \
+for unwanted in hash_server leaky_server growing_server cpu_workload malloc_workload libcountdown_interposer.so symbolize_profile \
     handler_cost cpprof_unit_tests cpprof_runtime_tests torture_test; do
   grep -qx "$unwanted" "$tmp/targets" && fail "the subproject builds $unwanted"
 done

@@ -1,6 +1,9 @@
 // Tests src/profile/units.cc and go_time.cc against values Go prints.
 #include <gtest/gtest.h>
 
+#include <initializer_list>
+#include <utility>
+
 #include "profile/go_time.h"
 #include "profile/units.h"
 
@@ -29,6 +32,25 @@ TEST(GoTimeTest, DurationsAsGoPrintsThem) {
   EXPECT_EQ(GoDurationString(90000000000), "1m30s");
   EXPECT_EQ(GoDurationString(3600000000000), "1h0m0s");
   EXPECT_EQ(TruncateRunes("1.5\xc2\xb5s", 4), "1.5\xc2\xb5");
+}
+
+TEST(GoTimeTest, ParseGoDuration) {
+  int64_t d = -1;
+  for (const auto& [text, nanos] : std::initializer_list<std::pair<const char*, int64_t>>{
+           {"0", 0}, {"1s", 1000000000}, {"500ms", 500000000}, {"1m30s", 90000000000}, {"1.5h", 5400000000000},
+           {"2us", 2000}, {"2\xc2\xb5s", 2000}, {"3ns", 3}, {"-1s", -1000000000}, {".5s", 500000000}}) {
+    ASSERT_TRUE(ParseGoDuration(text, &d)) << text;
+    EXPECT_EQ(d, nanos) << text;
+  }
+  for (const char* bad : {"", "1", "s", "1x", "1.2.3s", "10 s", "-", "1s2"}) EXPECT_FALSE(ParseGoDuration(bad, &d)) << bad;
+}
+
+TEST(GoTimeTest, DurationStringReadsBack) {
+  int64_t d = 0;
+  for (int64_t nanos : {int64_t{1}, int64_t{1500}, int64_t{2500000}, int64_t{61000000000}, int64_t{3723000000000}}) {
+    ASSERT_TRUE(ParseGoDuration(GoDurationString(nanos), &d)) << GoDurationString(nanos);
+    EXPECT_EQ(d, nanos);
+  }
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 // to look at.
 // usage: node ui_test.mjs CPPROF PROFILE_DIR OUTDIR
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { launch, ready, serve as serveCpprof } from './serve.mjs';
 
@@ -339,6 +339,41 @@ try {
     await page.screenshot({ path: `${outdir}/diff.png` });
   } finally {
     diffServer.kill();
+  }
+
+  // -leaks: the bundled series of examples/growing_server, ranked by steady
+  // growth, with the chart of the checked sites; the Leaks link only there.
+  check('no Leaks link without -leaks', await page.evaluate(() => document.getElementById('view-leaks').hidden));
+  const series = readdirSync(`${profiles}/leaks`).map((f) => `${profiles}/leaks/${f}`);
+  const [leaksUrl, leaksServer] = await serve(['-leaks', ...series]);
+  try {
+    await page.goto(`${leaksUrl}/ui/leaks`);
+    await ready(page);
+    check('leaks view', !(await page.isVisible('#error')), await page.textContent('#error'));
+    check('leaks link shown', await page.isVisible('#view-leaks'));
+    check('leaks: the leak ranks first', (await page.textContent('#table tbody tr td:last-child')).endsWith('LogRequest'));
+    check('leaks: a row per site', (await page.locator('#table tbody tr').count()) >= 2);
+    await checkShown('leaks: chart on the first screen', page.locator('#chart'));
+    await checkShown('leaks: first rows on the first screen', page.locator('#table'), 80);
+    // The chart draws the checked sites: the leak's colour is on the canvas,
+    // and unchecking every box leaves the grid only.
+    const leakPixels = () => page.evaluate(() => {
+      const c = document.getElementById('chart');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) n += d[i] === 0xc0 && d[i + 1] === 0x39 && d[i + 2] === 0x2b;
+      return n;
+    });
+    check('leaks: the chart draws the leak', (await leakPixels()) > 100);
+    await page.screenshot({ path: `${outdir}/leaks.png` });
+    await page.locator('#table tbody tr input').first().uncheck();
+    check('leaks: unchecked sites leave the chart', (await leakPixels()) === 0);
+    // The other views show the last snapshot.
+    await page.goto(`${leaksUrl}/ui/top`);
+    await ready(page);
+    check('leaks: top of the last snapshot', (await page.textContent('#table')).includes('LogRequest'));
+  } finally {
+    leaksServer.kill();
   }
 } finally {
   await browser.close();

@@ -404,6 +404,107 @@ function refine(param) {
   location.search = params.toString();
 }
 
+// -leaks: the sites ranked by steady growth, and a chart of the checked
+// ones' values over the snapshots' times (the top three at first).
+const CHART_COLORS = ['#c0392b', '#2471a3', '#229954', '#d68910', '#7d3c98', '#17a589', '#784212', '#566573'];
+
+function showLeaks(data) {
+  state.leaks = data;
+  const checked = new Set(data.sites.slice(0, 3).map((s) => s.name));
+  const table = $('table');
+  table.hidden = false;
+  table.innerHTML = '<thead><tr><th>chart</th><th>first</th><th>last</th><th>growth/min</th><th>steady</th>' +
+      '<th>share</th><th>trend</th><th>site</th></tr></thead>';
+  const body = table.createTBody();
+  for (const site of data.sites) {
+    const row = body.insertRow();
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = checked.has(site.name);
+    box.onchange = () => {
+      if (box.checked) checked.add(site.name); else checked.delete(site.name);
+      drawChart(data, checked);
+    };
+    row.insertCell().append(box);
+    for (const key of ['first', 'last', 'growth', 'steady', 'share']) row.insertCell().textContent = site[key];
+    const trend = row.insertCell();
+    trend.className = 'trend';
+    trend.textContent = sparkline(site.values);
+    row.insertCell().textContent = site.name;
+    row.onclick = (e) => {
+      if (e.target === box) return;
+      for (const r of body.querySelectorAll('tr.selected')) r.classList.remove('selected');
+      row.classList.add('selected');
+      state.selected = { name: site.name };
+      $('details').textContent = site.name;
+    };
+  }
+  $('chart').hidden = false;
+  window.onresize = () => drawChart(data, checked);
+  drawChart(data, checked);
+}
+
+function sparkline(values) {
+  const blocks = '▁▂▃▄▅▆▇█';
+  const top = Math.max(1, ...values);
+  return values.map((v) => blocks[Math.min(7, Math.max(0, Math.floor(v * 8 / top)))]).join('');
+}
+
+function drawChart(data, checked) {
+  const canvas = $('chart');
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth, height = canvas.clientHeight;
+  canvas.width = width * ratio;
+  canvas.height = height * ratio;
+  const ctx = canvas.getContext('2d');
+  ctx.scale(ratio, ratio);
+  ctx.clearRect(0, 0, width, height);
+  const sites = data.sites.filter((s) => checked.has(s.name));
+  const left = 70, right = 12, top = 10, bottom = 24;
+  const t0 = data.times[0], span = Math.max(1, data.times[data.times.length - 1] - t0);
+  // Grid lines at a 1, 2 or 5 step of the unit the largest value prints in.
+  const largest = Math.max(1, ...sites.flatMap((s) => s.values));
+  const unitSize = data.unit === 'bytes' ? 2 ** (10 * Math.floor(Math.log2(largest) / 10)) : 1;
+  const rough = largest / unitSize / 4, magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((m) => m >= rough) * unitSize;
+  const max = Math.ceil(largest / step) * step;
+  const x = (t) => left + (t - t0) / span * (width - left - right);
+  const y = (v) => height - bottom - v / max * (height - top - bottom);
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.strokeStyle = '#ccc';
+  ctx.fillStyle = '#555';
+  for (let v = 0; v <= max; v += step) {
+    ctx.beginPath();
+    ctx.moveTo(left, y(v));
+    ctx.lineTo(width - right, y(v));
+    ctx.stroke();
+    ctx.textAlign = 'right';
+    ctx.fillText(formatValue(v, data.unit), left - 6, y(v) + 4);
+  }
+  ctx.textAlign = 'center';
+  for (const t of data.times) ctx.fillText(Math.round((t - t0) / 1e9) + 's', x(t), height - 8);
+  sites.forEach((site) => {
+    ctx.strokeStyle = ctx.fillStyle = CHART_COLORS[data.sites.indexOf(site) % CHART_COLORS.length];
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    site.values.forEach((v, k) => (k ? ctx.lineTo(x(data.times[k]), y(v)) : ctx.moveTo(x(data.times[k]), y(v))));
+    ctx.stroke();
+  });
+  // The legend, on a white box so that lines do not cross its text.
+  const names = sites.map((site) => site.name.slice(0, 80));
+  const boxWidth = Math.max(0, ...names.map((n) => ctx.measureText(n).width)) + 12;
+  ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+  if (sites.length) ctx.fillRect(left + 4, top, boxWidth, 6 + 14 * sites.length);
+  ctx.textAlign = 'left';
+  sites.forEach((site, i) => {
+    ctx.fillStyle = CHART_COLORS[data.sites.indexOf(site) % CHART_COLORS.length];
+    ctx.fillText(names[i], left + 10, top + 14 + 14 * i);
+  });
+  // The checkboxes take their site's colour.
+  const boxes = $('table').tBodies[0].querySelectorAll('input');
+  data.sites.forEach((s, i) => { boxes[i].style.accentColor = CHART_COLORS[i % CHART_COLORS.length]; });
+}
+
 async function main() {
   for (const a of document.querySelectorAll('nav a')) {
     if (a.id === 'download') continue;
@@ -448,7 +549,11 @@ async function main() {
     });
     select.onchange = () => { params.set('si', select.value); location.search = params.toString(); };
     showLabels(header.labels);
-    if (view === 'top') {
+    $('view-leaks').hidden = !header.leaks;
+    if (view === 'leaks') {
+      for (const id of ['orientation', 'search']) $(id).hidden = true;
+      showLeaks(JSON.parse(await fetchData('data/leaks')));
+    } else if (view === 'top') {
       showTop(await fetchData('data/top'));
       for (const id of ['orientation', 'search']) $(id).hidden = true;
     } else if (view in regexpReports) {

@@ -1,0 +1,38 @@
+// -leaks: heap snapshots of one process read as a time series, not merged,
+// and ranked by steady growth (report/leaks.h). The snapshots come from
+// files (CPPROF_HEAPPROFILE_INTERVAL's series) or from a live server: with
+// -count=K -interval=D, K fetches of one URL D apart.
+#ifndef CPPROF_DRIVER_LEAKS_H_
+#define CPPROF_DRIVER_LEAKS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "driver/command.h"
+#include "driver/config.h"
+#include "driver/fetch.h"
+#include "profile/profile.h"
+#include "profile/status.h"
+
+namespace cpprof {
+
+// The snapshots, in time order (time_nanos, then the order given): each of
+// src.sources read on its own, or with count > 0 that many fetches of the one
+// URL, interval_nanos apart (on a fixed schedule). Snapshots of different
+// processes (another build id or "process ... started" comment) are an error
+// that names two of them.
+Result<std::vector<Profile>> FetchSnapshots(const SourceOptions& src, int count, int64_t interval_nanos,
+                                            std::vector<std::string>& warnings);
+
+// The table of the snapshots with cfg's filters, granularity and sample
+// index (each prepared as for -top): as text, or as JSON for the web UI.
+Status GenerateLeaks(const std::vector<Profile>& snapshots, const Config& cfg, Ui& ui, bool json,
+                     std::string& out);
+
+// Writes the text table as -top writes its report (stdout or -output).
+Status RunLeaks(const std::vector<Profile>& snapshots, const Config& cfg, Ui& ui);
+
+}  // namespace cpprof
+
+#endif  // CPPROF_DRIVER_LEAKS_H_
