@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # The runtime: start the CPU-bound example server (examples/hash_server), fetch
 # a 2 s CPU profile from its /debug/pprof/profile as `go tool pprof` would,
-# print `cpprof -top` of it and stop the server. Then the leak hunt of the
-# pprof write-ups on a live program: examples/leaky_server, two heap
-# snapshots a few seconds apart, `cpprof -top -base heap1 heap2`, whose first
-# line names the leaking function. Then the analysis side on bundled
-# profiles.
+# print `cpprof -top` of it and stop the server. Then the leak hunt over time
+# on a live program: examples/growing_server, `cpprof -leaks` over 8 heap
+# snapshots names the leak, where `-base` of the first and the last names its
+# cache. Then the analysis side on bundled profiles.
 set -euo pipefail
 cpprof=${1:-build/bin/cpprof}
 server=$(dirname "$cpprof")/hash_server
-leaky=$(dirname "$cpprof")/leaky_server
+growing=$(dirname "$cpprof")/growing_server
 dir=$(cd "$(dirname "$0")/.." && pwd)/examples/profiles
 run() { echo; echo "\$ cpprof $*"; "$cpprof" "$@"; }
 
@@ -31,24 +30,26 @@ wait $SERVER_PID 2>/dev/null || true
 echo; echo "# (hash_server stopped)"
 
 echo
-coproc LEAKY { exec "$leaky" "$address"; }
-trap 'kill ${LEAKY_PID:-} 2>/dev/null || true; wait ${LEAKY_PID:-} 2>/dev/null || true; rm -rf "$tmp"' EXIT
-read -r banner <&"${LEAKY[0]}" && port=$(port_of "$banner") || { echo "leaky_server did not start"; exit 1; }
+# The leak hunt over time: examples/growing_server leaks 1.6 MB/s beside a
+# 48 MiB cache that fills in 2 s and 32 MiB bursts. It samples every 128 KiB
+# (CPPROF_MEMPROFILE_RATE; 512 KiB by default) so that 8 snapshots suffice.
+coproc GROWING { CPPROF_MEMPROFILE_RATE=131072 exec "$growing" "$address"; }
+trap 'kill ${GROWING_PID:-} 2>/dev/null || true; wait ${GROWING_PID:-} 2>/dev/null || true; rm -rf "$tmp"' EXIT
+read -r banner <&"${GROWING[0]}" && port=$(port_of "$banner") || { echo "growing_server did not start"; exit 1; }
 echo "$banner"
-sleep 1
-echo "\$ curl -s -o heap1.pb.gz http://127.0.0.1:$port/debug/pprof/heap; sleep 3"
-curl -sf -o "$tmp/heap1.pb.gz" "http://127.0.0.1:$port/debug/pprof/heap"
-sleep 3
-echo "\$ curl -s -o heap2.pb.gz http://127.0.0.1:$port/debug/pprof/heap"
-curl -sf -o "$tmp/heap2.pb.gz" "http://127.0.0.1:$port/debug/pprof/heap"
-echo; echo "# What grew between the two snapshots of the live server:"
-echo "\$ cpprof -top -nodecount=5 -base heap1.pb.gz heap2.pb.gz"
-"$cpprof" -top -nodecount=5 -base "$tmp/heap1.pb.gz" "$tmp/heap2.pb.gz"
-kill $LEAKY_PID
-wait $LEAKY_PID 2>/dev/null || true
-echo; echo "# (leaky_server stopped)"
+echo; echo "# 8 heap snapshots a second apart, ranked by steady growth:"
+echo "\$ cpprof -leaks -count=8 -interval=1s http://127.0.0.1:$port/debug/pprof/heap"
+PPROF_TMPDIR=$tmp "$cpprof" -leaks -count=8 -interval=1s "http://127.0.0.1:$port/debug/pprof/heap" 2>/dev/null
+kill $GROWING_PID
+wait $GROWING_PID 2>/dev/null || true
+snapshots=("$tmp"/pprof.growing_server.*.pb.gz)
+echo; echo "# The first and the last of those snapshots compared with -base rank the cache first:"
+echo "\$ cpprof -top -nodecount=3 -base first.pb.gz last.pb.gz"
+"$cpprof" -top -nodecount=3 -base "${snapshots[0]}" "${snapshots[-1]}" | tail -4
+echo; echo "# (growing_server stopped)"
 
 run -top -nodecount=10 "$dir/cpu.pb.gz"
 run -top -nodecount=10 "$dir/heap-after.pb.gz"
 echo; echo "# What grew between the two heap snapshots:"
 run -top -nodecount=10 -base "$dir/heap-before.pb.gz" "$dir/heap-after.pb.gz"
+run -leaks -nodecount=3 "$dir"/leaks/heap.*.pb.gz

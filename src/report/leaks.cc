@@ -67,11 +67,11 @@ struct Row {
 };
 
 Row RowOf(const LeaksTable& t, const LeakSite& s, const Report& last) {
-  int64_t growth = t.totals.back() - t.totals.front();
   int64_t per_minute = static_cast<int64_t>(std::llround(s.slope * 60));
   return {last.FormatValue(s.values.front()), last.FormatValue(s.values.back()),
           last.FormatValue(per_minute) + "/min", fmt::format("{:.0f}%", s.steadiness * 100),
-          growth > 0 ? Percentage(s.values.back() - s.values.front(), growth) : "-", Sparkline(s.values)};
+          t.grown > 0 ? Percentage(std::max<int64_t>(0, s.values.back() - s.values.front()), t.grown) : "-",
+          Sparkline(s.values)};
 }
 
 size_t Shown(const LeaksTable& t, int node_count) {
@@ -100,7 +100,10 @@ LeaksTable ComputeLeaks(const std::vector<Report*>& snapshots) {
   }
   std::vector<double> seconds;
   for (int64_t time : t.times) seconds.push_back(static_cast<double>(time - t.times.front()) / 1e9);
-  for (LeakSite& s : t.sites) Score(seconds, s);
+  for (LeakSite& s : t.sites) {
+    Score(seconds, s);
+    t.grown += std::max<int64_t>(0, s.values.back() - s.values.front());
+  }
   std::sort(t.sites.begin(), t.sites.end(), [](const LeakSite& a, const LeakSite& b) {
     if (a.score != b.score) return a.score > b.score;
     if (a.values.back() != b.values.back()) return a.values.back() > b.values.back();
@@ -121,7 +124,8 @@ std::string PrintLeaks(const LeaksTable& t, const Report& last, int node_count) 
   size_t shown = Shown(t, node_count);
   if (shown < t.sites.size()) out += fmt::format("Showing top {} sites out of {}\n", shown, t.sites.size());
   out += "Ranked by steady growth: the smaller of the growth rates over all snapshots and over the later half,\n"
-         "times steady squared (Kendall's tau: 100% when every snapshot holds more than all earlier ones)\n";
+         "times steady squared (steady: Kendall's tau, 100% when each snapshot holds more than all earlier ones;\n"
+         "share: of the growth of the sites that grew)\n";
   out += fmt::format("{:>10} {:>10} {:>14} {:>6} {:>6}  {:<{}}  {}\n", "first", "last", "growth/min", "steady", "share",
                      "trend", t.times.size(), "site");
   for (size_t i = 0; i < shown; ++i) {

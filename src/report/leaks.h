@@ -41,6 +41,7 @@ struct LeaksTable {
   std::vector<int64_t> times;   // each snapshot's time_nanos, ascending
   std::vector<int64_t> totals;  // each snapshot's report total
   std::vector<LeakSite> sites;  // best score first
+  int64_t grown = 0;            // the growth (last - first) of every site that grew, summed
 };
 
 // One report per snapshot, in time order, each with the same options: the
@@ -49,7 +50,8 @@ LeaksTable ComputeLeaks(const std::vector<Report*>& snapshots);
 
 // The table as text: a header, then per site first and last values, growth
 // per minute, steadiness, share of the total growth, a sparkline and the
-// name; at most node_count sites (0: all that ever held a value).
+// name; at most node_count sites (0: all that ever held a value). A site's
+// share is its part of `grown` (0 for a site that shrank).
 std::string PrintLeaks(const LeaksTable& t, const Report& last, int node_count);
 
 // The same as JSON for the web UI: {"times":[...],"totals":[...],"unit":..,

@@ -184,8 +184,9 @@ std::vector<HeapBucket> SnapshotHeapBuckets(bool with_ages) {
   Slot* slots = g_slots.load(std::memory_order_acquire);
   if (!with_ages || slots == nullptr) return out;
   int64_t now = MonotonicNanos();
-  // One pass over the live table (6 MiB, mostly never-touched zero pages;
-  // about 2 ms) instead of a per-bucket list that every free would update.
+  // One pass over the live table (6 MiB, mostly never-touched zero pages)
+  // instead of a per-bucket list that every free would update: 5 ms of a
+  // 17 ms heap profile (perf, 10 profiles of examples/growing_server).
   std::unordered_map<const Bucket*, size_t> index;
   for (size_t i = 0; i < list.size(); ++i) index.emplace(list[i], i);
   for (size_t i = 0; i < kSlots; ++i) {

@@ -3,7 +3,7 @@
 # http_handler.cc, heap_format.cc, contention_format.cc) on
 # examples/leaky_server over loopback: protos and Go's debug=1 texts read by
 # `cpprof` and `go tool pprof`, gc=1, seconds=N deltas, /metrics,
-# and the leak hunt of `make demo`: `-top -base` of two snapshots names the
+# and the leak hunt of the pprof write-ups: `-top -base` of two snapshots names the
 # leaking function on its first line, with both tools.
 # usage: heap_http_test.sh LEAKY_SERVER CPPROF
 set -uo pipefail
