@@ -27,6 +27,15 @@ std::string ProcessOf(const Profile& p) {
   return who;
 }
 
+// The sample types, "inuse_space/bytes, ...": a series is of one kind.
+std::string KindOf(const Profile& p) {
+  std::string kind;
+  for (const ValueType& t : p.sample_types) {
+    kind += fmt::format("{}{}/{}", kind.empty() ? "" : ", ", p.str(t.type), p.str(t.unit));
+  }
+  return kind;
+}
+
 Result<Profile> FetchOne(const SourceOptions& src, const std::string& source, std::vector<std::string>& warnings) {
   SourceOptions one = src;
   one.sources = {source};
@@ -58,7 +67,10 @@ Result<std::vector<Profile>> FetchSnapshots(const SourceOptions& src, int count,
   } else {
     for (const std::string& source : src.sources) {
       Result<Profile> p = FetchOne(src, source, warnings);
-      if (!p.ok()) return Status::Error(source + ": " + p.status().message());
+      if (!p.ok()) {
+        std::string message = p.status().message();  // a file's errors name it already
+        return Status::Error(message.find(source) == std::string::npos ? source + ": " + message : message);
+      }
       names.push_back(source);
       snapshots.push_back(std::move(*p));
     }
@@ -70,7 +82,12 @@ Result<std::vector<Profile>> FetchSnapshots(const SourceOptions& src, int count,
                    [&](size_t a, size_t b) { return snapshots[a].time_nanos < snapshots[b].time_nanos; });
   std::vector<Profile> sorted;
   std::string first_process = ProcessOf(snapshots[order[0]]);
+  std::string first_kind = KindOf(snapshots[order[0]]);
   for (size_t i : order) {
+    if (std::string kind = KindOf(snapshots[i]); kind != first_kind) {
+      return Status::Error(fmt::format("snapshots of different kinds: {} ({}) and {} ({})", names[order[0]], first_kind,
+                                       names[i], kind));
+    }
     std::string process = ProcessOf(snapshots[i]);
     if (!process.empty() && !first_process.empty() && process != first_process) {
       return Status::Error(fmt::format("snapshots of different processes: {} ({}) and {} ({})", names[order[0]],

@@ -20,8 +20,8 @@ namespace cpprof {
 // The snapshots, in time order (time_nanos, then the order given): each of
 // src.sources read on its own, or with count > 0 that many fetches of the one
 // URL, interval_nanos apart (on a fixed schedule). Snapshots of different
-// processes (another build id or "process ... started" comment) are an error
-// that names two of them.
+// kinds (sample types) or processes (another build id or "process ...
+// started" comment) are an error that names two of them.
 Result<std::vector<Profile>> FetchSnapshots(const SourceOptions& src, int count, int64_t interval_nanos,
                                             std::vector<std::string>& warnings);
 

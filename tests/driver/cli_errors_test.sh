@@ -21,5 +21,31 @@ for f in empty text random truncated.gz missing legacy.cpu legacy.heap legacy.th
     fail=$((fail + 1)); echo "FAIL $f: rc=$rc stderr lines=$lines"; cat "$tmp/stderr"
   fi
 done
+# -leaks: misuse and snapshots that are not one series, one line each.
+profiles=$(cd "$(dirname "$0")/../../examples/profiles" && pwd)
+s1=$profiles/leaks/heap.0001.pb.gz s2=$profiles/leaks/heap.0002.pb.gz
+while IFS='|' read -r args want; do
+  # shellcheck disable=SC2086  # args is a list of words
+  "$cpprof" -leaks -output "$tmp/out.txt" $args >"$tmp/stdout" 2>"$tmp/stderr"; rc=$?
+  if [ $rc -ne 0 ] && [ "$(wc -l < "$tmp/stderr")" -eq 1 ] && grep -qF -- "$want" "$tmp/stderr" && [ ! -e "$tmp/out.txt" ]; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1)); echo "FAIL -leaks $args: rc=$rc, want '$want'"; cat "$tmp/stderr"
+  fi
+done <<EOF2
+$s1|-leaks needs two or more snapshots of one process
+-count=3 -interval=1s $s1|-count takes snapshots from one URL
+-count=1 http://127.0.0.1:1/heap|-count=1: -leaks needs two or more snapshots
+-count=3 -interval=soon http://127.0.0.1:1/heap|-interval="soon": give the time between snapshots
+-interval=1s $s1 $s2|-interval needs -count
+-top $s1 $s2|-leaks is an output format of its own: drop -top
+-seconds=3 $s1 $s2|use -count and -interval, not -seconds
+-base=$s1 $s1 $s2|drop -base and -diff_base
+$s1 $tmp/text|$tmp/text: parsing profile: unrecognized profile format
+$s1 $tmp/missing|open $tmp/missing: 
+$profiles/cpu.pb.gz $s2|snapshots of different kinds: $profiles/cpu.pb.gz (samples/count, cpu/nanoseconds) and
+EOF2
+"$cpprof" -count=2 "$s1" >/dev/null 2>"$tmp/stderr" && fail=$((fail + 1))
+grep -qF -- "-count and -interval only go with -leaks" "$tmp/stderr" && pass=$((pass + 1)) || { fail=$((fail + 1)); cat "$tmp/stderr"; }
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
