@@ -1,6 +1,7 @@
 // Tested by tests/runtime/leaks_test.sh.
 #include "runtime/heap_series.h"
 
+#include <pthread.h>
 #include <stdio.h>
 
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <mutex>
+#include <new>
 #include <thread>
 
 #include "runtime/signal_safe.h"
@@ -45,6 +47,18 @@ void WriteSeries(const std::string& path, std::chrono::nanoseconds interval) {
   }
 }
 
+// Fork: the child must not inherit the lock held, and has no writer thread
+// (its std::thread is forgotten, not joined: the parent's thread is not its).
+// A forked child writes no series of its own; its exit writes heap.pb.gz.
+void PrepareFork() { TheSeries().mu.lock(); }
+void AfterForkInParent() { TheSeries().mu.unlock(); }
+void AfterForkInChild() {
+  Series& s = TheSeries();
+  new (&s.writer) std::thread();  // a joinable std::thread's destructor would terminate
+  s.stop = true;
+  s.mu.unlock();
+}
+
 }  // namespace
 
 Error WriteHeapProfileFile(const std::string& path) {
@@ -76,6 +90,8 @@ Error StartHeapSeries(const std::string& path, double interval_seconds) {
   std::lock_guard lock(s.mu);
   if (s.writer.joinable()) return Error{"a heap profile series is already being written"};
   auto interval = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(interval_seconds));
+  static bool fork_handlers = pthread_atfork(PrepareFork, AfterForkInParent, AfterForkInChild) == 0;
+  if (!fork_handlers) return Error{"cannot register the fork handlers"};
   try {
     s.writer = std::thread([path, interval] { WriteSeries(path, interval); });  // a lambda: nothing exported
   } catch (...) {

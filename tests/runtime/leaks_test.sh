@@ -14,9 +14,11 @@
 # Sampling is 128 KiB (CPPROF_MEMPROFILE_RATE) rather than 512: a simulation
 # of these series (report/leaks.h) ranked the leak first in 1000 of 1000 at
 # 128 KiB against 998 of 1000 at 512 KiB, and a test must not flake.
-# usage: leaks_test.sh GROWING_SERVER CPPROF
+#  6. A process that forks while its series runs: the child exits (it has no
+#     writer thread to join) and the parent's series goes on.
+# usage: leaks_test.sh GROWING_SERVER CPPROF LIBCPPROF
 set -uo pipefail
-server=$1 cpprof=$2
+server=$1 cpprof=$2 lib=$3
 source "$(dirname "$0")/http_lib.sh"
 export CPPROF_MEMPROFILE_RATE=131072 PPROF_TMPDIR=$tmp
 
@@ -74,6 +76,23 @@ if "$cpprof" -leaks "$tmp/series/heap.0001.pb.gz" "$saved" >"$tmp/mixed.txt" 2>&
 fi
 grep -q "snapshots of different processes: .*heap.0001.pb.gz (.*process [0-9]* started" "$tmp/mixed.txt" ||
   fail "-leaks of two processes: $(cat "$tmp/mixed.txt")"
+
+# 6. Fork while the series runs (Python's child runs the C library's exit).
+mkdir "$tmp/fork"
+cat >"$tmp/fork.py" <<'EOF2'
+import os, sys, time
+time.sleep(0.5)
+pid = os.fork()
+if pid == 0:
+    sys.exit(0)
+os.waitpid(pid, 0)
+time.sleep(0.5)
+EOF2
+if command -v python3 >/dev/null; then
+  LD_PRELOAD=$lib CPPROF_HEAPPROFILE=$tmp/fork/heap.pb.gz CPPROF_HEAPPROFILE_INTERVAL=0.2 timeout 30 python3 "$tmp/fork.py" ||
+    fail "a forked child of a series did not exit (status $?)"
+  [ -s "$tmp/fork/heap.0004.pb.gz" ] || fail "the series stopped at the fork: $(ls "$tmp/fork")"
+fi
 
 [ "$fails" -eq 0 ] && echo PASS
 exit $((fails > 0))
