@@ -43,12 +43,7 @@ uint32_t StackBuilder::AddressLocation(uint32_t mapping, uint64_t address) {
 }
 
 void StackBuilder::NewLocation(uint32_t mapping, uint64_t address) {
-  Location l;
-  l.id = p_.locations.size() + 1;
-  l.mapping = mapping;
-  l.address = address;
-  l.line_begin = static_cast<uint32_t>(p_.lines.size());
-  p_.locations.push_back(l);
+  p_.locations.push_back({p_.locations.size() + 1, mapping, address, static_cast<uint32_t>(p_.lines.size()), 0, false});
 }
 
 uint32_t StackBuilder::FunctionLocation(uint32_t mapping, uint64_t address, std::string_view function) {
