@@ -17,7 +17,7 @@ mkdir -p "$out"
 command -v perf >/dev/null || { echo "perf bench: perf missing (scripts/install-deps.sh test): skipped"; exit 0; }
 data=$out/bench.data
 if [ ! -s "$data" ]; then
-  perf record -q -g -e cpu-clock -c 20000 -o "$data" -- "$workload" 18000 >/dev/null 2>"$out/record.log" ||
+  perf record -q -N -g -e cpu-clock -c 20000 -o "$data" -- "$workload" 18000 >/dev/null 2>"$out/record.log" ||
     { echo "perf bench: perf cannot record here: $(head -c 200 "$out/record.log"): skipped"; exit 0; }
 fi
 samples=$(perf report -i "$data" --stats 2>/dev/null | awk '/SAMPLE events:/ {print $3; exit}')

@@ -66,10 +66,10 @@ elif [ "$target" = elf ]; then
 elif [ "$target" = perf ]; then
   cp "$here"/../perf/testdata/* "$out/corpus/"
   if command -v perf >/dev/null; then
-    perf record -q -g -o "$out/corpus/file.data" -- true >/dev/null 2>&1 || true
-    perf record -q -g -o - -- true >"$out/corpus/pipe.data" 2>/dev/null || true
-    perf record -q -z -g -o "$out/corpus/zstd.data" -- true >/dev/null 2>&1 || true
-    perf record -q --call-graph dwarf,1024 -o "$out/corpus/dwarf.data" -- true >/dev/null 2>&1 || true
+    perf record -q -N -g -o "$out/corpus/file.data" -- true >/dev/null 2>&1 || true
+    perf record -q -N -g -o - -- true >"$out/corpus/pipe.data" 2>/dev/null || true
+    perf record -q -N -z -g -o "$out/corpus/zstd.data" -- true >/dev/null 2>&1 || true
+    perf record -q -N --call-graph dwarf,1024 -o "$out/corpus/dwarf.data" -- true >/dev/null 2>&1 || true
   fi
 else
   testdata=/usr/share/gocode/src/github.com/google/pprof/profile/testdata

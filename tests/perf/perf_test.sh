@@ -8,13 +8,14 @@
 # `perf record -z` and `--call-graph dwarf` files. Also: labels, -folded,
 # the shell, -http, and bad files (one line, non-zero exit, no output).
 # Skips (77) when perf is missing or cannot record here (not root with a
-# strict perf_event_paranoid, no perf_event_open in a container).
+# strict perf_event_paranoid, no perf_event_open in a container). perf
+# record runs with -N: the test leaves no copies in ~/.debug.
 # usage: perf_test.sh CPPROF WORKLOAD OUTDIR
 set -u
 cpprof=$1 workload=$2 out=$3
 rm -rf "$out" && mkdir -p "$out"
 command -v perf >/dev/null || { echo "perf missing (scripts/install-deps.sh test installs linux-perf): skipping"; exit 77; }
-if ! perf record -q -e cpu-clock -g -o "$out/probe.data" -- true >"$out/probe.log" 2>&1; then
+if ! perf record -q -N -e cpu-clock -g -o "$out/probe.data" -- true >"$out/probe.log" 2>&1; then
   echo "perf cannot record here ($(head -c 300 "$out/probe.log" | tr '\n' ' ')): skipping"; exit 77
 fi
 fails=0
@@ -23,7 +24,7 @@ has() { grep -qE -- "$2" "$1" || fail "$1 lacks /$2/: $(head -c 600 "$1")"; }
 
 record() {  # record NAME PERF-OPTIONS... : 1.5 s of the workload (~6000 samples)
   local name=$1; shift
-  perf record -q "$@" -- "$workload" 1500 >"$out/$name.record.log" 2>&1 || fail "perf record $*: $(cat "$out/$name.record.log")"
+  perf record -q -N "$@" -- "$workload" 1500 >"$out/$name.record.log" 2>&1 || fail "perf record $*: $(cat "$out/$name.record.log")"
 }
 
 # Flat shares "percent<TAB>function" of perf report and of cpprof -top.
@@ -65,7 +66,7 @@ agree perf.data "$out/fp.data" "$out/fp.data"
 perf script -i "$out/fp.data" >"$out/fp.script" 2>/dev/null || fail "perf script"
 agree "perf script" "$out/fp.data" "$out/fp.script"
 
-perf record -q -g -e cpu-clock -o - -- "$workload" 1500 >"$out/pipe.data" 2>"$out/pipe.record.log" || fail "pipe record"
+perf record -q -N -g -e cpu-clock -o - -- "$workload" 1500 >"$out/pipe.data" 2>"$out/pipe.record.log" || fail "pipe record"
 agree pipe "$out/pipe.data" "$out/pipe.data"
 record zstd -z -g -e cpu-clock -o "$out/zstd.data"
 agree zstd "$out/zstd.data" "$out/zstd.data"
