@@ -27,6 +27,7 @@ bench: build
 	@scripts/install-deps.sh test
 	@bench/runtime_overhead.sh $(BUILD_DIR)
 	@bench/heap_overhead.sh $(BUILD_DIR)
+	@bench/perf.sh $(BUILD_DIR)
 
 # The README's pictures of the web UI, in docs/.
 screenshots: build

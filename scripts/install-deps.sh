@@ -4,9 +4,9 @@
 set -euo pipefail
 # libdw-dev/libelf-dev: in-process ELF/DWARF symbolization; libcpp-httplib-dev: /debug/pprof and
 # fetching URLs; libedit-dev: the interactive shell; curl: `make demo` fetches a profile from the
-# example server.
+# example server; libzstd-dev: perf.data files of `perf record -z` (zstd-compressed records).
 build=(build-essential cmake ninja-build pkg-config libdeflate-dev libprotozero-dev libre2-dev libfmt-dev
-       libdw-dev libelf-dev libcpp-httplib-dev libedit-dev curl)
+       libdw-dev libelf-dev libcpp-httplib-dev libedit-dev curl libzstd-dev)
 # golang-go gives the oracle (`go tool pprof`) and the Go programs that write test profiles;
 # golang-github-google-pprof-dev gives Google's profile writer for edge-case and benchmark profiles;
 # clang + libclang-rt give libFuzzer; graphviz renders -svg/-png/-pdf (cpprof runs its `dot` at
@@ -19,10 +19,13 @@ build=(build-essential cmake ninja-build pkg-config libdeflate-dev libprotozero-
 # library with separate debug files under /usr/lib/debug/.build-id (the symbolization test),
 # libstdc++6-12-dbg an unstripped libstdc++ with DWARF (the symbolization benchmark) and
 # prometheus the `promtool` that checks /metrics; dpkg-dev (which build-essential brings too) the
-# dpkg-shlibdeps that `make deb` and the package test run.
+# dpkg-shlibdeps that `make deb` and the package test run; linux-perf records the perf.data files
+# the perf input tests and the perf benchmark read, and is the peer they compare with (`perf report`);
+# python3-jsonschema validates -speedscope's output against speedscope's schema.
 testing=(libgtest-dev golang-go golang-github-google-pprof-dev clang libclang-rt-14-dev graphviz util-linux
          chromium nodejs npm google-perftools libgoogle-perftools-dev heaptrack python3 libc6-dbg
-         libstdc++6-12-dbg prometheus dpkg-dev)
+         libstdc++6-12-dbg prometheus dpkg-dev linux-perf
+         python3-jsonschema)
 want=("${build[@]}")
 [ "${1:-build}" = test ] && want+=("${testing[@]}")
 missing=()

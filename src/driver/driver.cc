@@ -33,7 +33,7 @@ left out; a free port when the port is).
 Details:
   Output formats (select at most one): -top -text -tree -peek=RE -traces -tags -raw
     -comments -proto -topproto -dot -svg -png -pdf -gif -ps -web -eog -evince -gv
-    -callgrind -kcachegrind -list=RE -disasm=RE -weblist=RE
+    -callgrind -kcachegrind -list=RE -disasm=RE -weblist=RE -folded -speedscope
   Options: -sample_index -mean -unit -divide_by -flat -cum -functions -filefunctions
     -files -lines -addresses -noinlines -nodecount -nodefraction -edgefraction -trim
     -compact_labels -relative_percentages -drop_negative -tagroot -tagleaf

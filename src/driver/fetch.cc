@@ -17,8 +17,11 @@
 #include "profile/go_time.h"
 #include "profile/filter.h"
 #include "profile/merge.h"
+#include "profile/perf/perf_input.h"
 #include "symbolize/binary_locator.h"
 #include "symbolize/demangle.h"
+#include "symbolize/dwarf_unwinder.h"
+#include "symbolize/kernel_symbolizer.h"
 #include "symbolize/local_symbolizer.h"
 #include "symbolize/symbolz.h"
 
@@ -78,8 +81,11 @@ Result<std::string> ReadSource(const std::string& source, const SourceOptions& s
 // Reads all sources, in parallel when there are several; failed ones become
 // warnings ("<source>: <error>"). *remote tells whether one came over HTTP;
 // the mappings of those are added to mapping_sources, in source order.
+// perf.data's kernel frames are named when `kernel_symbols` (pprof leaves
+// the kernel mappings of other profiles as they are).
 Result<Profile> Grab(const std::vector<std::string>& sources, const SourceOptions& s, const char* what,
-                     std::vector<std::string>& warnings, std::atomic<bool>* remote, MappingSources& mapping_sources) {
+                     std::vector<std::string>& warnings, std::atomic<bool>* remote, MappingSources& mapping_sources,
+                     bool kernel_symbols) {
   std::vector<Result<Profile>> results(sources.size(), Status::Error("not read"));
   std::vector<MappingSources> fetched(sources.size());
   std::vector<std::thread> threads;
@@ -90,8 +96,10 @@ Result<Profile> Grab(const std::vector<std::string>& sources, const SourceOption
       results[i] = data.status();
       return;
     }
-    results[i] = ParseProfile(*data);
+    DwarfUnwinder unwinder;  // per thread: it is not thread-safe
+    results[i] = ParseProfile(*data, &unwinder);
     if (!results[i].ok()) return;
+    if (kernel_symbols && perf::IsPerfData(*data)) SymbolizeKernel(*results[i], ReadRunningKernel);
     LocateBinaries(*results[i], s);
     if (!url.empty()) {
       CollectMappingSources(*results[i], url, fetched[i]);
@@ -218,10 +226,13 @@ void SaveFetched(const Profile& p, const std::function<void(const std::string&)>
 Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& warnings) {
   std::atomic<bool> remote = false;
   MappingSources mapping_sources;
-  Result<Profile> p = Grab(s.sources, s, "source", warnings, &remote, mapping_sources);
+  std::vector<std::string> warned_below;  // the mode's warnings come after the fetch's, as in pprof
+  SymbolizeMode local = ParseSymbolizeMode(s.symbolize, warned_below);
+  const bool kernel_symbols = !local.none && local.local;
+  Result<Profile> p = Grab(s.sources, s, "source", warnings, &remote, mapping_sources, kernel_symbols);
   if (!p.ok()) return p;
   if (!s.bases.empty()) {
-    Result<Profile> base = Grab(s.bases, s, "base", warnings, &remote, mapping_sources);
+    Result<Profile> base = Grab(s.bases, s, "base", warnings, &remote, mapping_sources, kernel_symbols);
     if (!base.ok()) return base;
     if (s.diff_base) SetLabel(*base, "pprof::base", "true");
     if (s.normalize) {

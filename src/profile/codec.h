@@ -11,9 +11,17 @@
 
 namespace cpprof {
 
-// Parses a profile.proto, gzipped or not. Errors read like pprof's:
-// "parsing profile: ...", "malformed profile: ...", "decompressing profile: ...".
-Result<Profile> ParseProfile(std::string_view bytes);
+namespace perf {
+class UserStackUnwinder;
+}
+
+// Parses a profile.proto, gzipped or not, or, as pprof does, one of the
+// formats it recognizes otherwise: legacy profiles, and perf's outputs
+// (perf.data by its magic; `perf script` text and folded stacks by content,
+// after the legacy formats). Errors read like pprof's: "parsing profile:
+// ...", "malformed profile: ...", "decompressing profile: ...". `unwinder`
+// unwinds the user stacks of `perf record --call-graph dwarf` files.
+Result<Profile> ParseProfile(std::string_view bytes, const perf::UserStackUnwinder* unwinder = nullptr);
 
 // Decodes an uncompressed profile.proto without the final validation.
 Result<Profile> DecodeProfile(std::string_view data);

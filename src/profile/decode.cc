@@ -18,6 +18,8 @@
 #include "profile/codec.h"
 #include "profile/gzip.h"
 #include "profile/legacy/legacy.h"
+#include "profile/legacy/text.h"
+#include "profile/perf/perf_input.h"
 #include "profile/parallel.h"
 #include "profile/proto_format.h"
 
@@ -495,7 +497,18 @@ Result<Profile> DecodeProfile(std::string_view data) {
   return p;
 }
 
-Result<Profile> ParseProfile(std::string_view bytes) {
+namespace {
+
+// perf's text outputs, tried when no pprof format matched.
+Result<Profile> ParsePerfText(std::string_view bytes) {
+  if (perf::IsPerfScript(bytes)) return perf::ParsePerfScript(bytes);
+  if (perf::IsFolded(bytes)) return perf::ParseFolded(bytes);
+  return legacy::Unrecognized();
+}
+
+}  // namespace
+
+Result<Profile> ParseProfile(std::string_view bytes, const perf::UserStackUnwinder* unwinder) {
   std::string inflated;
   if (IsGzip(bytes)) {
     Result<std::string> r = Gunzip(bytes);
@@ -503,7 +516,9 @@ Result<Profile> ParseProfile(std::string_view bytes) {
     inflated = std::move(r).value();
     bytes = inflated;
   }
-  Result<Profile> p = DecodeProfile(bytes);
+  // pprof finds perf.data by its magic (and converts it with perf_to_profile).
+  Result<Profile> p = perf::IsPerfData(bytes) ? perf::ParsePerfData(bytes, unwinder) : DecodeProfile(bytes);
+  if (!p.ok() && perf::IsPerfData(bytes)) return p.status().WithContext("parsing profile");
   if (!p.ok()) {
     const Status status = p.status();
     const std::string& msg = status.message();
@@ -511,6 +526,7 @@ Result<Profile> ParseProfile(std::string_view bytes) {
     if (msg != "empty input file" && msg != "concatenated profiles detected") {
       // Not a protobuf: pprof goes on to its legacy text and binary formats.
       p = ParseLegacyProfile(bytes);
+      if (legacy::IsUnrecognized(p.status())) p = ParsePerfText(bytes);
     }
     if (!p.ok()) return p.status().WithContext("parsing profile");
   }

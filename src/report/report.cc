@@ -307,6 +307,8 @@ Status Generate(Report& r, std::string& out) {
     case ReportFormat::kList: return PrintSource(r, out);
     case ReportFormat::kDisasm: return PrintAssembly(r, out);
     case ReportFormat::kWebList: return PrintWebList(r, out);
+    case ReportFormat::kFolded: return PrintFolded(r, out);
+    case ReportFormat::kSpeedscope: return PrintSpeedscope(r, out);
     case ReportFormat::kRaw: out += DumpProfile(p); return Status();
     case ReportFormat::kComments:
       for (StrId c : p.comments) {

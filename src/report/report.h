@@ -41,7 +41,8 @@ struct GraphCache {
   std::vector<Build> inline_edges;  // Build(kept, EdgeSet::kIntoInlined)
 };
 
-enum class ReportFormat { kText, kTree, kDot, kCallgrind, kTopProto, kTraces, kTags, kRaw, kComments, kProto, kFlameGraph, kList, kDisasm, kWebList };
+enum class ReportFormat { kText, kTree, kDot, kCallgrind, kTopProto, kTraces, kTags, kRaw, kComments, kProto, kFlameGraph, kList, kDisasm, kWebList,
+                          kFolded, kSpeedscope };
 
 struct ReportOptions {
   ReportFormat format = ReportFormat::kText;
@@ -146,6 +147,8 @@ Status PrintFlameGraph(Report& r, std::string& out);  // JSON for the web UI
 Status PrintSource(Report& r, std::string& out);      // -list
 Status PrintAssembly(Report& r, std::string& out);    // -disasm
 Status PrintWebList(Report& r, std::string& out);     // -weblist (an HTML page)
+Status PrintFolded(Report& r, std::string& out);      // -folded
+Status PrintSpeedscope(Report& r, std::string& out);  // -speedscope (JSON)
 
 // Appends s as a JSON string literal.
 void AppendJsonString(std::string& out, std::string_view s);

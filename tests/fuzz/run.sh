@@ -5,7 +5,10 @@
 #            and tests/compat/legacy.
 #   elf:     ELF headers, symbols, PLT entries and DWARF as the symbolizer
 #            reads them, seeded with elf_seed.cc built four ways.
-# `build` compiles the sources once for all three targets (the decoder and
+#   perf:    perf.data, `perf script` text and folded stacks, seeded with
+#            tests/perf/testdata and, where perf can record, perf.data files
+#            of every mode (file, pipe, -z, --call-graph dwarf).
+# `build` compiles the sources once for all the targets (the decoder and
 # legacy targets share all 18 of theirs; building them per test took 280 s
 # of a 300 s timeout under `ctest -j4`); `fuzz` fuzzes one built target for
 # a bounded time from its seed corpus.
@@ -22,20 +25,22 @@ if [ "$mode" = build ]; then
   profile_sources=(decode encode gzip string_table profile dump go_time)
   legacy_sources=(builder contention_profile cpu_profile go_count_profile heap_profile heap_scaling java_profile
     legacy memory_map text thread_profile)
+  perf_sources=(folded perf_data perf_script stack_builder zstd_stream)
   symbolize_sources=(elf_image elf_symbolizer plt_entries scope_index)
   rm -rf "$dir" && mkdir -p "$dir/obj"
   profile=$(for s in "${profile_sources[@]}"; do echo "$src/profile/$s.cc"; done
-    for s in "${legacy_sources[@]}"; do echo "$src/profile/legacy/$s.cc"; done)
+    for s in "${legacy_sources[@]}"; do echo "$src/profile/legacy/$s.cc"; done
+    for s in "${perf_sources[@]}"; do echo "$src/profile/perf/$s.cc"; done)
   symbolize=$(for s in "${symbolize_sources[@]}"; do echo "$src/symbolize/$s.cc"; done)
   # Every file once, on every core; the objects are named by their file's basename (all distinct).
   # shellcheck disable=SC2086  # lists of words
-  (cd "$dir/obj" && printf '%s\n' $profile $symbolize "$here"/{decoder,legacy,elf}_fuzzer.cc |
+  (cd "$dir/obj" && printf '%s\n' $profile $symbolize "$here"/{decoder,legacy,elf,perf}_fuzzer.cc |
     xargs -P "$(nproc)" -n 1 "${cxx[@]}" -c) || { echo "fuzzer build failed"; exit 1; }
   objs() { for f in "$@"; do echo "$dir/obj/$(basename "${f%.cc}").o"; done; }
   # shellcheck disable=SC2086
-  for t in decoder legacy; do
+  for t in decoder legacy perf; do
     "${cxx[@]}" $(objs "$here/${t}_fuzzer.cc" $profile) -o "$dir/${t}_fuzzer" \
-      $(pkg-config --libs libdeflate re2) -lfmt || { echo "linking the $t fuzzer failed"; exit 1; }
+      $(pkg-config --libs libdeflate re2 libzstd) -lfmt || { echo "linking the $t fuzzer failed"; exit 1; }
   done
   # shellcheck disable=SC2086
   "${cxx[@]}" $(objs "$here/elf_fuzzer.cc" $symbolize) -o "$dir/elf_fuzzer" $(pkg-config --libs libdw) -lfmt ||
@@ -58,6 +63,14 @@ elif [ "$target" = elf ]; then
   clang++ -g -O1 -fPIC -shared "$here/elf_seed.cc" -o "$out/corpus/shared.so"
   clang++ -g -O1 -fcf-protection=full -Wl,-z,ibtplt "$here/elf_seed.cc" -o "$out/corpus/ibt"
   clang++ -O1 -s "$here/elf_seed.cc" -o "$out/corpus/stripped"
+elif [ "$target" = perf ]; then
+  cp "$here"/../perf/testdata/* "$out/corpus/"
+  if command -v perf >/dev/null; then
+    perf record -q -N -g -o "$out/corpus/file.data" -- true >/dev/null 2>&1 || true
+    perf record -q -N -g -o - -- true >"$out/corpus/pipe.data" 2>/dev/null || true
+    perf record -q -N -z -g -o "$out/corpus/zstd.data" -- true >/dev/null 2>&1 || true
+    perf record -q -N --call-graph dwarf,1024 -o "$out/corpus/dwarf.data" -- true >/dev/null 2>&1 || true
+  fi
 else
   testdata=/usr/share/gocode/src/github.com/google/pprof/profile/testdata
   for f in "$testdata"/*; do case $f in *.string) ;; *) [ -f "$f" ] && cp "$f" "$out/corpus/" ;; esac; done
