@@ -85,7 +85,13 @@ class PerfDataParser {
     // perf's default callchains hold ~10-30 frames.
     builder_.Reserve(pending_.size(), 16);
     for (const PendingRecord& r : pending_) Replay(r.bytes);
-    return builder_.Finish(main_mapping_);
+    Profile p = builder_.Finish(main_mapping_);
+    // From the first sample to the last, on perf's clock (pprof's Duration
+    // line); the file has no wall-clock time of its own unless recorded with -k.
+    if (last_sample_time_ > first_sample_time_) {
+      p.duration_nanos = static_cast<int64_t>(last_sample_time_ - first_sample_time_);
+    }
+    return p;
   }
 
  private:
@@ -461,7 +467,11 @@ class PerfDataParser {
     if (st & kSampleIdentifier) r.Skip(8);
     if (st & kSampleIp) ip = r.U64();
     if (st & kSampleTid) pid = r.U32(), tid = r.U32();
-    if (st & kSampleTime) r.Skip(8);
+    if (st & kSampleTime) {
+      uint64_t time = r.U64();
+      first_sample_time_ = std::min(first_sample_time_, time);
+      last_sample_time_ = std::max(last_sample_time_, time);
+    }
     if (st & kSampleAddr) r.Skip(8);
     if (st & kSampleId) r.Skip(8);
     if (st & kSampleStreamId) r.Skip(8);
@@ -585,6 +595,7 @@ class PerfDataParser {
   std::deque<std::string> decompressed_;
   std::string compressed_tail_;
   size_t decompressed_bytes_ = 0, decompressed_limit_ = 0;
+  uint64_t first_sample_time_ = UINT64_MAX, last_sample_time_ = 0;  // perf clock, nanoseconds
   bool in_compressed_ = false;
   ZstdStream zstd_;
   std::unordered_map<uint32_t, Maps> maps_;  // by pid
