@@ -4,15 +4,12 @@
 #include <fstream>
 #include <map>
 
-#include <fmt/format.h>
-
 #include "driver/command.h"
 #include "driver/config.h"
 #include "driver/fetch.h"
 #include "driver/flags.h"
 #include "driver/interactive.h"
 #include "driver/leaks.h"
-#include "profile/go_time.h"
 
 namespace cpprof {
 
@@ -54,9 +51,8 @@ int RunCommandLine(const std::vector<std::string>& args, const WebUI& web) {
   Config cfg;
   ConfigFlags config_flags(flags, cfg);
   std::string diff_base, base, symbolize, build_id, add_comment, tools, http, tls_cert, tls_key, tls_ca;
-  std::string interval;
-  int timeout = -1, seconds = -1, count = 0;
-  bool leaks = false;
+  int timeout = -1, seconds = -1;
+  LeaksFlags leaks;
   bool inuse_space = false, inuse_objects = false, alloc_space = false, alloc_objects = false;
   bool total_delay = false, contentions = false, mean_delay = false, no_browser = false, all_frames = false;
   flags.String("diff_base", &diff_base);
@@ -80,9 +76,9 @@ int RunCommandLine(const std::vector<std::string>& args, const WebUI& web) {
   flags.String("tls_cert", &tls_cert);
   flags.String("tls_key", &tls_key);
   flags.String("tls_ca", &tls_ca);
-  flags.Bool("leaks", &leaks);
-  flags.Int("count", &count);
-  flags.String("interval", &interval);
+  flags.Bool("leaks", &leaks.on);
+  flags.Int("count", &leaks.count);
+  flags.String("interval", &leaks.interval);
   std::map<std::string, bool> bool_cmds;
   std::map<std::string, std::string> param_cmds;
   for (const Command& c : Commands()) {
@@ -136,18 +132,8 @@ int RunCommandLine(const std::vector<std::string>& args, const WebUI& web) {
     cmd = &c;
     if (c.has_param) cmd_param = param_cmds[c.name];
   }
-  if (leaks && cmd != nullptr) return fail(Status::Error("-leaks is an output format of its own: drop -" + std::string(cmd->name)));
-  if (!leaks && (count != 0 || !interval.empty())) return fail(Status::Error("-count and -interval only go with -leaks"));
-  int64_t interval_nanos = 0;
-  if (leaks) {
-    if (seconds != -1) return fail(Status::Error("-leaks takes snapshots, not delta profiles: use -count and -interval, not -seconds"));
-    if (!base.empty() || !diff_base.empty()) return fail(Status::Error("-leaks compares its snapshots with each other: drop -base and -diff_base"));
-    if (count < 0 || count == 1) return fail(Status::Error(fmt::format("-count={}: -leaks needs two or more snapshots", count)));
-    if (count > 0 && (!ParseGoDuration(interval, &interval_nanos) || interval_nanos <= 0)) {
-      return fail(Status::Error(fmt::format("-interval=\"{}\": give the time between snapshots, e.g. 30s or 1m", interval)));
-    }
-    if (count == 0 && !interval.empty()) return fail(Status::Error("-interval needs -count, the number of snapshots"));
-  }
+  Result<int64_t> interval_nanos = CheckLeaksFlags(leaks, cmd, seconds, !base.empty() || !diff_base.empty());
+  if (!interval_nanos.ok()) return fail(interval_nanos.status());
   if (cmd != nullptr && !http.empty()) {
     return fail(Status::Error("-http is not compatible with an output format on the command line"));
   }
@@ -185,8 +171,8 @@ int RunCommandLine(const std::vector<std::string>& args, const WebUI& web) {
   if (cmd == nullptr && !http.empty() && !web) return fail(Status::Error("-http is not available in this build"));
 
   std::vector<std::string> warnings;
-  if (leaks) {
-    Result<std::vector<Profile>> snapshots = FetchSnapshots(src, count, interval_nanos, warnings);
+  if (leaks.on) {
+    Result<std::vector<Profile>> snapshots = FetchSnapshots(src, leaks.count, *interval_nanos, warnings);
     for (const std::string& w : warnings) ui.Err(w);
     if (!snapshots.ok()) return fail(snapshots.status());
     if (!http.empty()) return web(snapshots->back(), &*snapshots, cfg, http, !no_browser, ui);

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "profile/go_time.h"
 #include "report/leaks.h"
 
 namespace cpprof {
@@ -43,6 +44,26 @@ Result<Profile> FetchOne(const SourceOptions& src, const std::string& source, st
 }
 
 }  // namespace
+
+Result<int64_t> CheckLeaksFlags(const LeaksFlags& f, const Command* format, int seconds, bool has_base) {
+  if (!f.on) {
+    if (f.count != 0 || !f.interval.empty()) return Status::Error("-count and -interval only go with -leaks");
+    return int64_t{0};
+  }
+  if (format != nullptr) return Status::Error(fmt::format("-leaks is an output format of its own: drop -{}", format->name));
+  if (seconds != -1) return Status::Error("-leaks takes snapshots, not delta profiles: use -count and -interval, not -seconds");
+  if (has_base) return Status::Error("-leaks compares its snapshots with each other: drop -base and -diff_base");
+  if (f.count < 0 || f.count == 1) return Status::Error(fmt::format("-count={}: -leaks needs two or more snapshots", f.count));
+  if (f.count == 0) {
+    if (!f.interval.empty()) return Status::Error("-interval needs -count, the number of snapshots");
+    return int64_t{0};
+  }
+  int64_t nanos = 0;
+  if (!ParseGoDuration(f.interval, &nanos) || nanos <= 0) {
+    return Status::Error(fmt::format("-interval=\"{}\": give the time between snapshots, e.g. 30s or 1m", f.interval));
+  }
+  return nanos;
+}
 
 Result<std::vector<Profile>> FetchSnapshots(const SourceOptions& src, int count, int64_t interval_nanos,
                                             std::vector<std::string>& warnings) {

@@ -17,6 +17,19 @@
 
 namespace cpprof {
 
+// -leaks, -count and -interval as the command line gave them.
+struct LeaksFlags {
+  bool on = false;
+  int count = 0;
+  std::string interval;
+};
+
+// The interval in nanoseconds (0 without -count), or a one-line error when
+// the flags do not go together: -leaks with another output format (format),
+// with -seconds (seconds != -1) or a base (has_base); -count or -interval
+// without -leaks, -count of one snapshot, a bad interval.
+Result<int64_t> CheckLeaksFlags(const LeaksFlags& f, const Command* format, int seconds, bool has_base);
+
 // The snapshots, in time order (time_nanos, then the order given): each of
 // src.sources read on its own, or with count > 0 that many fetches of the one
 // URL, interval_nanos apart (on a fixed schedule). Snapshots of different

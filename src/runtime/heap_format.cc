@@ -13,6 +13,7 @@
 #include "profile/codec.h"
 #include "profile/gzip.h"
 #include "runtime/count_format.h"
+#include "runtime/process_stat.h"
 #include "runtime/profile_builder.h"
 
 namespace cpprof::runtime {
@@ -112,29 +113,25 @@ std::string HeapProfileProto(const std::string& name, const std::vector<HeapBuck
   records.reserve(buckets.size());
   for (const HeapBucket& b : buckets) {
     Totals t = Of(b);
-    std::vector<StackRecord::NumericLabel> size_label;
-    if (b.size != 0) size_label.push_back({"bytes", b.size, ""});
+    // A sample of the bucket: allocated and in-use objects (unsampled with
+    // their bytes), labelled with the block size and, when given, the age.
+    auto add = [&](int64_t alloc_objects, int64_t inuse_objects, int64_t age) {
+      StackRecord& r = records.emplace_back(StackRecord{b.pcs, b.labels, std::vector<int64_t>(4), {}, {}});
+      ScaleHeapSample(alloc_objects, alloc_objects * b.size, rate, &r.values[0], &r.values[1]);
+      ScaleHeapSample(inuse_objects, inuse_objects * b.size, rate, &r.values[2], &r.values[3]);
+      if (b.size != 0) r.numeric_labels.push_back({"bytes", b.size, ""});
+      if (age >= 0) r.numeric_labels.push_back({"age", age, "seconds"});
+    };
     if (b.live_ages.empty() || duration_nanos != 0) {
-      StackRecord r{b.pcs, b.labels, std::vector<int64_t>(4), {}, size_label};
-      ScaleHeapSample(t.alloc_objects, t.alloc_bytes, rate, &r.values[0], &r.values[1]);
-      ScaleHeapSample(t.inuse_objects, t.inuse_bytes, rate, &r.values[2], &r.values[3]);
-      records.push_back(std::move(r));
+      add(t.alloc_objects, t.inuse_objects, -1);
       continue;
     }
     // Allocated totals on a sample of their own, in-use memory split by age:
     // the live table's samples are the in-use figure here.
-    StackRecord allocated{b.pcs, b.labels, std::vector<int64_t>(4), {}, size_label};
-    int64_t allocs = std::max<int64_t>(t.alloc_objects, static_cast<int64_t>(b.live_ages.size()));
-    ScaleHeapSample(allocs, allocs * b.size, rate, &allocated.values[0], &allocated.values[1]);
-    records.push_back(std::move(allocated));
+    add(std::max<int64_t>(t.alloc_objects, static_cast<int64_t>(b.live_ages.size())), 0, -1);
     std::map<int64_t, int64_t> live_by_age;
     for (int64_t age : b.live_ages) ++live_by_age[AgeBound(age)];
-    for (const auto& [age, count] : live_by_age) {
-      StackRecord r{b.pcs, b.labels, std::vector<int64_t>(4), {}, size_label};
-      r.numeric_labels.push_back({"age", age, "seconds"});
-      ScaleHeapSample(count, count * b.size, rate, &r.values[2], &r.values[3]);
-      records.push_back(std::move(r));
-    }
+    for (const auto& [age, count] : live_by_age) add(0, count, age);
   }
   if (std::string process = ProcessComment(); !process.empty()) h.comments.push_back(process);
   return Gzip(EncodeProfile(BuildProfile(h, records).profile), 1);

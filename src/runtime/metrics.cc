@@ -6,14 +6,13 @@
 
 #include <cinttypes>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "runtime/cpu_profiler.h"
 #include "runtime/heap_format.h"
 #include "runtime/heap_profiler.h"
 #include "runtime/heap_sampler.h"
+#include "runtime/process_stat.h"
 
 namespace cpprof::runtime {
 namespace {
@@ -34,32 +33,6 @@ int64_t CountEntries(const char* dir) {
   return n;
 }
 
-// Fields of /proc/self/stat after the command name (which may hold spaces):
-// field 3 is index 0 here.
-std::vector<std::string> StatFields() {
-  std::ifstream in("/proc/self/stat");
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> fields;
-  size_t paren = line.rfind(')');
-  if (paren == std::string::npos) return fields;
-  std::istringstream rest(line.substr(paren + 1));
-  for (std::string f; rest >> f;) fields.push_back(f);
-  return fields;
-}
-
-double BootTimeSeconds() {
-  std::ifstream in("/proc/stat");
-  for (std::string key; in >> key;) {
-    if (key == "btime") {
-      double t = 0;
-      in >> t;
-      return t;
-    }
-  }
-  return 0;
-}
-
 }  // namespace
 
 std::string PrometheusMetrics() {
@@ -67,7 +40,7 @@ std::string PrometheusMetrics() {
   std::string out;
   double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
   double page = static_cast<double>(sysconf(_SC_PAGESIZE));
-  std::vector<std::string> stat = StatFields();
+  std::vector<std::string> stat = ProcStatFields();
   auto field = [&](size_t n) { return n - 3 < stat.size() ? std::stod(stat[n - 3]) : 0.0; };  // proc(5) numbering
   Metric(&out, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
          (field(14) + field(15)) / tick);
@@ -80,7 +53,7 @@ std::string PrometheusMetrics() {
   Metric(&out, "process_max_fds", "gauge", "Maximum number of open file descriptors.",
          static_cast<double>(nofile.rlim_cur));
   Metric(&out, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.",
-         BootTimeSeconds() + field(22) / tick);
+         ProcessStartSeconds());
   Metric(&out, "process_threads", "gauge", "Number of OS threads in the process.", field(20));
 
   int64_t rate = MemProfileRate(), inuse = 0, allocated = 0, unused;

@@ -1,15 +1,8 @@
 // Tested by tests/runtime/cpu_profile_test.cc and tests/runtime/http_test.cc.
 #include "runtime/profile_builder.h"
 
-#include <time.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string_view>
 #include <map>
 
@@ -189,41 +182,6 @@ class Builder {
 int64_t NowNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string ProcessComment() {
-  // /proc/self/stat field 22 is the start time in clock ticks after boot;
-  // the command name (field 2) may hold spaces and parentheses, so fields are
-  // counted from its last ')'.
-  std::ifstream stat_file("/proc/self/stat");
-  std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
-  size_t close = stat.rfind(')');
-  if (close == std::string::npos) return "";
-  std::istringstream fields(stat.substr(close + 2));  // from field 3
-  std::string field;
-  for (int i = 3; i <= 22 && fields >> field; ++i) {
-  }
-  char* end = nullptr;
-  unsigned long long ticks = strtoull(field.c_str(), &end, 10);
-  std::ifstream proc_stat("/proc/stat");
-  std::string key;
-  long long boot = -1;
-  while (proc_stat >> key) {
-    if (key == "btime") {
-      proc_stat >> boot;
-      break;
-    }
-  }
-  long hz = sysconf(_SC_CLK_TCK);
-  if (end == field.c_str() || boot < 0 || hz <= 0) return "";
-  long long centis = boot * 100 + static_cast<long long>(ticks) * 100 / hz;
-  time_t secs = static_cast<time_t>(centis / 100);
-  tm utc{};
-  gmtime_r(&secs, &utc);
-  char when[64];
-  snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02d.%02lldZ", utc.tm_year + 1900, utc.tm_mon + 1,
-           utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, centis % 100);
-  return "process " + std::to_string(getpid()) + " started " + when;
 }
 
 BuiltProfile BuildProfile(const ProfileHeader& header, const std::vector<StackRecord>& records) {

@@ -53,12 +53,6 @@ BuiltProfile BuildProfile(const ProfileHeader& header, const std::vector<StackRe
 // Wall-clock time for time_nanos, in nanoseconds since the Unix epoch.
 int64_t NowNanos();
 
-// "process <pid> started <RFC 3339 UTC time>", from /proc (the kernel's start
-// time, in 10 ms ticks): which process a profile came from, so a series of
-// snapshots (`cpprof -leaks`) can tell a restart or another program apart.
-// "" when /proc cannot say.
-std::string ProcessComment();
-
 }  // namespace cpprof::runtime
 
 #endif  // CPPROF_RUNTIME_PROFILE_BUILDER_H_
