@@ -168,13 +168,19 @@ TEST(CpuProfileTest, SymbolizedInProcess) {
   EXPECT_NE(p.str(main.file).find("cpprof_runtime_tests"), std::string_view::npos) << p.str(main.file);
   EXPECT_FALSE(p.str(main.build_id).empty());
   EXPECT_TRUE(main.has_functions);
-  EXPECT_TRUE(main.has_line_numbers);
+  // Not main.has_line_numbers: that says every address looked up in the
+  // binary has lines, and a sample that lands on the main thread while it
+  // starts or joins the workers has frames in Debian's libgtest.a, which has
+  // symbols but no DWARF (1 run in ~100 under ctest -j2 on a busy machine).
   bool found = false;
-  for (const Function& f : p.functions) {
-    if (p.str(f.name).ends_with("::SpinWorkForProfileTest")) {
+  for (const Location& loc : p.locations) {
+    for (const Line& l : p.lines_of(loc)) {
+      const Function& f = p.functions[l.function];
+      if (!p.str(f.name).ends_with("::SpinWorkForProfileTest")) continue;
       found = true;
       EXPECT_NE(p.str(f.filename).find("cpu_profile_test.cc"), std::string_view::npos);
       EXPECT_TRUE(p.str(f.system_name).starts_with("_ZN"));
+      EXPECT_GT(l.line, 0);
     }
   }
   EXPECT_TRUE(found);
