@@ -2,9 +2,11 @@
 // seconds from start to "Serving web UI", seconds from opening the flame
 // graph page to its first paint in chromium, and the server's peak RSS.
 // go tool pprof is killed past a memory cap (it would take the machine) or a
-// time limit, and the report says how far it got.
+// time limit, and the report says how far it got. cpprof runs 3 times, each
+// in a fresh browser context; the medians are set against zcat's time on the
+// same file (median of 3), issue 14's floor.
 // usage: node bench/web.mjs CPPROF PROFILE [MEMORY_CAP_MB=4096] [LIMIT_S=120]
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -68,6 +70,14 @@ async function measure(name, command, args, page, paintUrl, painted) {
   const served = url ? `serving after ${serving.toFixed(2)} s` : `never served (${killed || 'exited'})`;
   const painted_ = paint !== null ? `first flame graph paint ${paint.toFixed(2)} s` : `no flame graph${killed ? ' (' + killed + ')' : ''}`;
   console.log(`${name.padEnd(22)} ${served}, ${painted_}, peak RSS ${Math.round(peak)} MB`);
+  return { serving: url ? serving : null, paint };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function zcatSeconds() {
+  const t = process.hrtime.bigint();
+  spawnSync('sh', ['-c', 'zcat "$0" >/dev/null', profile]);
+  return Number(process.hrtime.bigint() - t) / 1e9;
 }
 
 // go tool pprof prints the address it was given, so it gets a known free port.
@@ -80,9 +90,22 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
 });
 try {
+  const runs = [], zcat = [];
+  for (let i = 0; i < 3; i++) {
+    zcat.push(zcatSeconds());
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    runs.push(await measure('cpprof -http', cpprof, ['-http=127.0.0.1:0', '-no_browser', profile], await context.newPage(),
+      '/ui/flamegraph', () => window.cpprof && window.cpprof.ready && window.cpprof.root !== null));
+    await context.close();
+  }
+  const z = median(zcat);
+  if (runs.every((r) => r.serving !== null && r.paint !== null)) {
+    const serving = median(runs.map((r) => r.serving)), paint = median(runs.map((r) => r.paint));
+    console.log(`cpprof -http medians: serving ${serving.toFixed(2)} s = ${(serving / z).toFixed(2)}x zcat, ` +
+      `first flame graph paint ${paint.toFixed(2)} s = ${(paint / z).toFixed(2)}x zcat (zcat ${z.toFixed(2)} s)`);
+  }
+  console.log('targets: serving <= 2.0x zcat, first flame graph paint <= 4.0x zcat');
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await measure('cpprof -http', cpprof, ['-http=127.0.0.1:0', '-no_browser', profile], page, '/ui/flamegraph',
-    () => window.cpprof && window.cpprof.ready && window.cpprof.root !== null);
   await measure('go tool pprof -http', 'go', ['tool', 'pprof', `-http=127.0.0.1:${await freePort()}`, '-no_browser', profile], page,
     '/ui/flamegraph', () => document.querySelectorAll('#chart svg g, #chart rect').length > 10);
 } finally {

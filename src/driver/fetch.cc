@@ -28,10 +28,10 @@
 namespace cpprof {
 namespace {
 
-Result<std::string> ReadFile(const std::string& path) {
+Result<Bytes> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error(fmt::format("open {}: {}", path, std::strerror(errno)));
-  std::string data;
+  Bytes data;
   in.seekg(0, std::ios::end);
   std::streamoff size = in.tellg();
   if (size < 0) return Status::Error(fmt::format("read {}: not a regular file", path));
@@ -66,7 +66,7 @@ Result<Profile> Combine(std::vector<Profile>& profiles) {
 
 // The bytes of a source: the file when there is one, else the URL it names
 // (*fetched_url is then set).
-Result<std::string> ReadSource(const std::string& source, const SourceOptions& s, std::string* fetched_url) {
+Result<Bytes> ReadSource(const std::string& source, const SourceOptions& s, std::string* fetched_url) {
   struct stat st;
   std::optional<RemoteSource> url;
   if (stat(source.c_str(), &st) != 0) url = AdjustURL(source, s.http);
@@ -74,8 +74,9 @@ Result<std::string> ReadSource(const std::string& source, const SourceOptions& s
   s.progress("Fetching profile over HTTP from " + url->url);
   if (url->duration_nanos > 0) s.progress(fmt::format("Please wait... ({})", GoDurationString(url->duration_nanos)));
   Result<std::string> data = FetchURL(*url, s.http);
-  if (data.ok()) *fetched_url = url->url;
-  return data;
+  if (!data.ok()) return data.status();
+  *fetched_url = url->url;
+  return Bytes(data->begin(), data->end());
 }
 
 // Reads all sources, in parallel when there are several; failed ones become
@@ -91,15 +92,15 @@ Result<Profile> Grab(const std::vector<std::string>& sources, const SourceOption
   std::vector<std::thread> threads;
   auto load = [&](size_t i) {
     std::string url;
-    Result<std::string> data = ReadSource(sources[i], s, &url);
+    Result<Bytes> data = ReadSource(sources[i], s, &url);
     if (!data.ok()) {
       results[i] = data.status();
       return;
     }
     DwarfUnwinder unwinder;  // per thread: it is not thread-safe
-    results[i] = ParseProfile(*data, &unwinder);
+    results[i] = ParseProfile(View(*data), &unwinder);
     if (!results[i].ok()) return;
-    if (kernel_symbols && perf::IsPerfData(*data)) SymbolizeKernel(*results[i], ReadRunningKernel);
+    if (kernel_symbols && perf::IsPerfData(View(*data))) SymbolizeKernel(*results[i], ReadRunningKernel);
     LocateBinaries(*results[i], s);
     if (!url.empty()) {
       CollectMappingSources(*results[i], url, fetched[i]);

@@ -182,6 +182,15 @@ class GraphBuilder {
   template <typename Visit>
   void WalkStack(uint32_t sample, const std::vector<uint32_t>& codes, const std::vector<uint32_t>* compact,
                  Visit&& visit) const;
+  // What a graph build's walk reads besides the profile: codes is loc_code_
+  // or a kept build's copy (see WalkStack); tags: collect tags; all_edges:
+  // every edge, else those into inlined callees.
+  struct WalkMode {
+    const uint32_t* codes;
+    bool tags, all_edges;
+  };
+  template <bool kSums, bool kEdges, bool kAllKept>
+  void WalkSamples(Accumulator& part, const WalkMode& mode, uint32_t first, uint32_t last) const;
   bool IsRedundantEdge(uint32_t e) const;
 
   Profile& p_;
@@ -195,7 +204,7 @@ class GraphBuilder {
   static constexpr uint32_t kInlinedLocation = 0x80000000u;
   static constexpr uint32_t kDroppedLocation = 0xC0000000u;
   std::vector<uint32_t> loc_code_;
-  std::vector<bool> inlined_;  // per info: a line some location inlines into the next
+  std::vector<uint8_t> inlined_;  // per info: 1 for a line some location inlines into the next
   std::vector<Node> nodes_;  // graph mode: one per info; tree mode: one per context
   std::vector<Edge> edges_;
   std::vector<NodeTag> tags_;
@@ -203,6 +212,10 @@ class GraphBuilder {
   // for the dense edge and tag tables; a call tree leaves it empty.
   std::vector<uint32_t> compact_;
   uint32_t kept_count_ = 0;
+  // The dense edge table's rows are the kept nodes (row_nodes_, by compact
+  // number) and its columns the possible destinations (edge_columns_: by
+  // node, kNone for none; edge_column_nodes_: by column).
+  std::vector<uint32_t> row_nodes_, edge_columns_, edge_column_nodes_;
   mutable std::vector<std::string> names_;  // PrintableName cache, "" = not yet
 
   // Tags: per sample a label group and numeric tags, computed once.

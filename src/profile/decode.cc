@@ -108,6 +108,13 @@ class Decoder {
   explicit Decoder(Profile& p) : p_(p) {}
 
   void Run(std::string_view data) {
+    // Offsets are 32-bit, as are the model's indices.
+    if (data.size() > std::numeric_limits<uint32_t>::max()) throw DecodeError{"profile larger than 4 GiB"};
+    data_ = data;
+    // A sample field takes at least 2 bytes. Reserving for that many only
+    // maps address space; pages are touched as samples are found (1M
+    // samples: 8 MB, where growing a vector of views touched 32 MB).
+    sample_spans_.reserve(data.size() / 2);
     pbf_reader r(data.data(), data.size());
     while (r.next()) DecodeTopLevelField(r);
     BuildStrings();
@@ -124,7 +131,10 @@ class Decoder {
         break;
       case proto::kSample:
         Expect(r, pbf_wire_type::length_delimited);
-        { auto v = r.get_view(); sample_views_.emplace_back(v.data(), v.size()); }
+        {
+          auto v = r.get_view();
+          sample_spans_.push_back({static_cast<uint32_t>(v.data() - data_.data()), static_cast<uint32_t>(v.size())});
+        }
         break;
       case proto::kMapping:
         DecodeMapping(r);
@@ -338,10 +348,10 @@ class Decoder {
   // location ids are counted by their final varint bytes. The first error in
   // sample order wins, as in a sequential decode.
   void DecodeSamples() {
-    size_t count = sample_views_.size();
+    size_t count = sample_spans_.size();
     std::vector<SampleSlice> slices(RangeCount(count));
     ForRanges(count, [&](size_t r, size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) CountSample(sample_views_[i], slices[r]);
+      for (size_t i = begin; i < end; ++i) CountSample(SampleBytes(i), slices[r]);
     });
     size_t stacks = 0, labels = 0;
     for (SampleSlice& slice : slices) {
@@ -383,7 +393,7 @@ class Decoder {
   }
 
   void DecodeSample(size_t index, SampleSlice& slice) const {
-    std::string_view data = sample_views_[index];
+    std::string_view data = SampleBytes(index);
     pbf_reader m(data.data(), data.size());
     Sample s;
     s.stack_begin = static_cast<uint32_t>(slice.stack_pos);
@@ -472,7 +482,13 @@ class Decoder {
   Profile& p_;
   std::vector<std::string_view> raw_strings_;
   std::vector<StrId> string_ids_;
-  std::vector<std::string_view> sample_views_;
+  struct Span {
+    uint32_t offset, size;
+  };
+  std::string_view SampleBytes(size_t i) const { return data_.substr(sample_spans_[i].offset, sample_spans_[i].size); }
+
+  std::string_view data_;
+  Column<Span> sample_spans_;  // each sample's bytes in data_
   std::vector<RawLocation> raw_locations_;
   std::vector<uint64_t> line_function_ids_;
   IdIndex mappings_, functions_, locations_;
@@ -509,12 +525,12 @@ Result<Profile> ParsePerfText(std::string_view bytes) {
 }  // namespace
 
 Result<Profile> ParseProfile(std::string_view bytes, const perf::UserStackUnwinder* unwinder) {
-  std::string inflated;
+  Bytes inflated;
   if (IsGzip(bytes)) {
-    Result<std::string> r = Gunzip(bytes);
+    Result<Bytes> r = Gunzip(bytes);
     if (!r.ok()) return r.status().WithContext("decompressing profile");
     inflated = std::move(r).value();
-    bytes = inflated;
+    bytes = View(inflated);
   }
   // pprof finds perf.data by its magic (and converts it with perf_to_profile).
   Result<Profile> p = perf::IsPerfData(bytes) ? perf::ParsePerfData(bytes, unwinder) : DecodeProfile(bytes);

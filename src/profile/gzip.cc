@@ -26,10 +26,10 @@ size_t SizeHint(std::string_view member) {
 
 }  // namespace
 
-Result<std::string> Gunzip(std::string_view data) {
+Result<Bytes> Gunzip(std::string_view data) {
   std::unique_ptr<libdeflate_decompressor, DecompressorDeleter> d(libdeflate_alloc_decompressor());
   if (!d) return Status::Error("out of memory");
-  std::string out;
+  Bytes out;
   // Guess from the last member's trailer, but never trust it past 64x the input.
   size_t capacity = std::min(SizeHint(data), data.size() * 64 + (1 << 16));
   while (!data.empty()) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "profile/column.h"
 #include "profile/status.h"
 
 namespace cpprof {
@@ -16,7 +17,7 @@ inline bool IsGzip(std::string_view data) {
 
 // Decompresses every gzip member in `data` (concatenated members are one stream,
 // as Go's gzip reader treats them).
-Result<std::string> Gunzip(std::string_view data);
+Result<Bytes> Gunzip(std::string_view data);
 
 // Compresses at a level that keeps writing a 50 MB profile under a second.
 std::string Gzip(std::string_view data, int level = 6);

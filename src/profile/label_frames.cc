@@ -71,7 +71,7 @@ std::pair<bool, bool> AddLabelFrames(Profile& p, const std::vector<std::string>&
     return locs;
   };
   bool root_matched = false, leaf_matched = false;
-  std::vector<uint32_t> stacks;
+  Column<uint32_t> stacks;
   stacks.reserve(p.stacks.size());
   for (Sample& s : p.samples) {
     std::vector<uint32_t> roots = frames(s, root_keys, root_matched);

@@ -156,20 +156,36 @@ class Compactor {
     // The first mapping is the main binary's; it stays first.
     if (!old_mappings_.empty()) MapMapping(0);
     size_t n = p_.num_types(), count = p_.samples.size();
-    std::vector<bool> zero(count);
-    // Locations are renumbered in order of first use, so this pass is
-    // sequential; it rewrites the stacks in place.
-    for (size_t i = 0; i < count; ++i) {
-      zero[i] = IsZero(p_.values_of(i));
-      if (zero[i]) continue;
-      for (uint32_t& loc : p_.stack(p_.samples[i])) {
-        uint32_t mapped = location_of_[loc];
-        loc = mapped != kNone ? mapped : MapLocation(loc);
+    // Locations are renumbered in order of first use. Each range of
+    // samples lists the locations it uses first, in parallel; numbering
+    // them range by range gives the order of one sequential pass, and the
+    // stacks are then rewritten in place, in parallel again, with each
+    // sample's hash (on the benchmark's 31M frames: 0.20 s sequential).
+    std::vector<uint8_t> zero(count);
+    std::vector<std::vector<uint32_t>> first_used(RangeCount(count));
+    ForRanges(count, first_used.size(), [&](size_t r, size_t begin, size_t end) {
+      std::vector<uint8_t> seen(old_locations_.size());
+      for (size_t i = begin; i < end; ++i) {
+        zero[i] = IsZero(p_.values_of(i));
+        if (zero[i]) continue;
+        for (uint32_t loc : p_.stack(p_.samples[i])) {
+          if (seen[loc]) continue;
+          seen[loc] = 1;
+          first_used[r].push_back(loc);
+        }
       }
+    });
+    for (const std::vector<uint32_t>& locations : first_used) {
+      for (uint32_t loc : locations) MapLocation(loc);
     }
-    std::vector<uint64_t> hashes(count);
-    ForRanges(count, [&](size_t, size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) hashes[i] = zero[i] ? 0 : SampleHash(p_.samples[i]);
+    Column<uint64_t> hashes(count);
+    ForRanges(count, first_used.size(), [&](size_t, size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        hashes[i] = 0;
+        if (zero[i]) continue;
+        for (uint32_t& loc : p_.stack(p_.samples[i])) loc = location_of_[loc];
+        hashes[i] = SampleHash(p_.samples[i]);
+      }
     });
     // Equal samples are summed into the first. The slot of a later sample
     // is prefetched, as nearly every lookup misses the cache (16 MB of
@@ -469,7 +485,7 @@ namespace {
 // Rewrites each sample's labels through edit(sample labels) -> new labels.
 template <typename Edit>
 void RewriteLabels(Profile& p, Edit edit) {
-  std::vector<Label> pool;
+  Column<Label> pool;
   pool.reserve(p.labels.size());
   std::vector<Label> current;
   for (Sample& s : p.samples) {

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "profile/column.h"
 #include "profile/string_table.h"
 
 namespace cpprof {
@@ -89,10 +90,10 @@ struct Sample {
 struct Profile {
   StringTable strings;
   std::vector<ValueType> sample_types;
-  std::vector<Sample> samples;
-  std::vector<int64_t> values;
-  std::vector<uint32_t> stacks;  // location indices
-  std::vector<Label> labels;
+  Column<Sample> samples;
+  Column<int64_t> values;
+  Column<uint32_t> stacks;  // location indices
+  Column<Label> labels;
   std::vector<Mapping> mappings;
   std::vector<Location> locations;
   std::vector<Line> lines;

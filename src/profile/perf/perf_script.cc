@@ -176,7 +176,7 @@ class ScriptReader {
       Profile& p = b_.profile();
       if (p.default_sample_type == 0) p.default_sample_type = p.sample_types[1].type, p.period_type = p.sample_types[1];
       // Samples read before this event gain its two values as zeros.
-      std::vector<int64_t> widened;
+      Column<int64_t> widened;
       size_t old = p.sample_types.size() - 2;
       for (size_t s = 0; s < p.samples.size(); ++s) {
         widened.insert(widened.end(), p.values.begin() + static_cast<ptrdiff_t>(s * old),
