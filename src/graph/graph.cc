@@ -178,12 +178,12 @@ struct GraphBuilder::Accumulator {
     edge_stamp.push_back(kNone);
     return static_cast<uint32_t>(edges.size() - 1);
   }
-  void AddToSlot(uint32_t slot, uint32_t si, int64_t w, int64_t dw, bool residual, bool outermost) {
-    EdgeSlot& e = edge_slots[slot];
+  void AddToSlot(EdgeSlot* slots, size_t slot, uint32_t si, int64_t w, int64_t dw, bool residual, bool outermost) {
+    EdgeSlot& e = slots[slot];
     if (e.stamp == si) return;
     if (!e.used) {
       e.used = true;
-      slots_used.push_back(slot);
+      slots_used.push_back(static_cast<uint32_t>(slot));
     }
     e.stamp = si;
     e.weight += w;
@@ -376,11 +376,13 @@ void GraphBuilder::WalkSamples(Accumulator& part, const WalkMode& mode, uint32_t
   Accumulator::Sums* sums = part.sums.data();
   const bool tags = mode.tags, all_edges = mode.all_edges, dense = !part.edge_slots.empty();
   const uint32_t* column = edge_columns_.data();
+  Accumulator::EdgeSlot* slots = part.edge_slots.data();
   const size_t columns = edge_column_nodes_.size();
   for (uint32_t si = first; si < last; ++si) {
     int64_t w, dw;
     if (!Weights(si, &w, &dw)) continue;
     uint32_t parent = kNone;
+    size_t parent_row = 0;  // the parent's first slot in the dense edge table
     bool residual = false;
     // Most samples have no tag to add: tested once here, not per frame.
     const bool sample_tags = tags && (sample_group_[si] != 0 || sample_num_begin_[si] != sample_num_begin_[si + 1]);
@@ -403,13 +405,14 @@ void GraphBuilder::WalkSamples(Accumulator& part, const WalkMode& mode, uint32_t
       if constexpr (kEdges) {
         if (parent != kNone && n != parent && (all_edges || inlined[n])) {
           if (dense) {
-            part.AddToSlot(compact[parent] * columns + column[n], si, w, dw, residual, outermost);
+            part.AddToSlot(slots, parent_row + column[n], si, w, dw, residual, outermost);
           } else {
             part.AddToEdge(part.EdgeFor(parent, n), si, w, dw, residual, outermost);
           }
         }
       }
       parent = n;
+      if (kEdges && dense) parent_row = compact[n] * columns;
       residual = false;
     };
     const Sample& s = samples[si];

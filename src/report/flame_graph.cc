@@ -26,10 +26,16 @@ struct TreeNode {
   int64_t value;
 };
 
-// Where a sample's walk from the root is: stack entry i (the root is the
-// last) and line k of that location (outermost first).
+// Where a sample's walk from the root is: at frame `frame` of the stack
+// pool (its first frame, the leaf, is `leaf`), line k of that location
+// (outermost first), which is graph node `node`. A cursor carries all that a
+// step reads, node and weight included: read through the sample (its stack
+// entry, then the pool, then its weight) each step cost three cache misses
+// on the benchmark profile: the walk's own CPU time went from 0.94 s to
+// 0.52 s of a flame graph request (perf, same machine and load).
 struct Cursor {
-  uint32_t sample, i, k;
+  uint32_t frame, leaf, k, node;
+  int64_t weight;
 };
 
 // Merges the samples' call paths into a tree, one depth at a time: the
@@ -44,56 +50,65 @@ std::vector<TreeNode> BuildTree(const Profile& p, const GraphBuilder& g, const s
     uint32_t node;
     size_t begin, end;
   };
+  // The cursor at line k of the location at `frame`.
+  auto at = [&](uint32_t frame, uint32_t leaf, uint32_t k, int64_t w) {
+    return Cursor{frame, leaf, k, g.LocationNodes(p.stacks[frame])[k], w};
+  };
+  // The cursor on the line below (toward the leaf) this one, if any.
+  auto step = [&](const Cursor& c, Cursor* next) {
+    if (c.k > 0) {
+      *next = c;
+      --next->k;
+      next->node = g.LocationNodes(p.stacks[c.frame])[next->k];
+      return true;
+    }
+    if (c.frame == c.leaf) return false;  // the leaf: this path ends here
+    uint32_t frame = c.frame - 1;
+    *next = at(frame, c.leaf, static_cast<uint32_t>(g.LocationNodes(p.stacks[frame]).size() - 1), c.weight);
+    return true;
+  };
   std::vector<Cursor> level;
   for (uint32_t si = 0; si < p.samples.size(); ++si) {
     if (weight[si] == 0) continue;
     tree[0].value += weight[si];
     const Sample& s = p.samples[si];
     if (s.stack_size == 0) continue;
-    uint32_t root = p.stacks[s.stack_begin + s.stack_size - 1];
-    level.push_back({si, s.stack_size - 1, static_cast<uint32_t>(g.LocationNodes(root).size() - 1)});
+    uint32_t root = s.stack_begin + s.stack_size - 1;
+    level.push_back(at(root, s.stack_begin, static_cast<uint32_t>(g.LocationNodes(p.stacks[root]).size() - 1),
+                       weight[si]));
   }
   std::vector<Group> groups = {{0, 0, level.size()}};
-  auto node_at = [&](const Cursor& c) {
-    const Sample& s = p.samples[c.sample];
-    return g.LocationNodes(p.stacks[s.stack_begin + c.i])[c.k];
-  };
-  std::vector<std::pair<uint32_t, Cursor>> keyed;
+  // Two levels' buffers, swapped: fresh pages for each level's cursors
+  // (24 MB at the top) cost more page faults than the walk itself.
+  std::vector<Cursor> next;
+  next.reserve(level.size());
+  std::vector<Group> next_groups;
   while (!groups.empty()) {
-    std::vector<Cursor> next;
-    std::vector<Group> next_groups;
+    next.clear();
+    next_groups.clear();
     for (const Group& group : groups) {
-      keyed.clear();
-      for (size_t e = group.begin; e < group.end; ++e) keyed.emplace_back(node_at(level[e]), level[e]);
-      std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-      for (size_t run = 0; run < keyed.size();) {
-        size_t end = run;
+      auto begin = level.begin() + static_cast<ptrdiff_t>(group.begin);
+      auto end = level.begin() + static_cast<ptrdiff_t>(group.end);
+      std::sort(begin, end, [](const Cursor& a, const Cursor& b) { return a.node < b.node; });
+      for (auto run = begin; run != end;) {
+        auto run_end = run;
         int64_t value = 0;
-        for (; end < keyed.size() && keyed[end].first == keyed[run].first; ++end) value += weight[keyed[end].second.sample];
+        for (; run_end != end && run_end->node == run->node; ++run_end) value += run_end->weight;
         if (std::abs(value) > min_value) {
           uint32_t child = static_cast<uint32_t>(tree.size());
-          tree.push_back({keyed[run].first, group.node, value});
-          size_t begin = next.size();
-          for (size_t e = run; e < end; ++e) {
-            Cursor c = keyed[e].second;
-            if (c.k > 0) {
-              --c.k;
-            } else if (c.i > 0) {
-              --c.i;
-              const Sample& s = p.samples[c.sample];
-              c.k = static_cast<uint32_t>(g.LocationNodes(p.stacks[s.stack_begin + c.i]).size() - 1);
-            } else {
-              continue;  // the leaf: this path ends here
-            }
-            next.push_back(c);
+          tree.push_back({run->node, group.node, value});
+          size_t first = next.size();
+          Cursor c;
+          for (auto e = run; e != run_end; ++e) {
+            if (step(*e, &c)) next.push_back(c);
           }
-          if (next.size() > begin) next_groups.push_back({child, begin, next.size()});
+          if (next.size() > first) next_groups.push_back({child, first, next.size()});
         }
-        run = end;
+        run = run_end;
       }
     }
-    level = std::move(next);
-    groups = std::move(next_groups);
+    level.swap(next);
+    groups.swap(next_groups);
   }
   return tree;
 }
