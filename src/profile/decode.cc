@@ -403,6 +403,11 @@ class Decoder {
     while (m.next()) {
       switch (m.tag()) {
         case proto::kSampleLocationId:
+          if (m.wire_type() == pbf_wire_type::length_delimited) {
+            protozero::data_view ids = m.get_view();
+            DecodeLocationIds({ids.data(), ids.size()}, slice, missing_location);
+            break;
+          }
           ForEachVarint(m, [&](uint64_t id) {
             uint32_t loc = locations_.Find(id);
             missing_location |= loc == kNone;
@@ -435,6 +440,39 @@ class Decoder {
     s.label_count = static_cast<uint32_t>(slice.label_pos - s.label_begin);
     CanonicalizeLabels(s);
     p_.samples[index] = s;
+  }
+
+  // A packed run of location ids, decoded straight into the sample's slice
+  // of the stack pool. 31M frames on the benchmark profile: protozero's
+  // iterator, a call and two bounds checks a byte, took 54 instructions a
+  // frame; this loop's fast path is for ids of up to 3 bytes (2M locations).
+  void DecodeLocationIds(std::string_view packed, SampleSlice& slice, bool& missing) const {
+    const auto* in = reinterpret_cast<const uint8_t*>(packed.data());
+    const auto* in_end = in + packed.size();
+    uint32_t* out = p_.stacks.data() + slice.stack_pos;
+    uint32_t* const out_end = p_.stacks.data() + slice.stack_end;
+    while (in != in_end) {
+      uint64_t id;
+      if (in_end - in >= 3 && (in[0] & 0x80) == 0) {
+        id = in[0];
+        in += 1;
+      } else if (in_end - in >= 3 && (in[1] & 0x80) == 0) {
+        id = (in[0] & 0x7f) | (uint64_t{in[1]} << 7);
+        in += 2;
+      } else if (in_end - in >= 3 && (in[2] & 0x80) == 0) {
+        id = (in[0] & 0x7f) | (uint64_t{in[1] & 0x7fu} << 7) | (uint64_t{in[2]} << 14);
+        in += 3;
+      } else {
+        const char* p = reinterpret_cast<const char*>(in);
+        id = protozero::decode_varint(&p, reinterpret_cast<const char*>(in_end));  // throws when truncated
+        in = reinterpret_cast<const uint8_t*>(p);
+      }
+      if (out == out_end) throw DecodeError{"malformed sample", true};
+      uint32_t loc = locations_.Find(id);
+      missing |= loc == kNone;
+      *out++ = loc;
+    }
+    slice.stack_pos = static_cast<size_t>(out - p_.stacks.data());
   }
 
   // A label, or nothing for one pprof drops. Runs on decoding threads, so it
