@@ -47,9 +47,9 @@ const char* ElfSymbolizer::SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedA
       it->second.plt = ReadPltEntries(main);
     }
     int n = dwfl_module_getsymtab(mod);
-    // Sized once: on a VM where a fresh page costs a ~13 us fault, growing
-    // libc's and libstdc++'s tables (15k symbols) by doubling, plus a stable
-    // sort's buffer, cost 3-4 ms of a 50 ms exit write.
+    // Sized once: growing libc's and libstdc++'s tables (15k symbols) by
+    // doubling, plus a stable sort's buffer, touched ~100 more fresh pages
+    // (1-3 ms of the exit write on VMs where a page fault costs 13-30 us).
     table.reserve(it->second.plt.size() + std::max(n, 0));
     for (const PltEntry& e : it->second.plt) {
       table.push_back({e.address + main_bias, e.size, 0, static_cast<uint32_t>(table.size()), e.name.c_str()});

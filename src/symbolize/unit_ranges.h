@@ -6,7 +6,7 @@
 // the file (libdw reads units only in order, each with its own abbreviation
 // table): libc's 2,063 units, 2 MB of heap that dwarf_end frees again, for
 // the dozen units a short profile's samples are in. That was 9 ms of CPU,
-// and its teardown 4 ms more, of the exit write of bench/exit_symbolize.sh.
+// and freeing it 2-3 ms more, of the exit write of bench/exit_symbolize.sh.
 // Here a unit is read when an address needs it, with the units before it
 // (libdw interns in order): 56% of libc's for that profile.
 //
