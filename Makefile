@@ -26,6 +26,7 @@ bench: build
 	@bench/run.sh $(BUILD_DIR)/bin/cpprof
 	@scripts/install-deps.sh test
 	@bench/runtime_overhead.sh $(BUILD_DIR)
+	@bench/exit_symbolize.sh $(BUILD_DIR)
 	@bench/heap_overhead.sh $(BUILD_DIR)
 	@bench/perf.sh $(BUILD_DIR)
 

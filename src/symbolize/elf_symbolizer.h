@@ -1,7 +1,10 @@
-// ELF + DWARF symbolizer (elfutils libdwfl): maps addresses of loaded ELF
-// modules to frames (function, file, line), expanding inline chains. Used by
-// the runtime at profile-write time (never in a signal handler: libdw
-// allocates and takes locks) and meant for the CLI's local symbolization.
+// ELF + DWARF symbolizer (elfutils libdwfl for modules and symbols, libdw
+// for DWARF): maps addresses of loaded ELF modules to frames (function,
+// file, line), expanding inline chains. Compressed DWARF (libc6-dbg's) is
+// inflated by compressed_dwarf.h, the units of an address found by
+// unit_ranges.h, debug files by debuginfo_search.h. Used by the runtime at
+// profile-write time (never in a signal handler: libdw allocates and takes
+// locks) and by the CLI's local symbolization.
 //
 // Not thread-safe: one symbolizer per writer. Owns its libdwfl session; the
 // ELF files must stay unchanged while it is alive.
@@ -16,7 +19,9 @@
 #include <utility>
 #include <vector>
 
+#include "symbolize/compressed_dwarf.h"
 #include "symbolize/plt_entries.h"
+#include "symbolize/unit_ranges.h"
 
 struct Dwfl;
 struct Dwfl_Module;
@@ -79,16 +84,30 @@ class ElfSymbolizer {
   struct Symbol {
     uint64_t start = 0, size = 0;
     int rank = 0;  // at one address: global before weak before local, as libdwfl prefers
+    uint32_t order = 0;  // then in table order (PLT entries, then the symbol table's)
     const char* name = nullptr;
   };
   struct SymbolTable {
     std::vector<PltEntry> plt;  // holds the PLT entries' names
     std::vector<Symbol> symbols;
   };
+  // Where a module's DWARF comes from: a CompressedDwarf when its debug
+  // sections are compressed (inflated on the module's first lookup; libdw
+  // would inflate them all with zlib), else libdwfl's, which reads them in
+  // place. Found without reading any DWARF, so that DebugInfo stays cheap
+  // for modules no sample is in.
+  struct DwarfSource {
+    std::unique_ptr<CompressedDwarf> compressed;
+    std::unique_ptr<UnitRanges> units;  // of the module's DWARF, on its first lookup
+    uint64_t bias = 0;                  // of the DWARF's addresses
+  };
   Dwfl_Module* ModuleAt(uint64_t addr);
   const char* SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedAddress* out);
+  DwarfSource& SourceOf(Dwfl_Module* mod);
+  const UnitRanges* UnitsOf(Dwfl_Module* mod, uint64_t* bias);
 
   std::map<Dwfl_Module*, SymbolTable> symbols_;
+  std::map<Dwfl_Module*, DwarfSource> dwarf_sources_;  // outlives scope_indexes_, whose DIEs are its
   // Per compilation unit (module, CU DIE offset), built on first use.
   std::map<std::pair<Dwfl_Module*, uint64_t>, std::unique_ptr<ScopeIndex>> scope_indexes_;
 

@@ -3,8 +3,8 @@
 #   decoder: the profile.proto decoder, seeded with the Go-written corpus.
 #   legacy:  the legacy parsers, seeded with google/pprof's profile/testdata
 #            and tests/compat/legacy.
-#   elf:     ELF headers, symbols, PLT entries and DWARF as the symbolizer
-#            reads them, seeded with elf_seed.cc built four ways.
+#   elf:     ELF headers, symbols, PLT entries and DWARF (compressed too) as
+#            the symbolizer reads them, seeded with elf_seed.cc built five ways.
 #   perf:    perf.data, `perf script` text and folded stacks, seeded with
 #            tests/perf/testdata and, where perf can record, perf.data files
 #            of every mode (file, pipe, -z, --call-graph dwarf).
@@ -26,7 +26,7 @@ if [ "$mode" = build ]; then
   legacy_sources=(builder contention_profile cpu_profile go_count_profile heap_profile heap_scaling java_profile
     legacy memory_map text thread_profile)
   perf_sources=(folded perf_data perf_script stack_builder zstd_stream)
-  symbolize_sources=(elf_image elf_symbolizer plt_entries scope_index)
+  symbolize_sources=(compressed_dwarf debuginfo_search elf_image elf_symbolizer plt_entries scope_index unit_ranges)
   rm -rf "$dir" && mkdir -p "$dir/obj"
   profile=$(for s in "${profile_sources[@]}"; do echo "$src/profile/$s.cc"; done
     for s in "${legacy_sources[@]}"; do echo "$src/profile/legacy/$s.cc"; done
@@ -43,7 +43,7 @@ if [ "$mode" = build ]; then
       $(pkg-config --libs libdeflate re2 libzstd) -lfmt || { echo "linking the $t fuzzer failed"; exit 1; }
   done
   # shellcheck disable=SC2086
-  "${cxx[@]}" $(objs "$here/elf_fuzzer.cc" $symbolize) -o "$dir/elf_fuzzer" $(pkg-config --libs libdw) -lfmt ||
+  "${cxx[@]}" $(objs "$here/elf_fuzzer.cc" $symbolize) -o "$dir/elf_fuzzer" $(pkg-config --libs libdw libdeflate) -lfmt ||
     { echo "linking the elf fuzzer failed"; exit 1; }
   exit 0
 fi
@@ -57,10 +57,12 @@ if [ "$target" = decoder ]; then
   cp "$here"/regressions/* "$out/corpus/"
   for f in "$out"/corpus/*.pb.gz; do [ -e "$f" ] && zcat "$f" > "${f%.gz}.raw" 2>/dev/null || true; done
 elif [ "$target" = elf ]; then
-  # A PIE and a shared library with DWARF, one with IBT's .plt.sec, and a
-  # stripped one (symbols from .dynsym only).
+  # A PIE and a shared library with DWARF (one compressed, as `-gz` and
+  # libc6-dbg's files have it), one with IBT's .plt.sec, and a stripped one
+  # (symbols from .dynsym only).
   clang++ -g -O1 -fPIE -pie "$here/elf_seed.cc" -o "$out/corpus/pie"
   clang++ -g -O1 -fPIC -shared "$here/elf_seed.cc" -o "$out/corpus/shared.so"
+  clang++ -g -gz=zlib -O1 -fPIC -shared "$here/elf_seed.cc" -o "$out/corpus/compressed.so"
   clang++ -g -O1 -fcf-protection=full -Wl,-z,ibtplt "$here/elf_seed.cc" -o "$out/corpus/ibt"
   clang++ -O1 -s "$here/elf_seed.cc" -o "$out/corpus/stripped"
 elif [ "$target" = perf ]; then
