@@ -163,15 +163,19 @@ struct GraphBuilder::Accumulator {
   // The edge from src to dest, added on first use, through a hash table
   // (the edges of builds too large for edge_slots, and of call trees).
   uint32_t EdgeFor(uint32_t src, uint32_t dest);
+  // Adds a sample's weight to an edge (an Edge or an EdgeSlot).
+  template <typename E>
+  static void AddWeight(E& e, int64_t w, int64_t dw, bool residual, bool outermost) {
+    e.weight += w;
+    e.weight_div += dw;
+    e.residual |= residual;
+    e.is_inline &= !outermost;
+  }
   // Adds sample si's weight to edge e, once per sample.
   void AddToEdge(uint32_t e, uint32_t si, int64_t w, int64_t dw, bool residual, bool outermost) {
     if (edge_stamp[e] == si) return;
     edge_stamp[e] = si;
-    Edge& edge = edges[e];
-    edge.weight += w;
-    edge.weight_div += dw;
-    edge.residual |= residual;
-    edge.is_inline &= !outermost;
+    AddWeight(edges[e], w, dw, residual, outermost);
   }
   uint32_t AddEdge(uint32_t src, uint32_t dest) {
     edges.push_back(Edge{src, dest});
@@ -186,10 +190,7 @@ struct GraphBuilder::Accumulator {
       slots_used.push_back(static_cast<uint32_t>(slot));
     }
     e.stamp = si;
-    e.weight += w;
-    e.weight_div += dw;
-    e.residual |= residual;
-    e.is_inline &= !outermost;
+    AddWeight(e, w, dw, residual, outermost);
   }
   void AddTags(const GraphBuilder& g, uint32_t node, uint32_t sample, int64_t w, int64_t dw, bool flat);
 };
@@ -246,7 +247,9 @@ uint32_t GraphBuilder::Accumulator::EdgeFor(uint32_t src, uint32_t dest) {
   }
 }
 
-bool GraphBuilder::Weights(uint32_t sample, int64_t* w, int64_t* dw) const {
+// Inline, so that in the walks w and dw stay in registers: as a call, their
+// addresses escaped and every frame reloaded them.
+inline bool GraphBuilder::Weights(uint32_t sample, int64_t* w, int64_t* dw) const {
   size_t n_types = p_.num_types();
   *w = p_.values[sample * n_types + options_.sample_index];
   *dw = options_.mean ? p_.values[sample * n_types] : 0;
@@ -254,27 +257,29 @@ bool GraphBuilder::Weights(uint32_t sample, int64_t* w, int64_t* dw) const {
 }
 
 // Inlined with its visitor: a call per frame was 30 of the ~200
-// instructions a frame cost (-top: 13.4G -> 11.3G instructions).
-template <typename Visit>
-__attribute__((always_inline)) inline void GraphBuilder::WalkStack(uint32_t sample, const std::vector<uint32_t>& codes,
-                                                                   const std::vector<uint32_t>* compact,
-                                                                   Visit&& visit) const {
-  auto stack = p_.stack(p_.samples[sample]);
-  for (size_t i = stack.size(); i-- > 0;) {
-    uint32_t loc = stack[i];
+// instructions a frame cost (-top: 13.4G -> 11.3G instructions). The stack
+// comes as two pointers held by the caller: read through a Sample, its
+// fields were reloaded every frame, since a store to a uint32_t stamp may
+// alias them for the compiler (41 -> 34 instructions a frame in the values
+// pass, cachegrind).
+template <bool kAllKept, typename Visit>
+__attribute__((always_inline)) inline void GraphBuilder::WalkStack(const uint32_t* leaf, const uint32_t* end,
+                                                                   const uint32_t* codes, Visit&& visit) const {
+  for (const uint32_t* frame = end; frame != leaf;) {
+    uint32_t loc = *--frame;
     uint32_t code = codes[loc];
     if ((code & kInlinedLocation) == 0) {
       visit(code, true);
       continue;
     }
-    if (code == kDroppedLocation) {
+    if (!kAllKept && code == kDroppedLocation) {
       visit(kNone, true);
       continue;
     }
-    uint32_t begin = loc_nodes_begin_[loc], end = loc_nodes_begin_[loc + 1];
-    for (uint32_t ni = end; ni-- > begin;) {
+    uint32_t begin = loc_nodes_begin_[loc], last = loc_nodes_begin_[loc + 1];
+    for (uint32_t ni = last; ni-- > begin;) {
       uint32_t n = loc_nodes_[ni];
-      visit(compact != nullptr && (*compact)[n] == kNone ? kNone : n, ni == end - 1);
+      visit(!kAllKept && compact_[n] == kNone ? kNone : n, ni == last - 1);
     }
   }
 }
@@ -366,11 +371,8 @@ void GraphBuilder::Merge(std::vector<Accumulator>& parts) {
 // code and the node's sums).
 template <bool kSums, bool kEdges, bool kAllKept>
 void GraphBuilder::WalkSamples(Accumulator& part, const WalkMode& mode, uint32_t first, uint32_t last) const {
-  const uint32_t* codes = mode.codes;
   const uint32_t* compact = compact_.data();
   const uint8_t* inlined = inlined_.data();
-  const uint32_t* loc_nodes = loc_nodes_.data();
-  const uint32_t* loc_nodes_begin = loc_nodes_begin_.data();
   const uint32_t* stacks = p_.stacks.data();
   const Sample* samples = p_.samples.data();
   Accumulator::Sums* sums = part.sums.data();
@@ -378,16 +380,9 @@ void GraphBuilder::WalkSamples(Accumulator& part, const WalkMode& mode, uint32_t
   const uint32_t* column = edge_columns_.data();
   Accumulator::EdgeSlot* slots = part.edge_slots.data();
   const size_t columns = edge_column_nodes_.size();
-  const int64_t* values = p_.values.data();
-  const size_t n_types = p_.num_types(), index = static_cast<size_t>(options_.sample_index);
-  const bool mean = options_.mean;
   for (uint32_t si = first; si < last; ++si) {
-    // Weights() inlined by hand, and the stack's ends held in locals: a
-    // store to a stamp (uint32_t) may alias a Sample's fields for the
-    // compiler, which then reloaded them every frame (41 -> 34 instructions
-    // a frame in the values pass, cachegrind).
-    const int64_t w = values[si * n_types + index], dw = mean ? values[si * n_types] : 0;
-    if (w == 0 && dw == 0) continue;
+    int64_t w, dw;
+    if (!Weights(si, &w, &dw)) continue;
     uint32_t parent = kNone;
     size_t parent_row = 0;  // the parent's first slot in the dense edge table
     bool residual = false;
@@ -423,23 +418,7 @@ void GraphBuilder::WalkSamples(Accumulator& part, const WalkMode& mode, uint32_t
       residual = false;
     };
     const uint32_t* const leaf = stacks + samples[si].stack_begin;
-    for (const uint32_t* frame = leaf + samples[si].stack_size; frame != leaf;) {
-      uint32_t loc = *--frame;
-      uint32_t code = codes[loc];
-      if ((code & kInlinedLocation) == 0) {
-        visit(code, true);
-        continue;
-      }
-      if (!kAllKept && code == kDroppedLocation) {
-        visit(kNone, true);
-        continue;
-      }
-      uint32_t begin = loc_nodes_begin[loc], end = loc_nodes_begin[loc + 1];
-      for (uint32_t ni = end; ni-- > begin;) {
-        uint32_t n = loc_nodes[ni];
-        visit(!kAllKept && compact[n] == kNone ? kNone : n, ni == end - 1);
-      }
-    }
+    WalkStack<kAllKept>(leaf, leaf + samples[si].stack_size, mode.codes, visit);
     if (kSums && parent != kNone && !residual) {
       part.rest[parent].flat += w;
       part.rest[parent].flat_div += dw;
@@ -562,7 +541,8 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildTree() {
   for (uint32_t si = 0; si < p_.samples.size(); ++si) {
     if (!Weights(si, &w, &dw)) continue;
     uint32_t parent = kNone;
-    WalkStack(si, loc_code_, nullptr, [&](uint32_t info, bool outermost) {
+    auto stack = p_.stack(p_.samples[si]);
+    WalkStack<true>(stack.data(), stack.data() + stack.size(), loc_code_.data(), [&](uint32_t info, bool outermost) {
       uint64_t key = (uint64_t{parent + 1} << 32) | info;
       auto [it, inserted] = children.emplace(key, static_cast<uint32_t>(nodes_.size()));
       if (inserted) {

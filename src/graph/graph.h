@@ -173,17 +173,16 @@ class GraphBuilder {
   void CollectSampleTags();
   // A sample's value and mean divisor; false when both are 0 (pprof skips it).
   bool Weights(uint32_t sample, int64_t* w, int64_t* dw) const;
-  // Calls visit(info, outermost) for each frame of a sample, root first and
-  // each location's lines outer to inner; outermost is false for a frame
-  // inlined into the next one. codes is loc_code_ or a kept build's copy in
-  // which dropped one-node locations are kDroppedLocation; info is kNone for
-  // a dropped frame (with compact, a kept build's numbering, for the lines of
-  // inlined locations too).
-  template <typename Visit>
-  void WalkStack(uint32_t sample, const std::vector<uint32_t>& codes, const std::vector<uint32_t>* compact,
-                 Visit&& visit) const;
-  // What a graph build's walk reads besides the profile: codes is loc_code_
-  // or a kept build's copy (see WalkStack); tags: collect tags; all_edges:
+  // Calls visit(info, outermost) for each frame of the stack [leaf, end),
+  // root first and each location's lines outer to inner; outermost is false
+  // for a frame inlined into the next one. codes is loc_code_ or a kept
+  // build's copy in which dropped one-node locations are kDroppedLocation;
+  // info is kNone for a dropped frame (without kAllKept, for the lines of
+  // inlined locations that compact_ drops too).
+  template <bool kAllKept, typename Visit>
+  void WalkStack(const uint32_t* leaf, const uint32_t* end, const uint32_t* codes, Visit&& visit) const;
+  // What a graph build's walk reads besides the profile: codes as
+  // WalkStack reads them; tags: collect tags; all_edges:
   // every edge, else those into inlined callees.
   struct WalkMode {
     const uint32_t* codes;

@@ -453,13 +453,14 @@ class Decoder {
     uint32_t* const out_end = p_.stacks.data() + slice.stack_end;
     while (in != in_end) {
       uint64_t id;
-      if (in_end - in >= 3 && (in[0] & 0x80) == 0) {
+      const bool room = in_end - in >= 3;  // the fast paths read three bytes
+      if (room && (in[0] & 0x80) == 0) {
         id = in[0];
         in += 1;
-      } else if (in_end - in >= 3 && (in[1] & 0x80) == 0) {
+      } else if (room && (in[1] & 0x80) == 0) {
         id = (in[0] & 0x7f) | (uint64_t{in[1]} << 7);
         in += 2;
-      } else if (in_end - in >= 3 && (in[2] & 0x80) == 0) {
+      } else if (room && (in[2] & 0x80) == 0) {
         id = (in[0] & 0x7f) | (uint64_t{in[1] & 0x7fu} << 7) | (uint64_t{in[2]} << 14);
         in += 3;
       } else {

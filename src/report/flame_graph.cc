@@ -50,21 +50,22 @@ std::vector<TreeNode> BuildTree(const Profile& p, const GraphBuilder& g, const s
     uint32_t node;
     size_t begin, end;
   };
-  // The cursor at line k of the location at `frame`.
-  auto at = [&](uint32_t frame, uint32_t leaf, uint32_t k, int64_t w) {
-    return Cursor{frame, leaf, k, g.LocationNodes(p.stacks[frame])[k], w};
+  // The cursor at line k of the location at `frame`; by default its
+  // outermost line, where a walk enters a location.
+  auto at = [&](uint32_t frame, uint32_t leaf, int64_t w, uint32_t k = kNone) {
+    auto lines = g.LocationNodes(p.stacks[frame]);
+    if (k == kNone) k = static_cast<uint32_t>(lines.size() - 1);
+    return Cursor{frame, leaf, k, lines[k], w};
   };
   // The cursor on the line below (toward the leaf) this one, if any.
   auto step = [&](const Cursor& c, Cursor* next) {
     if (c.k > 0) {
-      *next = c;
-      --next->k;
-      next->node = g.LocationNodes(p.stacks[c.frame])[next->k];
-      return true;
+      *next = at(c.frame, c.leaf, c.weight, c.k - 1);
+    } else if (c.frame != c.leaf) {
+      *next = at(c.frame - 1, c.leaf, c.weight);
+    } else {
+      return false;  // the leaf: this path ends here
     }
-    if (c.frame == c.leaf) return false;  // the leaf: this path ends here
-    uint32_t frame = c.frame - 1;
-    *next = at(frame, c.leaf, static_cast<uint32_t>(g.LocationNodes(p.stacks[frame]).size() - 1), c.weight);
     return true;
   };
   std::vector<Cursor> level;
@@ -73,9 +74,7 @@ std::vector<TreeNode> BuildTree(const Profile& p, const GraphBuilder& g, const s
     tree[0].value += weight[si];
     const Sample& s = p.samples[si];
     if (s.stack_size == 0) continue;
-    uint32_t root = s.stack_begin + s.stack_size - 1;
-    level.push_back(at(root, s.stack_begin, static_cast<uint32_t>(g.LocationNodes(p.stacks[root]).size() - 1),
-                       weight[si]));
+    level.push_back(at(s.stack_begin + s.stack_size - 1, s.stack_begin, weight[si]));
   }
   std::vector<Group> groups = {{0, 0, level.size()}};
   // Two levels' buffers, swapped: fresh pages for each level's cursors

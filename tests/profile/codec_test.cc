@@ -123,6 +123,27 @@ Profile ManySamples(size_t count) {
   return p;
 }
 
+// Packed location ids of every varint width from 1 to 6 bytes, at the start,
+// middle and end of a stack (the decoder's fast paths read three bytes
+// ahead and leave the last two of a stack to protozero).
+TEST(CodecTest, PackedLocationIdsOfEveryWidth) {
+  Profile p;
+  p.sample_types.push_back({p.strings.Intern("samples"), p.strings.Intern("count")});
+  for (uint64_t id : {1ull, 127ull, 128ull, 16383ull, 16384ull, 2097151ull, 2097152ull, 1ull << 35}) {
+    p.locations.push_back({id, kNone, 0x1000 + id, 0, 0, false});
+  }
+  const std::vector<std::vector<uint32_t>> stacks = {
+      {0, 1, 2, 3, 4, 5, 6, 7}, {7, 6, 5, 4, 3, 2, 1, 0}, {7}, {0}, {3, 7}, {7, 0}, {2, 2, 2, 7, 7}, {6, 5}};
+  for (const std::vector<uint32_t>& stack : stacks) {
+    p.samples.push_back({static_cast<uint32_t>(p.stacks.size()), static_cast<uint32_t>(stack.size()), 0, 0});
+    p.stacks.insert(p.stacks.end(), stack.begin(), stack.end());
+    p.values.push_back(1);
+  }
+  Result<Profile> q = ParseProfile(WriteProfile(p));
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(DumpProfile(p), DumpProfile(*q));
+}
+
 TEST(CodecTest, ParallelDecodeEqualsTheProfileWritten) {
   Profile p = ManySamples(300000);
   Result<Profile> q = ParseProfile(WriteProfile(p));
