@@ -12,7 +12,7 @@
 
 #include "driver/config.h"
 #include "profile/profile.h"
-#include "profile/status.h"
+#include "util/status.h"
 #include "report/report.h"
 
 namespace cpprof {

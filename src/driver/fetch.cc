@@ -14,7 +14,7 @@
 
 #include "driver/output_file.h"
 #include "profile/codec.h"
-#include "profile/go_time.h"
+#include "util/go_time.h"
 #include "profile/filter.h"
 #include "profile/merge.h"
 #include "profile/perf/perf_input.h"

@@ -10,7 +10,7 @@
 
 #include "driver/http_fetch.h"
 #include "profile/profile.h"
-#include "profile/status.h"
+#include "util/status.h"
 
 namespace cpprof {
 

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <vector>
 
-#include "profile/net_url.h"
+#include "util/net_url.h"
 
 namespace cpprof {
 namespace {

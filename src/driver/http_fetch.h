@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "profile/status.h"
+#include "util/status.h"
 
 namespace cpprof {
 

@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "profile/go_time.h"
+#include "util/go_time.h"
 #include "report/leaks.h"
 
 namespace cpprof {

@@ -13,7 +13,7 @@
 #include "driver/config.h"
 #include "driver/fetch.h"
 #include "profile/profile.h"
-#include "profile/status.h"
+#include "util/status.h"
 
 namespace cpprof {
 

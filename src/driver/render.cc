@@ -9,7 +9,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "symbolize/run_program.h"
+#include "util/subprocess.h"
 
 namespace cpprof {
 
@@ -64,7 +64,7 @@ std::string ShortenLongDotStrings(std::string_view dot) {
 Result<std::string> RenderDot(std::string_view dot, std::string_view format) {
   int spawn_errno = 0;
   std::string input = ShortenLongDotStrings(dot);
-  Result<std::string> out = RunProgram({"dot", "-T" + std::string(format)}, input, &spawn_errno);
+  Result<std::string> out = RunSubprocess({"dot", "-T" + std::string(format)}, input, &spawn_errno);
   if (spawn_errno == ENOENT) {
     return Status::Error(fmt::format(
         "cannot render -{}: graphviz's dot program is not installed (install graphviz, e.g. apt-get install graphviz)",
@@ -103,7 +103,7 @@ bool RunViewer(const std::vector<std::string>& commands, const std::string& path
     if (args.empty()) continue;
     args.push_back(path);
     int spawn_errno = 0;
-    Result<std::string> r = RunProgram(args, "", &spawn_errno);
+    Result<std::string> r = RunSubprocess(args, "", &spawn_errno);
     if (spawn_errno == 0) return true;
   }
   return false;

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "profile/status.h"
+#include "util/status.h"
 
 namespace cpprof {
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "profile/filter.h"
-#include "profile/status.h"
+#include "util/status.h"
 
 namespace cpprof {
 

@@ -6,7 +6,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "profile/parallel.h"
+#include "util/parallel.h"
 #include "profile/units.h"
 
 namespace cpprof {

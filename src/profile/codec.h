@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "profile/profile.h"
-#include "profile/status.h"
+#include "util/status.h"
 
 namespace cpprof {
 

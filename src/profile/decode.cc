@@ -20,7 +20,7 @@
 #include "profile/legacy/legacy.h"
 #include "profile/legacy/text.h"
 #include "profile/perf/perf_input.h"
-#include "profile/parallel.h"
+#include "util/parallel.h"
 #include "profile/proto_format.h"
 
 namespace cpprof {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "profile/go_time.h"
+#include "util/go_time.h"
 
 namespace cpprof {
 namespace {

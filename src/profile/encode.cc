@@ -9,7 +9,7 @@
 
 #include "profile/codec.h"
 #include "profile/gzip.h"
-#include "profile/parallel.h"
+#include "util/parallel.h"
 #include "profile/proto_format.h"
 #include "profile/row_set.h"
 

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "profile/profile.h"
-#include "profile/status.h"
+#include "util/status.h"
 
 namespace re2 {
 class RE2;

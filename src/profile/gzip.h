@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "profile/column.h"
-#include "profile/status.h"
+#include "util/status.h"
 
 namespace cpprof {
 

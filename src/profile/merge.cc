@@ -8,7 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "profile/parallel.h"
+#include "util/parallel.h"
 #include "profile/row_set.h"
 #include "profile/units.h"
 

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "profile/go_time.h"
+#include "util/go_time.h"
 #include "profile/units.h"
 
 namespace cpprof {

@@ -4,7 +4,7 @@
 
 #include "profile/codec.h"
 #include "profile/dump.h"
-#include "profile/go_time.h"
+#include "util/go_time.h"
 #include "profile/units.h"
 
 namespace cpprof {

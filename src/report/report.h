@@ -14,7 +14,7 @@
 
 #include "graph/graph.h"
 #include "profile/profile.h"
-#include "profile/status.h"
+#include "util/status.h"
 
 namespace cpprof {
 

@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "profile/status.h"
+#include "util/status.h"
 #include "runtime/leaf_caller.h"
 #include "runtime/signal_safe.h"
 #include "runtime/thread_registry.h"

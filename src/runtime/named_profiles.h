@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "profile/status.h"
+#include "util/status.h"
 #include "runtime/contention_profiler.h"
 #include "runtime/labels.h"
 

@@ -1,5 +1,5 @@
 // The HTTP handler's view of request URLs, as Go's net/url gives it
-// (profile/net_url.h). Malformed input never fails: an undecodable pair is
+// (util/net_url.h). Malformed input never fails: an undecodable pair is
 // skipped, as url.ParseQuery skips it. Fuzzed by tests/runtime/query_test.cc.
 #ifndef CPPROF_RUNTIME_QUERY_H_
 #define CPPROF_RUNTIME_QUERY_H_
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "profile/net_url.h"
+#include "util/net_url.h"
 
 namespace cpprof::runtime {
 

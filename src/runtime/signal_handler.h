@@ -12,7 +12,7 @@
 #ifndef CPPROF_RUNTIME_SIGNAL_HANDLER_H_
 #define CPPROF_RUNTIME_SIGNAL_HANDLER_H_
 
-#include "profile/status.h"
+#include "util/status.h"
 
 namespace cpprof::runtime {
 

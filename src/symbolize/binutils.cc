@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "symbolize/demangle.h"
-#include "symbolize/run_program.h"
+#include "util/subprocess.h"
 
 namespace cpprof {
 namespace {
@@ -26,7 +26,7 @@ struct Objdump {
 const Objdump& FindObjdump() {
   static const Objdump* found = [] {
     int spawn_errno = 0;
-    Result<std::string> v = RunProgram({"llvm-objdump", "--version"}, "", &spawn_errno);
+    Result<std::string> v = RunSubprocess({"llvm-objdump", "--version"}, "", &spawn_errno);
     int major = 0;
     if (v.ok() && RE2::PartialMatch(*v, R"(LLVM version (\d+)\.)", &major) && major >= 8) {
       return new Objdump{"llvm-objdump", true};
@@ -64,7 +64,7 @@ std::vector<std::string> Lines(const std::string& text) {
 
 Result<std::vector<ObjSymbol>> FindSymbols(const std::string& file, const re2::RE2& rx, uint64_t address) {
   int spawn_errno = 0;
-  Result<std::string> nm = RunProgram({"nm", "-n", file}, "", &spawn_errno);
+  Result<std::string> nm = RunSubprocess({"nm", "-n", file}, "", &spawn_errno);
   if (!nm.ok()) return nm.status();
   std::vector<ObjSymbol> out;
   std::vector<std::string> names;
@@ -107,7 +107,7 @@ Result<std::vector<Instruction>> Disassemble(const std::string& file, uint64_t s
   if (intel && !objdump.llvm) args.insert(args.end(), {"-M", "intel"});
   args.push_back(file);
   int spawn_errno = 0;
-  Result<std::string> text = RunProgram(args, "", &spawn_errno);
+  Result<std::string> text = RunSubprocess(args, "", &spawn_errno);
   if (!text.ok()) return text.status();
   std::vector<Instruction> out;
   std::string fn, src;

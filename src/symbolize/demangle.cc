@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "profile/parallel.h"
+#include "util/parallel.h"
 
 namespace cpprof {
 namespace {

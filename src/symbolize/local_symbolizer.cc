@@ -7,7 +7,7 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "profile/parallel.h"
+#include "util/parallel.h"
 #include "symbolize/elf_image.h"
 #include "symbolize/elf_symbolizer.h"
 

@@ -4,7 +4,7 @@
 #include <initializer_list>
 #include <utility>
 
-#include "profile/go_time.h"
+#include "util/go_time.h"
 #include "profile/units.h"
 
 namespace cpprof {

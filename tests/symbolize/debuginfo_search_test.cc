@@ -16,7 +16,7 @@
 
 #include "symbolize/elf_image.h"
 #include "symbolize/elf_symbolizer.h"
-#include "symbolize/run_program.h"
+#include "util/subprocess.h"
 
 namespace cpprof {
 namespace {
@@ -36,7 +36,7 @@ class DebuginfoSearchTest : public ::testing::Test {
   void Objcopy(std::vector<std::string> args) {
     args.insert(args.begin(), CPPROF_OBJCOPY);
     int spawn_errno = 0;
-    Result<std::string> out = RunProgram(args, "", &spawn_errno);
+    Result<std::string> out = RunSubprocess(args, "", &spawn_errno);
     ASSERT_TRUE(out.ok()) << out.status().message();
   }
 

@@ -10,7 +10,7 @@
 #include <regex>
 #include <sstream>
 
-#include "symbolize/run_program.h"
+#include "util/subprocess.h"
 
 namespace cpprof {
 namespace {
@@ -25,7 +25,7 @@ struct PltLabel {
 std::map<std::string, PltLabel> ObjdumpPltLabels(const std::string& binary) {
   int spawn_errno = 0;
   Result<std::string> out =
-      RunProgram({"objdump", "-d", "-j", ".plt", "-j", ".plt.sec", "-j", ".plt.got", binary}, "", &spawn_errno);
+      RunSubprocess({"objdump", "-d", "-j", ".plt", "-j", ".plt.sec", "-j", ".plt.got", binary}, "", &spawn_errno);
   std::map<std::string, PltLabel> labels;
   if (!out.ok()) return labels;
   static const std::regex kSection(R"(^Disassembly of section (\S+):$)");

@@ -9,7 +9,7 @@
 
 #include "profile/legacy/builder.h"
 #include "profile/profile.h"
-#include "profile/status.h"
+#include "util/status.h"
 
 namespace cpprof::legacy {
 

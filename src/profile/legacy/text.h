@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "profile/status.h"
+#include "util/status.h"
 
 namespace cpprof::legacy {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "profile/profile.h"
-#include "profile/status.h"
+#include "util/status.h"
 
 namespace cpprof::perf {
 

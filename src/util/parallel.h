@@ -2,8 +2,8 @@
 // (31M on a 1M-sample profile) are independent per sample, so each thread
 // takes a contiguous range; combining results in thread order gives what one
 // sequential pass would.
-#ifndef CPPROF_PROFILE_PARALLEL_H_
-#define CPPROF_PROFILE_PARALLEL_H_
+#ifndef CPPROF_UTIL_PARALLEL_H_
+#define CPPROF_UTIL_PARALLEL_H_
 
 #include <algorithm>
 #include <cstddef>
@@ -47,4 +47,4 @@ size_t ForRanges(size_t n, Work work) {
 
 }  // namespace cpprof
 
-#endif  // CPPROF_PROFILE_PARALLEL_H_
+#endif  // CPPROF_UTIL_PARALLEL_H_

@@ -1,7 +1,7 @@
 // Go's time formats that appear in pprof's text output, in the local time zone
 // (the TZ environment variable, as Go reads it).
-#ifndef CPPROF_PROFILE_GO_TIME_H_
-#define CPPROF_PROFILE_GO_TIME_H_
+#ifndef CPPROF_UTIL_GO_TIME_H_
+#define CPPROF_UTIL_GO_TIME_H_
 
 #include <cstdint>
 #include <string>
@@ -25,4 +25,4 @@ std::string TruncateRunes(const std::string& s, size_t n);
 
 }  // namespace cpprof
 
-#endif  // CPPROF_PROFILE_GO_TIME_H_
+#endif  // CPPROF_UTIL_GO_TIME_H_

@@ -1,5 +1,5 @@
 // Tested by tests/driver/render_test.sh (dot) and the -disasm tests.
-#include "symbolize/run_program.h"
+#include "util/subprocess.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -16,7 +16,7 @@ extern char** environ;
 
 namespace cpprof {
 
-Result<std::string> RunProgram(const std::vector<std::string>& args, std::string_view input, int* spawn_errno) {
+Result<std::string> RunSubprocess(const std::vector<std::string>& args, std::string_view input, int* spawn_errno) {
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0) return Status::Error(fmt::format("pipe: {}", std::strerror(errno)));
   if (pipe2(out, O_CLOEXEC) != 0) {

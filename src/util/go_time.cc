@@ -1,4 +1,4 @@
-#include "profile/go_time.h"
+#include "util/go_time.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "profile/net_url.h"
+#include "util/net_url.h"
 
 #include <algorithm>
 #include <cctype>

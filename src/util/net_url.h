@@ -1,8 +1,8 @@
 // Go's net/url escaping and query parsing, which both ends of /debug/pprof
 // speak: the runtime's HTTP handler reads queries as net/http/pprof does, and
 // the CLI writes them as go tool pprof does.
-#ifndef CPPROF_PROFILE_NET_URL_H_
-#define CPPROF_PROFILE_NET_URL_H_
+#ifndef CPPROF_UTIL_NET_URL_H_
+#define CPPROF_UTIL_NET_URL_H_
 
 #include <optional>
 #include <string>
@@ -35,4 +35,4 @@ std::string PathEscape(std::string_view path);
 
 }  // namespace cpprof
 
-#endif  // CPPROF_PROFILE_NET_URL_H_
+#endif  // CPPROF_UTIL_NET_URL_H_

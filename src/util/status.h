@@ -1,7 +1,7 @@
 // Status and Result: analysis-side errors as values with context, never exceptions
 // across stage boundaries (see STYLE.md habit 8).
-#ifndef CPPROF_PROFILE_STATUS_H_
-#define CPPROF_PROFILE_STATUS_H_
+#ifndef CPPROF_UTIL_STATUS_H_
+#define CPPROF_UTIL_STATUS_H_
 
 #include <optional>
 #include <string>
@@ -48,4 +48,4 @@ class [[nodiscard]] Result {
 
 }  // namespace cpprof
 
-#endif  // CPPROF_PROFILE_STATUS_H_
+#endif  // CPPROF_UTIL_STATUS_H_
