@@ -428,27 +428,62 @@ void GraphBuilder::WalkSamples(Accumulator& part, const WalkMode& mode, uint32_t
 }
 
 std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vector<bool>& kept, EdgeSet edges) {
-  bool values_only = edges == EdgeSet::kNone;
-  // kIntoInlined keeps the last build's node values (see EdgeSet).
-  bool edges_only = edges == EdgeSet::kIntoInlined;
+  ResetNodes(edges);
+  NumberKeptNodes(kept, edges);
+  bool tags = options_.collect_tags && edges == EdgeSet::kAll;
+  std::vector<Accumulator> parts = NewAccumulators(edges, tags);
+  std::vector<uint32_t> kept_codes = kept.empty() ? std::vector<uint32_t>() : KeptCodes();
+  WalkMode mode{.codes = kept.empty() ? loc_code_.data() : kept_codes.data(),
+                .tags = tags,
+                .all_edges = edges == EdgeSet::kAll};
+  // One specialisation per pass that reports make (values; values and
+  // edges; edges into inlined callees), with and without dropped nodes, as
+  // RE2's DFA specialises InlinedSearchLoop. Tested per frame at run time
+  // instead, the same modes cost -top's two walks 862M instructions instead
+  // of 536M (+61%; the whole of -top +18%) and -dot's three +8% (cachegrind
+  // on a 200k-sample bigprofile).
+  auto walk = [&](Accumulator& part, uint32_t first, uint32_t last) {
+    bool all_kept = kept.empty();
+    if (edges == EdgeSet::kNone) {
+      all_kept ? WalkSamples<true, false, true>(part, mode, first, last)
+               : WalkSamples<true, false, false>(part, mode, first, last);
+    } else if (edges == EdgeSet::kIntoInlined) {
+      all_kept ? WalkSamples<false, true, true>(part, mode, first, last)
+               : WalkSamples<false, true, false>(part, mode, first, last);
+    } else {
+      all_kept ? WalkSamples<true, true, true>(part, mode, first, last)
+               : WalkSamples<true, true, false>(part, mode, first, last);
+    }
+  };
+  ForRanges(p_.samples.size(), parts.size(), [&](size_t t, size_t first, size_t last) {
+    walk(parts[t], static_cast<uint32_t>(first), static_cast<uint32_t>(last));
+  });
+  for (Accumulator& part : parts) CollectDenseEdges(part);
+  return parts;
+}
+
+void GraphBuilder::ResetNodes(EdgeSet edges) {
   nodes_.resize(infos_.size());
   for (uint32_t n = 0; n < infos_.size(); ++n) {
-    if (edges_only) {
-      nodes_[n].in.clear(), nodes_[n].out.clear(), nodes_[n].tags.clear();
+    // kIntoInlined keeps the last build's node values (see EdgeSet).
+    if (edges == EdgeSet::kIntoInlined) {
+      nodes_[n].in.clear();
+      nodes_[n].out.clear();
+      nodes_[n].tags.clear();
     } else {
       nodes_[n] = Node(infos_[n]);
     }
   }
-  bool tags = options_.collect_tags && edges == EdgeSet::kAll;
+}
+
+void GraphBuilder::NumberKeptNodes(const std::vector<bool>& kept, EdgeSet edges) {
   // Kept nodes are numbered 0..kept_count_-1 (every node when none is
   // dropped); dropped ones get kNone.
   compact_.resize(nodes_.size());
   kept_count_ = 0;
   for (uint32_t n = 0; n < nodes_.size(); ++n) compact_[n] = kept.empty() || kept[n] ? kept_count_++ : kNone;
-  uint32_t rows = kept_count_;
   // The dense edge table's columns: the kept nodes, or with kIntoInlined
-  // the kept nodes inlined somewhere. 1M slots (24 MB) at most, e.g. 1024
-  // kept nodes; more go through the hash table.
+  // the kept nodes inlined somewhere.
   edge_columns_.assign(nodes_.size(), kNone);
   edge_column_nodes_.clear();
   row_nodes_.clear();
@@ -460,8 +495,18 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
       edge_column_nodes_.push_back(n);
     }
   }
+}
+
+std::vector<GraphBuilder::Accumulator> GraphBuilder::NewAccumulators(EdgeSet edges, bool tags) const {
+  // The dense edge table: 1M slots (24 MB) at most, e.g. 1024 kept nodes;
+  // more go through the hash table.
   constexpr size_t kMaxEdgeSlots = size_t{1} << 20;
-  bool dense_edges = !values_only && size_t{rows} * edge_column_nodes_.size() <= kMaxEdgeSlots;
+  size_t edge_slots = size_t{kept_count_} * edge_column_nodes_.size();
+  bool dense_edges = edges != EdgeSet::kNone && edge_slots <= kMaxEdgeSlots;
+  // Label tags: 4M slots (16 MB), e.g. 2048 kept nodes x 2048 label sets,
+  // make the dense table; more use the hash table.
+  constexpr size_t kMaxTagSlots = size_t{4} << 20;
+  size_t tag_slots = size_t{kept_count_} * group_names_.size();
   // Half the samples each on two threads when there are enough of them to
   // pay for a thread and the merge (1M samples: about 0.3 s saved per pass).
   constexpr size_t kMinSamplesPerThread = 100000;
@@ -472,60 +517,37 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
   for (Accumulator& part : parts) {
     part.sums.resize(nodes_.size());
     part.rest.resize(nodes_.size());
-    if (dense_edges) part.edge_slots.resize(size_t{kept_count_} * edge_column_nodes_.size());
-    // Label tags: 4M slots (16 MB), e.g. 2048 kept nodes x 2048 label sets,
-    // make the dense table; more use the hash table.
-    constexpr size_t kMaxTagSlots = size_t{4} << 20;
-    if (tags && size_t{rows} * group_names_.size() <= kMaxTagSlots) {
-      part.label_tag_slots.assign(size_t{rows} * group_names_.size(), kNone);
-    }
+    if (dense_edges) part.edge_slots.resize(edge_slots);
+    if (tags && tag_slots <= kMaxTagSlots) part.label_tag_slots.assign(tag_slots, kNone);
   }
-  bool all_kept = kept.empty();
+  return parts;
+}
+
+std::vector<uint32_t> GraphBuilder::KeptCodes() const {
   // A kept build marks locations with no kept node in its own copy of the
   // codes: one load a frame tells a frame is dropped. (A dropped location
   // of several lines is one residual step, as each of its lines would be.)
-  std::vector<uint32_t> kept_codes;
-  if (!all_kept) {
-    kept_codes = loc_code_;
-    for (uint32_t l = 0; l < kept_codes.size(); ++l) {
-      auto lines = std::span(loc_nodes_).subspan(loc_nodes_begin_[l], loc_nodes_begin_[l + 1] - loc_nodes_begin_[l]);
-      if (std::all_of(lines.begin(), lines.end(), [&](uint32_t n) { return compact_[n] == kNone; })) {
-        kept_codes[l] = kDroppedLocation;
-      }
+  std::vector<uint32_t> codes = loc_code_;
+  for (uint32_t l = 0; l < codes.size(); ++l) {
+    auto lines = std::span(loc_nodes_).subspan(loc_nodes_begin_[l], loc_nodes_begin_[l + 1] - loc_nodes_begin_[l]);
+    if (std::all_of(lines.begin(), lines.end(), [&](uint32_t n) { return compact_[n] == kNone; })) {
+      codes[l] = kDroppedLocation;
     }
   }
-  const std::vector<uint32_t>& codes = all_kept ? loc_code_ : kept_codes;
-  WalkMode mode{.codes = codes.data(), .tags = tags, .all_edges = edges == EdgeSet::kAll};
-  // One specialisation per pass that reports make (values; values and
-  // edges; edges into inlined callees), with and without dropped nodes.
-  auto walk = [&](Accumulator& part, uint32_t first, uint32_t last) {
-    if (values_only) {
-      all_kept ? WalkSamples<true, false, true>(part, mode, first, last)
-               : WalkSamples<true, false, false>(part, mode, first, last);
-    } else if (edges_only) {
-      all_kept ? WalkSamples<false, true, true>(part, mode, first, last)
-               : WalkSamples<false, true, false>(part, mode, first, last);
-    } else {
-      all_kept ? WalkSamples<true, true, true>(part, mode, first, last)
-               : WalkSamples<true, true, false>(part, mode, first, last);
-    }
-  };
-  ForRanges(p_.samples.size(), threads, [&](size_t t, size_t first, size_t last) {
-    walk(parts[t], static_cast<uint32_t>(first), static_cast<uint32_t>(last));
-  });
-  for (Accumulator& part : parts) {
-    size_t columns = edge_column_nodes_.size();
-    for (uint32_t slot : part.slots_used) {
-      const Accumulator::EdgeSlot& e = part.edge_slots[slot];
-      part.edges.push_back(Edge{.src = row_nodes_[slot / columns],
-                                .dest = edge_column_nodes_[slot % columns],
-                                .weight = e.weight,
-                                .weight_div = e.weight_div,
-                                .residual = e.residual,
-                                .is_inline = e.is_inline});
-    }
+  return codes;
+}
+
+void GraphBuilder::CollectDenseEdges(Accumulator& part) const {
+  size_t columns = edge_column_nodes_.size();
+  for (uint32_t slot : part.slots_used) {
+    const Accumulator::EdgeSlot& e = part.edge_slots[slot];
+    part.edges.push_back(Edge{.src = row_nodes_[slot / columns],
+                              .dest = edge_column_nodes_[slot % columns],
+                              .weight = e.weight,
+                              .weight_div = e.weight_div,
+                              .residual = e.residual,
+                              .is_inline = e.is_inline});
   }
-  return parts;
 }
 
 // pprof's newTree: a node per (calling node, frame), so every node has one

@@ -166,7 +166,16 @@ class GraphBuilder {
     size_t operator()(const TagKey& k) const;
   };
 
+  // A graph build's steps: fresh nodes (or, for kIntoInlined, the last
+  // build's values without edges); kept nodes numbered for the dense
+  // tables; an accumulator per thread; the location codes with dropped
+  // locations marked; then the walk, and the dense table's edges listed.
   std::vector<Accumulator> BuildGraph(const std::vector<bool>& kept, EdgeSet edges);
+  void ResetNodes(EdgeSet edges);
+  void NumberKeptNodes(const std::vector<bool>& kept, EdgeSet edges);
+  std::vector<Accumulator> NewAccumulators(EdgeSet edges, bool tags) const;
+  std::vector<uint32_t> KeptCodes() const;
+  void CollectDenseEdges(Accumulator& part) const;
   std::vector<Accumulator> BuildTree();
   // Sums the accumulators into nodes_, edges_ and tags_, in their order.
   void Merge(std::vector<Accumulator>& parts);
