@@ -103,7 +103,7 @@ class GraphBuilder {
   // nodes are left out and edges across them become residual. Returns the
   // selected nodes: those with a value, minus negative ones if dropped.
   // Edges cost a hash lookup per frame (4M distinct edges, 2.7 s, on a
-  // 1M-sample profile); values_only computes node values alone (no edges,
+  // 1M-sample profile); EdgeSet::kNone computes node values alone (no edges,
   // no tags). In call-tree mode the kept mask must be empty (use TrimTree).
   std::vector<uint32_t> Build(const std::vector<bool>& kept = {}, EdgeSet edges = EdgeSet::kAll);
 

@@ -1,7 +1,8 @@
 // HandleDebugRequest: net/http/pprof's routes, parameters, status codes,
 // headers and messages (Go 1.19 net/http/pprof/pprof.go), served from a plain
 // (method, path, query, body) request so any server can mount it.
-// Tested by tests/runtime/http_test.cc (both readers) and the garbage test.
+// Tested by tests/runtime/http_test.sh (read by cpprof and by go tool pprof,
+// and garbage sent over a raw socket).
 #include <malloc.h>
 #include <unistd.h>
 

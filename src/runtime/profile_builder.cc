@@ -1,4 +1,4 @@
-// Tested by tests/runtime/cpu_profile_test.cc and tests/runtime/http_test.cc.
+// Tested by tests/runtime/cpu_profile_test.cc and tests/runtime/http_test.sh.
 #include "runtime/profile_builder.h"
 
 #include <chrono>

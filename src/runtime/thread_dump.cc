@@ -1,4 +1,4 @@
-// Tested by tests/runtime/named_profiles_test.cc and tests/runtime/http_test.cc.
+// Tested by tests/runtime/named_profiles_test.cc and tests/runtime/http_test.sh.
 #include "runtime/thread_dump.h"
 
 #include <dirent.h>

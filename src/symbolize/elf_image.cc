@@ -1,4 +1,5 @@
-// Tested by tests/symbolize/local_symbolizer_test.cc.
+// Tested by tests/symbolize/unit_ranges_test.cc, compressed_dwarf_test.cc and
+// tests/fuzz/elf_fuzzer.cc.
 #include "symbolize/elf_image.h"
 
 #include <fcntl.h>

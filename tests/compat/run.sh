@@ -42,6 +42,7 @@ set -u
 set -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$HERE/hermetic.sh"
 
 # ---------------------------------------------------------------- worker mode
 # Invoked through xargs as: run.sh --case N
@@ -99,9 +100,8 @@ if [ "${1:-}" = "--case" ]; then
 	run go "${oracle[@]}"
 	run cand "${cand[@]}"
 	if [ $gunzip = 1 ]; then
-		for tag in go cand; do
-			gzip -dc <"$res.$tag.out" >"$res.$tag.raw" 2>/dev/null && mv "$res.$tag.raw" "$res.$tag.out"
-		done
+		gunzip_in_place "$res.go.out"
+		gunzip_in_place "$res.cand.out"
 	fi
 	grc=$(cat "$res.go.rc"); crc=$(cat "$res.cand.rc")
 	z() { if [ "$1" = 0 ]; then echo zero; else echo "non-zero ($1)"; fi; }
@@ -173,21 +173,16 @@ fi
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
-if [ -z "${COMPAT_ORACLE:-}" ]; then
-	t=$(go env GOTOOLDIR 2>/dev/null)/pprof
-	if [ -x "$t" ]; then COMPAT_ORACLE=$t; else COMPAT_ORACLE="go tool pprof"; fi
-fi
+[ -n "${COMPAT_ORACLE:-}" ] || COMPAT_ORACLE=$(pprof_oracle)
 CORPUS=${COMPAT_CORPUS:-/work/shared/corpus}
 JOBS=${COMPAT_JOBS:-2}
 SHOW=${COMPAT_SHOW:-25}
 PROF=$OUT/profiles
 
 # Hermetic environment for both tools.
-export LC_ALL=C
-export HOME=$OUT/home PPROF_TMPDIR=$OUT/pprof-tmp PPROF_BINARY_PATH=/nonexistent
-unset PPROF_TOOLS BROWSER DISPLAY WAYLAND_DISPLAY
-rm -rf "$HOME" "$PPROF_TMPDIR" "$OUT/cwd" "$OUT/res" "$OUT/cases" "$PROF"
-mkdir -p "$HOME" "$PPROF_TMPDIR" "$OUT/cwd" "$OUT/res" "$OUT/cases" "$PROF" "$OUT/bin"
+hermetic_env "$OUT"
+rm -rf "$OUT/cwd" "$OUT/res" "$OUT/cases" "$PROF"
+mkdir -p "$OUT/cwd" "$OUT/res" "$OUT/cases" "$PROF" "$OUT/bin"
 
 # ---- build generators (Go build cache kept in OUTDIR) and generate profiles
 t0=$(date +%s)

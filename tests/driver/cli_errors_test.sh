@@ -22,7 +22,7 @@ for f in empty text random truncated.gz missing legacy.cpu legacy.heap legacy.th
   fi
 done
 # -leaks: misuse and snapshots that are not one series, one line each.
-profiles=$(cd "$(dirname "$0")/../../examples/profiles" && pwd)
+profiles=$(cd "$(dirname "$0")/../testdata" && pwd)
 s1=$profiles/leaks/heap.0001.pb.gz s2=$profiles/leaks/heap.0002.pb.gz
 while IFS='|' read -r args want; do
   # shellcheck disable=SC2086  # args is a list of words

@@ -9,7 +9,7 @@
 set -u
 cpprof=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
-prof=$here/../../examples/profiles/cpu.pb.gz
+prof=$here/../testdata/cpu.pb.gz
 long=$here/testdata/longname.pb.gz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -19,7 +19,7 @@
 
 namespace {
 
-const std::string kProfile = std::string(CPPROF_SOURCE_DIR) + "/examples/profiles/cpu.pb.gz";
+const std::string kProfile = std::string(CPPROF_SOURCE_DIR) + "/tests/testdata/cpu.pb.gz";
 
 std::string WithoutCarriageReturns(std::string s) {
   std::erase(s, '\r');

@@ -13,7 +13,7 @@ namespace cpprof {
 namespace {
 
 Profile Load(const std::string& name) {
-  std::ifstream f(std::string(CPPROF_SOURCE_DIR) + "/examples/profiles/" + name, std::ios::binary);
+  std::ifstream f(std::string(CPPROF_SOURCE_DIR) + "/tests/testdata/" + name, std::ios::binary);
   std::stringstream data;
   data << f.rdbuf();
   Result<Profile> p = ParseProfile(data.str());

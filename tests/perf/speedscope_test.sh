@@ -14,7 +14,7 @@ command -v node >/dev/null && command -v npm >/dev/null || { echo "node/npm miss
 python3 -c 'import jsonschema' 2>/dev/null || { echo "python3-jsonschema missing: skipping"; exit 77; }
 rm -rf "$out" && mkdir -p "$out"
 (cd "$web" && npm ci --no-audit --no-fund --silent >/dev/null)
-"$cpprof" -speedscope "$here/../../examples/profiles/cpu.pb.gz" >"$out/cpu.json"
+"$cpprof" -speedscope "$here/../testdata/cpu.pb.gz" >"$out/cpu.json"
 "$cpprof" -speedscope "$here/testdata/workload.folded" >"$out/folded.json"
 python3 - "$web/node_modules/speedscope/dist/release/file-format-schema.json" "$out/cpu.json" "$out/folded.json" <<'PY'
 import json, sys, jsonschema

@@ -10,14 +10,16 @@ namespace {
 Profile ManySamples(int n) {
   Profile p;
   auto S = [&](const char* s) { return p.strings.Intern(s); };
-  p.sample_types = {{S("samples"), S("count")}};
-  p.mappings.push_back({1, 0, 0, 0, S("/bin/app"), 0, true, true, true, false});
-  p.functions.push_back({1, S("a_function_with_a_long_enough_name"), 0, S("file.cc"), 1});
-  p.lines = {{0, 10, 0}};
-  p.locations.push_back({1, 0, 0x1000, 0, 1, false});
+  p.sample_types = {{.type = S("samples"), .unit = S("count")}};
+  p.mappings.push_back({.id = 1, .file = S("/bin/app"), .has_functions = true, .has_filenames = true,
+                        .has_line_numbers = true});
+  p.functions.push_back({.id = 1, .name = S("a_function_with_a_long_enough_name"), .filename = S("file.cc"),
+                         .start_line = 1});
+  p.lines = {{.function = 0, .line = 10}};
+  p.locations.push_back({.id = 1, .mapping = 0, .address = 0x1000, .line_begin = 0, .line_count = 1});
   for (int i = 0; i < n; ++i) {
     p.stacks.push_back(0);
-    p.samples.push_back({static_cast<uint32_t>(i), 1, 0, 0});
+    p.samples.push_back({.stack_begin = static_cast<uint32_t>(i), .stack_size = 1});
     p.values.push_back(i + 1);
   }
   return p;

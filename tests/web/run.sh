@@ -8,4 +8,4 @@ command -v node >/dev/null && command -v npm >/dev/null || { echo "node/npm miss
 [ -x /usr/bin/chromium ] || { echo "chromium missing: skipping"; exit 77; }
 (cd "$here" && npm ci --no-audit --no-fund --silent >/dev/null)
 # Saved configs go to a scratch config directory.
-XDG_CONFIG_HOME=$(mktemp -d) node "$here/ui_test.mjs" "$1" "$here/../../examples/profiles" "$2/screenshots"
+XDG_CONFIG_HOME=$(mktemp -d) node "$here/ui_test.mjs" "$1" "$here/../testdata" "$2/screenshots"
