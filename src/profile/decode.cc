@@ -22,6 +22,7 @@
 #include "profile/perf/perf_input.h"
 #include "util/parallel.h"
 #include "profile/proto_format.h"
+#include "profile/validate.h"
 
 namespace cpprof {
 namespace {

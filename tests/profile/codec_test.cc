@@ -11,6 +11,7 @@
 #include "profile/filter.h"
 #include "profile/gzip.h"
 #include "profile/merge.h"
+#include "profile/validate.h"
 
 namespace cpprof {
 namespace {
