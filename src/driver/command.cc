@@ -19,6 +19,7 @@
 #include "driver/render.h"
 #include "driver/tag_filter.h"
 #include "profile/filter.h"
+#include "profile/label_frames.h"
 
 namespace cpprof {
 // The viewer of -web: $BROWSER, else xdg-open in a desktop session.

@@ -18,6 +18,7 @@
 #include "profile/filter.h"
 #include "profile/merge.h"
 #include "profile/perf/perf_input.h"
+#include "profile/validate.h"
 #include "symbolize/binary_locator.h"
 #include "symbolize/demangle.h"
 #include "symbolize/dwarf_unwinder.h"

@@ -1,5 +1,8 @@
 // Reading and writing profile.proto: gzip sniffing, protobuf decoding into the
-// columnar model with pprof's validation (CheckValid), and gzipped encoding.
+// columnar model (then validation, validate.h), and gzipped encoding. One header
+// for the two directions, as pprof's profile.go has Parse and Write: decode.cc
+// implements ParseProfile and DecodeProfile, encode.cc EncodeProfile and
+// WriteProfile; there is no codec.cc.
 #ifndef CPPROF_PROFILE_CODEC_H_
 #define CPPROF_PROFILE_CODEC_H_
 
@@ -25,9 +28,6 @@ Result<Profile> ParseProfile(std::string_view bytes, const perf::UserStackUnwind
 
 // Decodes an uncompressed profile.proto without the final validation.
 Result<Profile> DecodeProfile(std::string_view data);
-
-// Checks references and ids as pprof's Profile.CheckValid does.
-Status CheckValid(const Profile& p);
 
 // Serializes to profile.proto (uncompressed).
 std::string EncodeProfile(const Profile& p);

@@ -22,6 +22,7 @@
 #include "profile/perf/perf_input.h"
 #include "util/parallel.h"
 #include "profile/proto_format.h"
+#include "profile/validate.h"
 
 namespace cpprof {
 namespace {
@@ -29,12 +30,13 @@ namespace {
 using protozero::pbf_reader;
 using protozero::pbf_wire_type;
 
-// `invalid` marks the errors pprof finds in CheckValid, after a successful
-// decode ("malformed profile: ..."), as opposed to undecodable bytes.
+// kInvalid marks the errors pprof finds in CheckValid, after a successful
+// decode ("malformed profile: ..."), as opposed to undecodable bytes (kError).
 struct DecodeError {
   std::string message;
-  bool invalid = false;
+  Status::Code code = Status::Code::kError;
 };
+constexpr Status::Code kInvalid = Status::Code::kMalformed;
 
 void Expect(const pbf_reader& r, pbf_wire_type type) {
   if (r.wire_type() != type) throw DecodeError{"type mismatch"};
@@ -152,7 +154,7 @@ class Decoder {
       case proto::kDropFrames: p_.drop_frames = RawStr(GetInt64(r)); break;
       case proto::kKeepFrames: p_.keep_frames = RawStr(GetInt64(r)); break;
       case proto::kTimeNanos:
-        if (p_.time_nanos != 0) throw DecodeError{"concatenated profiles detected"};
+        if (p_.time_nanos != 0) throw DecodeError{"concatenated profiles detected", Status::Code::kConcatenated};
         p_.time_nanos = GetInt64(r);
         break;
       case proto::kDurationNanos: p_.duration_nanos = GetInt64(r); break;
@@ -304,14 +306,14 @@ class Decoder {
     auto build = [&](auto& table, IdIndex& index, const char* what, const char* zero_msg) {
       ids.clear();
       for (const auto& e : table) {
-        if (e.id == 0) throw DecodeError{zero_msg, true};
+        if (e.id == 0) throw DecodeError{zero_msg, kInvalid};
         ids.push_back(e.id);
       }
       if (!index.Build(ids)) {
         // Find the duplicate for the message.
         std::unordered_map<uint64_t, int> seen;
         for (uint64_t id : ids) {
-          if (seen[id]++) throw DecodeError{std::string("multiple ") + what + " with same id: " + std::to_string(id), true};
+          if (seen[id]++) throw DecodeError{std::string("multiple ") + what + " with same id: " + std::to_string(id), kInvalid};
         }
       }
     };
@@ -326,7 +328,7 @@ class Decoder {
         uint64_t fid = line_function_ids_[l];
         uint32_t f = fid == 0 ? kNone : functions_.Find(fid);
         if (f == kNone) {
-          throw DecodeError{"location id: " + std::to_string(loc.id) + " has a line with nil function", true};
+          throw DecodeError{"location id: " + std::to_string(loc.id) + " has a line with nil function", kInvalid};
         }
         p_.lines[l].function = f;
       }
@@ -411,7 +413,7 @@ class Decoder {
           ForEachVarint(m, [&](uint64_t id) {
             uint32_t loc = locations_.Find(id);
             missing_location |= loc == kNone;
-            if (slice.stack_pos == slice.stack_end) throw DecodeError{"malformed sample", true};
+            if (slice.stack_pos == slice.stack_end) throw DecodeError{"malformed sample", kInvalid};
             p_.stacks[slice.stack_pos++] = loc;
           });
           break;
@@ -420,7 +422,7 @@ class Decoder {
           break;
         case proto::kSampleLabel:
           if (std::optional<Label> l = DecodeLabel(m)) {
-            if (slice.label_pos == slice.label_end) throw DecodeError{"malformed sample", true};
+            if (slice.label_pos == slice.label_end) throw DecodeError{"malformed sample", kInvalid};
             p_.labels[slice.label_pos++] = *l;
           }
           break;
@@ -430,11 +432,11 @@ class Decoder {
     }
     size_t n = p_.num_types();
     if (slice.values.size() != n) {
-      if (n == 0) throw DecodeError{"missing sample type information", true};
+      if (n == 0) throw DecodeError{"missing sample type information", kInvalid};
       throw DecodeError{"mismatch: sample has " + std::to_string(slice.values.size()) + " values vs. " +
-                        std::to_string(n) + " types", true};
+                        std::to_string(n) + " types", kInvalid};
     }
-    if (missing_location) throw DecodeError{"sample has nil location", true};
+    if (missing_location) throw DecodeError{"sample has nil location", kInvalid};
     std::copy(slice.values.begin(), slice.values.end(), p_.values.begin() + static_cast<ptrdiff_t>(index * n));
     s.stack_size = static_cast<uint32_t>(slice.stack_pos - s.stack_begin);
     s.label_count = static_cast<uint32_t>(slice.label_pos - s.label_begin);
@@ -468,7 +470,7 @@ class Decoder {
         id = protozero::decode_varint(&p, reinterpret_cast<const char*>(in_end));  // throws when truncated
         in = reinterpret_cast<const uint8_t*>(p);
       }
-      if (out == out_end) throw DecodeError{"malformed sample", true};
+      if (out == out_end) throw DecodeError{"malformed sample", kInvalid};
       uint32_t loc = locations_.Find(id);
       missing |= loc == kNone;
       *out++ = loc;
@@ -537,13 +539,16 @@ class Decoder {
 }  // namespace
 
 Result<Profile> DecodeProfile(std::string_view data) {
-  if (data.empty()) return Status::Error("empty input file");
+  if (data.empty()) return Status::NoData("empty input file");
   Profile p;
   try {
     Decoder(p).Run(data);
   } catch (const DecodeError& e) {
-    if (e.invalid) return Status::Error("malformed profile: " + e.message);
-    return Status::Error(e.message);
+    switch (e.code) {
+      case kInvalid: return Status::Malformed("malformed profile: " + e.message);
+      case Status::Code::kConcatenated: return Status::Concatenated(e.message);
+      default: return Status::Error(e.message);
+    }
   } catch (const protozero::exception& e) {
     return Status::Error(std::string("malformed protobuf: ") + e.what());
   } catch (const std::bad_alloc&) {
@@ -576,12 +581,12 @@ Result<Profile> ParseProfile(std::string_view bytes, const perf::UserStackUnwind
   if (!p.ok() && perf::IsPerfData(bytes)) return p.status().WithContext("parsing profile");
   if (!p.ok()) {
     const Status status = p.status();
-    const std::string& msg = status.message();
-    if (msg.starts_with("malformed profile: ")) return status;
-    if (msg != "empty input file" && msg != "concatenated profiles detected") {
-      // Not a protobuf: pprof goes on to its legacy text and binary formats.
+    if (status.IsMalformed()) return status;
+    // pprof's profile.go:194: any error but its sentinels means "not a protobuf",
+    // and pprof goes on to its legacy text and binary formats.
+    if (status.code() != Status::Code::kNoData && status.code() != Status::Code::kConcatenated) {
       p = ParseLegacyProfile(bytes);
-      if (legacy::IsUnrecognized(p.status())) p = ParsePerfText(bytes);
+      if (p.status().IsUnrecognized()) p = ParsePerfText(bytes);
     }
     if (!p.ok()) return p.status().WithContext("parsing profile");
   }

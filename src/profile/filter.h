@@ -52,11 +52,6 @@ void PruneFrom(Profile& p, const re2::RE2& drop);
 // does not keep (pprof's Profile.Aggregate).
 void Aggregate(Profile& p, bool inline_frames, bool function, bool filename, bool line_number, bool address);
 
-// -tagroot/-tagleaf: adds pseudo-frames named after label values. Returns
-// whether any sample had the root / leaf keys.
-std::pair<bool, bool> AddLabelFrames(Profile& p, const std::vector<std::string>& root_keys,
-                                     const std::vector<std::string>& leaf_keys, std::string_view output_unit);
-
 }  // namespace cpprof
 
 #endif  // CPPROF_PROFILE_FILTER_H_

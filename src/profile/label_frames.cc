@@ -2,11 +2,12 @@
 // listed label key becomes a frame named after the sample's values for it, with
 // the key as its file name.
 
+#include "profile/label_frames.h"
+
 #include <fmt/format.h>
 
 #include <map>
 
-#include "profile/filter.h"
 #include "profile/units.h"
 
 namespace cpprof {

@@ -163,53 +163,78 @@ GraphBuilder& ReportGraph(Report& r) {
   return *g;
 }
 
+namespace {
+
+// The nodes of `nodes` whose cum reaches `cutoff`, with the count of the others
+// in *dropped; empty, meaning every node, when none falls below it.
+std::vector<bool> NodesAboveCutoff(const GraphBuilder& g, const std::vector<uint32_t>& nodes, int64_t cutoff,
+                                   int* dropped) {
+  if (cutoff <= 0) return {};
+  std::vector<bool> above(g.nodes().size(), false);
+  size_t count = 0;
+  for (uint32_t n : nodes) {
+    if (Abs64(g.nodes()[n].cum) >= cutoff) {
+      above[n] = true;
+      ++count;
+    }
+  }
+  if (count == nodes.size()) return {};
+  *dropped = static_cast<int>(nodes.size() - count);
+  return above;
+}
+
+// The text report's stand-in for rebuilding the graph with the nodes a step
+// kept (pprof's rpt.newGraph(nodesKept)). Text reads node values, which
+// rebuilding with fewer nodes leaves as they are, and of the edges only those
+// into inlined callees of the last graph ("(inline)" markers). So a step only
+// filters the node list and remembers what it kept in *last_kept, for the one
+// rebuild at the end, of those edges.
+std::vector<uint32_t> KeepTextNodes(const std::vector<uint32_t>& nodes, const std::vector<bool>& kept,
+                                    std::vector<bool>* last_kept) {
+  *last_kept = kept;
+  std::vector<uint32_t> out;
+  for (uint32_t n : nodes) {
+    if (kept.empty() || kept[n]) out.push_back(n);
+  }
+  return out;
+}
+
+}  // namespace
+
+// pprof's newTrimmedGraph (report.go:124-184), in its three steps. A call tree
+// is built once and trimmed in place, as pprof does; other graphs are rebuilt
+// with the nodes each step keeps (KeepTextNodes for the text report's shortcut).
 TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
   const ReportOptions& o = r.options();
   bool visual = o.format == ReportFormat::kDot;
   bool tree = g.options().call_tree;
-  TrimmedGraph t;
-  // Values first; edges only for the graph that is kept (see Build). A call
-  // tree is built once and trimmed in place, as pprof does.
-  t.nodes = tree ? g.Build({}, EdgeSet::kAll) : BuildThrough(r.graphs().values, 1, g, {}, EdgeSet::kNone);
-  // The text report reads node values, which rebuilding with fewer nodes
-  // leaves as they are, and the edges into inlined callees of the last graph
-  // only ("(inline)" markers): so one rebuild at the end, of those edges.
   bool text = o.format == ReportFormat::kText;
-  std::vector<bool> last_kept;
+  TrimmedGraph t;
+  std::vector<bool> text_kept;  // empty: every node
   auto rebuild = [&](const std::vector<bool>& kept) {
-    if (!text) return g.Build(kept);
-    last_kept = kept;
-    std::vector<uint32_t> nodes;
-    for (uint32_t n : t.nodes) {
-      if (kept.empty() || kept[n]) nodes.push_back(n);
-    }
-    return nodes;
+    return text ? KeepTextNodes(t.nodes, kept, &text_kept) : g.Build(kept);
   };
+
+  // First step: the complete graph, to find the nodes of low cum weight. Values
+  // only, except for a tree; edges come with the graph that is kept (see Build).
+  t.nodes = tree ? g.Build({}, EdgeSet::kAll) : BuildThrough(r.graphs().values, 1, g, {}, EdgeSet::kNone);
   int64_t total = 0;
   for (uint32_t n : t.nodes) total += g.nodes()[n].flat;
   int64_t node_cutoff = Abs64(static_cast<int64_t>(static_cast<double>(total) * o.node_fraction));
   int64_t edge_cutoff = Abs64(static_cast<int64_t>(static_cast<double>(total) * o.edge_fraction));
-  std::vector<bool> kept;  // empty: every node
-  if (node_cutoff > 0) {
-    std::vector<bool> above(g.nodes().size(), false);
-    size_t count = 0;
-    for (uint32_t n : t.nodes) {
-      if (Abs64(g.nodes()[n].cum) >= node_cutoff) {
-        above[n] = true;
-        ++count;
-      }
-    }
-    if (count != t.nodes.size()) {
-      t.dropped_nodes = static_cast<int>(t.nodes.size() - count);
-      if (tree) g.TrimTree(t.nodes, above);
-      kept = std::move(above);
-    }
+  std::vector<bool> kept = NodesAboveCutoff(g, t.nodes, node_cutoff, &t.dropped_nodes);
+  if (tree) {
+    if (!kept.empty()) g.TrimTree(t.nodes, kept);
+  } else {
+    t.nodes = rebuild(kept);  // even with every node kept: the first build had no edges
   }
-  if (!tree) t.nodes = rebuild(kept);
   t.orig_count = static_cast<int>(t.nodes.size());
+
+  // Second step: limit the number of nodes, with the visual heuristics for dot.
   NodeOrder order = visual ? NodeOrder::kEntropy : o.cum_sort ? NodeOrder::kCumName : NodeOrder::kFlatName;
   g.Sort(t.nodes, order);
   if (o.node_count > 0) {
+    // Low frequency tags and edges affect the selection.
     g.TrimLowFrequencyTags(t.nodes, node_cutoff);
     g.TrimLowFrequencyEdges(t.nodes, edge_cutoff);
     size_t top = g.TopNodeCount(t.nodes, o.node_count, visual);
@@ -224,8 +249,11 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
       g.Sort(t.nodes, order);
     }
   }
+
+  // Final step: trim low frequency tags and edges, and remove the redundant
+  // edges that clutter the arrows. The text report first gets its one rebuild.
   if (text) {
-    t.nodes = BuildThrough(r.graphs().inline_edges, GraphCache::kInlineEdgeBuilds, g, last_kept,
+    t.nodes = BuildThrough(r.graphs().inline_edges, GraphCache::kInlineEdgeBuilds, g, text_kept,
                            EdgeSet::kIntoInlined);
     g.Sort(t.nodes, order);
   }

@@ -163,6 +163,8 @@ class SourcePrinter {
   ObjectFile* Object(uint32_t mapping);
   void MarkInterest(uint64_t addr, uint32_t loc, uint32_t line_index);
   void ExpandAddresses();
+  void HandleUnprocessed(const std::vector<uint64_t>& unprocessed);
+  std::vector<Range> SplitIntoRanges(const std::vector<uint64_t>& addrs);
   void AddStack(uint64_t addr, const std::vector<Frame>& frames);
   std::vector<SourceFunction> Functions(const SourceFile& f);
   void PrintFile(const SourceFile& f, std::string& out);
@@ -259,43 +261,13 @@ bool SourcePrinter::Collect() {
   return true;
 }
 
+// pprof's expandAddresses (source.go): every instruction of the ranges around
+// the addresses of interest, disassembled and symbolized.
 void SourcePrinter::ExpandAddresses() {
-  // pprof's splitIntoRanges (its unsigned arithmetic kept).
-  std::vector<uint64_t> addrs;
-  for (const auto& [addr, info] : addrs_) {
-    if (info.obj != nullptr) {
-      addrs.push_back(addr);
-      continue;
-    }
-    std::vector<Frame> frames;  // no object file: the location's own frames
-    for (const Line& line : p_.lines_of(p_.locations[info.loc])) {
-      const Function& f = p_.functions[line.function];
-      frames.push_back({std::string(p_.str(f.name)), std::string(p_.str(f.filename)), line.line});
-    }
-    InstructionInfo x{addr, 1, "", true, frames.empty() ? "" : frames[0].file, frames.empty() ? 0 : frames[0].line};
-    insts_[addr] = x;
-    AddStack(addr, frames);
-  }
-  std::vector<Range> ranges;
-  for (size_t i = 0, n = addrs.size(); i < n;) {
-    uint64_t begin = addrs[i], end = addrs[i];
-    int64_t sum = flat_[begin];
-    const AddrInfo& info = addrs_[begin];
-    const Mapping& m = p_.mappings[p_.locations[info.loc].mapping];
-    for (++i; i < n && addrs[i] <= end + 2 * kRangeExpand && addrs[i] < m.limit; ++i) {
-      end = addrs[i];
-      sum += flat_[end];
-    }
-    // pprof tests m.start - begin here, which wraps, so its ranges start
-    // below the mapping and fail to map back (it then shows nothing for
-    // functions near a library's start); clamped to the mapping instead.
-    begin = begin - m.start >= kRangeExpand ? begin - kRangeExpand : m.start;
-    end = m.limit - end >= kRangeExpand ? end + kRangeExpand : m.limit;
-    ranges.push_back({begin, end, info.obj, p_.locations[info.loc].mapping, sum});
-  }
-  std::stable_sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.score > b.score; });
-  if (ranges.size() > kMaxRanges) ranges.resize(kMaxRanges);
-  for (const Range& range : ranges) {
+  std::vector<uint64_t> addrs, unprocessed;  // with an object file to read, without
+  for (const auto& [addr, info] : addrs_) (info.obj != nullptr ? addrs : unprocessed).push_back(addr);
+  HandleUnprocessed(unprocessed);
+  for (const Range& range : SplitIntoRanges(addrs)) {
     uint64_t bias = range.obj->bias;
     Result<std::vector<Instruction>> insts =
         Disassemble(range.obj->path, range.begin - bias, range.end - bias, r_.options().intel_syntax);
@@ -328,6 +300,47 @@ void SourcePrinter::ExpandAddresses() {
       AddStack(addr, frames);
     }
   }
+}
+
+// pprof's handleUnprocessed: an address with no object file to disassemble
+// becomes one synthetic instruction, with the location's own frames.
+void SourcePrinter::HandleUnprocessed(const std::vector<uint64_t>& unprocessed) {
+  for (uint64_t addr : unprocessed) {
+    std::vector<Frame> frames;
+    for (const Line& line : p_.lines_of(p_.locations[addrs_[addr].loc])) {
+      const Function& f = p_.functions[line.function];
+      frames.push_back({std::string(p_.str(f.name)), std::string(p_.str(f.filename)), line.line});
+    }
+    InstructionInfo x{addr, 1, "", true, frames.empty() ? "" : frames[0].file, frames.empty() ? 0 : frames[0].line};
+    insts_[addr] = x;
+    AddStack(addr, frames);
+  }
+}
+
+// pprof's splitIntoRanges (its unsigned arithmetic kept): sorted addresses of
+// one mapping at most 2 * kRangeExpand apart share a range, widened by
+// kRangeExpand on each side; the kMaxRanges of most flat weight are kept.
+std::vector<SourcePrinter::Range> SourcePrinter::SplitIntoRanges(const std::vector<uint64_t>& addrs) {
+  std::vector<Range> ranges;
+  for (size_t i = 0, n = addrs.size(); i < n;) {
+    uint64_t begin = addrs[i], end = addrs[i];
+    int64_t sum = flat_[begin];
+    const AddrInfo& info = addrs_[begin];
+    const Mapping& m = p_.mappings[p_.locations[info.loc].mapping];
+    for (++i; i < n && addrs[i] <= end + 2 * kRangeExpand && addrs[i] < m.limit; ++i) {
+      end = addrs[i];
+      sum += flat_[end];
+    }
+    // pprof tests m.start - begin here, which wraps, so its ranges start
+    // below the mapping and fail to map back (it then shows nothing for
+    // functions near a library's start); clamped to the mapping instead.
+    begin = begin - m.start >= kRangeExpand ? begin - kRangeExpand : m.start;
+    end = m.limit - end >= kRangeExpand ? end + kRangeExpand : m.limit;
+    ranges.push_back({begin, end, info.obj, p_.locations[info.loc].mapping, sum});
+  }
+  std::stable_sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.score > b.score; });
+  if (ranges.size() > kMaxRanges) ranges.resize(kMaxRanges);
+  return ranges;
 }
 
 void SourcePrinter::AddStack(uint64_t addr, const std::vector<Frame>& frames) {

@@ -2,6 +2,7 @@
 #include "runtime/frame_rules.h"
 
 #include <dlfcn.h>
+#include <dwarf.h>
 #include <link.h>
 
 #include <atomic>
@@ -22,6 +23,19 @@ struct DwarfEhBases {
 extern "C" const void* _Unwind_Find_FDE(void* pc, DwarfEhBases* bases);
 
 namespace {
+
+// A DW_EH_PE pointer encoding (LSB 5.0, "DWARF Exception Header Encoding") is
+// a format (DW_EH_PE_udata4, ...) in the low four bits, what it is relative to
+// (DW_EH_PE_pcrel, ...) in the next three, and DW_EH_PE_indirect in the top one.
+constexpr uint8_t kEhPeFormatMask = 0x0f;
+constexpr uint8_t kEhPeApplicationMask = 0x70;
+
+// The three primary CFA opcodes (DW_CFA_advance_loc, DW_CFA_offset and
+// DW_CFA_restore) are the top two bits of their byte and carry their operand
+// in the low six (DWARF 5, section 7.24); with the top bits clear, the whole
+// byte is the opcode.
+constexpr uint8_t kCfaPrimaryMask = 0xc0;
+constexpr uint8_t kCfaPrimaryOperandMask = 0x3f;
 
 // DWARF register numbers of x86-64 (System V psABI, figure 3.36).
 constexpr uint64_t kRbp = 6;
@@ -76,14 +90,14 @@ class Reader {
   // Skips a pointer of DW_EH_PE encoding `enc`; false for the forms GCC
   // does not emit on x86-64 (aligned, unknown formats).
   bool SkipPointer(uint8_t enc) {
-    if (enc == 0xff) return true;  // DW_EH_PE_omit
-    if ((enc & 0x70) == 0x50) return false;
-    switch (enc & 0x0f) {
-      case 0x00: case 0x04: case 0x0c: Skip(8); return ok_;  // absptr, udata8, sdata8
-      case 0x02: case 0x0a: Skip(2); return ok_;
-      case 0x03: case 0x0b: Skip(4); return ok_;
-      case 0x01: Uleb(); return ok_;
-      case 0x09: Sleb(); return ok_;
+    if (enc == DW_EH_PE_omit) return true;
+    if ((enc & kEhPeApplicationMask) == DW_EH_PE_aligned) return false;
+    switch (enc & kEhPeFormatMask) {
+      case DW_EH_PE_absptr: case DW_EH_PE_udata8: case DW_EH_PE_sdata8: Skip(8); return ok_;
+      case DW_EH_PE_udata2: case DW_EH_PE_sdata2: Skip(2); return ok_;
+      case DW_EH_PE_udata4: case DW_EH_PE_sdata4: Skip(4); return ok_;
+      case DW_EH_PE_uleb128: Uleb(); return ok_;
+      case DW_EH_PE_sleb128: Sleb(); return ok_;
     }
     return false;
   }
@@ -138,82 +152,84 @@ struct Alignment {
 
 // Runs the CFA program in `in` from location `loc` until the row that covers
 // `target`. False for instructions FrameRule cannot follow.
-bool RunProgram(Reader in, Alignment align, uintptr_t loc, uintptr_t target, const Row& initial, Row* row) {
+bool RunCfaProgramUntil(Reader in, Alignment align, uintptr_t loc, uintptr_t target, const Row& initial, Row* row) {
   constexpr int kMaxRemembered = 4;  // GCC nests remember_state once
   Row remembered[kMaxRemembered];
   int depth = 0;
   while (in.more()) {
     uint8_t op = in.U8();
     uint64_t advance = 0;
-    switch (op >> 6) {
-      case 1: advance = op & 0x3f; break;  // DW_CFA_advance_loc
-      case 2: SetRule(row, op & 0x3f, How::kOffset, static_cast<int64_t>(in.Uleb()) * align.data); continue;
-      case 3: RestoreRule(row, initial, op & 0x3f); continue;
-      default:
+    switch (op & kCfaPrimaryMask) {
+      case DW_CFA_advance_loc: advance = op & kCfaPrimaryOperandMask; break;
+      case DW_CFA_offset:
+        SetRule(row, op & kCfaPrimaryOperandMask, How::kOffset, static_cast<int64_t>(in.Uleb()) * align.data);
+        continue;
+      case DW_CFA_restore: RestoreRule(row, initial, op & kCfaPrimaryOperandMask); continue;
+      case DW_CFA_extended:
         switch (op) {
-          case 0x00: continue;  // nop
-          case 0x02: advance = in.U8(); break;
-          case 0x03: advance = in.Fixed(2); break;
-          case 0x04: advance = in.Fixed(4); break;
-          case 0x05: {  // offset_extended
+          case DW_CFA_nop: continue;
+          case DW_CFA_advance_loc1: advance = in.U8(); break;
+          case DW_CFA_advance_loc2: advance = in.Fixed(2); break;
+          case DW_CFA_advance_loc4: advance = in.Fixed(4); break;
+          case DW_CFA_offset_extended: {
             uint64_t reg = in.Uleb();
             SetRule(row, reg, How::kOffset, static_cast<int64_t>(in.Uleb()) * align.data);
             continue;
           }
-          case 0x06: RestoreRule(row, initial, in.Uleb()); continue;
-          case 0x07: SetRule(row, in.Uleb(), How::kUndefined, 0); continue;
-          case 0x08: SetRule(row, in.Uleb(), How::kSame, 0); continue;
-          case 0x09: {  // register
+          case DW_CFA_restore_extended: RestoreRule(row, initial, in.Uleb()); continue;
+          case DW_CFA_undefined: SetRule(row, in.Uleb(), How::kUndefined, 0); continue;
+          case DW_CFA_same_value: SetRule(row, in.Uleb(), How::kSame, 0); continue;
+          case DW_CFA_register: {
             uint64_t reg = in.Uleb();
             in.Uleb();
             SetRule(row, reg, How::kOther, 0);
             continue;
           }
-          case 0x0a:  // remember_state
+          case DW_CFA_remember_state:
             if (depth == kMaxRemembered) return false;
             remembered[depth++] = *row;
             continue;
-          case 0x0b:  // restore_state: the whole row, CFA included, as libgcc does
+          case DW_CFA_restore_state:  // the whole row, CFA included, as libgcc does
             if (depth == 0) return false;
             *row = remembered[--depth];
             continue;
-          case 0x0c:
+          case DW_CFA_def_cfa:
             row->cfa_reg = in.Uleb();
             row->cfa_offset = static_cast<int64_t>(in.Uleb());
             continue;
-          case 0x0d: row->cfa_reg = in.Uleb(); continue;
-          case 0x0e: row->cfa_offset = static_cast<int64_t>(in.Uleb()); continue;
-          case 0x10:    // expression
-          case 0x16: {  // val_expression
+          case DW_CFA_def_cfa_register: row->cfa_reg = in.Uleb(); continue;
+          case DW_CFA_def_cfa_offset: row->cfa_offset = static_cast<int64_t>(in.Uleb()); continue;
+          case DW_CFA_expression:
+          case DW_CFA_val_expression: {
             uint64_t reg = in.Uleb();
             in.Skip(in.Uleb());
             SetRule(row, reg, How::kOther, 0);
             continue;
           }
-          case 0x11: {  // offset_extended_sf
+          case DW_CFA_offset_extended_sf: {
             uint64_t reg = in.Uleb();
             SetRule(row, reg, How::kOffset, in.Sleb() * align.data);
             continue;
           }
-          case 0x12:
+          case DW_CFA_def_cfa_sf:
             row->cfa_reg = in.Uleb();
             row->cfa_offset = in.Sleb() * align.data;
             continue;
-          case 0x13: row->cfa_offset = in.Sleb() * align.data; continue;
-          case 0x14: {  // val_offset
+          case DW_CFA_def_cfa_offset_sf: row->cfa_offset = in.Sleb() * align.data; continue;
+          case DW_CFA_val_offset: {
             uint64_t reg = in.Uleb();
             in.Uleb();
             SetRule(row, reg, How::kOther, 0);
             continue;
           }
-          case 0x15: {  // val_offset_sf
+          case DW_CFA_val_offset_sf: {
             uint64_t reg = in.Uleb();
             in.Sleb();
             SetRule(row, reg, How::kOther, 0);
             continue;
           }
-          case 0x2e: in.Uleb(); continue;  // GNU_args_size
-          case 0x2f: {                     // GNU_negative_offset_extended
+          case DW_CFA_GNU_args_size: in.Uleb(); continue;
+          case DW_CFA_GNU_negative_offset_extended: {
             uint64_t reg = in.Uleb();
             SetRule(row, reg, How::kOffset, -static_cast<int64_t>(in.Uleb()) * align.data);
             continue;
@@ -250,7 +266,7 @@ RuleStatus ComputeRule(uintptr_t where, FrameRule* rule) {
   Alignment align{c.Uleb(), c.Sleb()};
   uint64_t ret_column = version == 1 ? c.U8() : c.Uleb();
   if (ret_column != kReturnAddress) return RuleStatus::kUnsupported;
-  uint8_t fde_encoding = 0;  // absptr
+  uint8_t fde_encoding = DW_EH_PE_absptr;
   bool has_data = augmentation_length > 0;
   if (has_data) {
     if (augmentation[0] != 'z') return RuleStatus::kUnsupported;
@@ -270,12 +286,12 @@ RuleStatus ComputeRule(uintptr_t where, FrameRule* rule) {
   }
   if (!c.ok()) return RuleStatus::kUnsupported;
   Row initial;
-  if (!RunProgram(c, align, 0, ~uintptr_t{0}, initial, &initial)) return RuleStatus::kUnsupported;
+  if (!RunCfaProgramUntil(c, align, 0, ~uintptr_t{0}, initial, &initial)) return RuleStatus::kUnsupported;
 
-  if (!f.SkipPointer(fde_encoding) || !f.SkipPointer(fde_encoding & 0x0f)) return RuleStatus::kUnsupported;
+  if (!f.SkipPointer(fde_encoding) || !f.SkipPointer(fde_encoding & kEhPeFormatMask)) return RuleStatus::kUnsupported;
   if (has_data) f.Skip(f.Uleb());
   Row row = initial;
-  if (!RunProgram(f, align, reinterpret_cast<uintptr_t>(bases.func), where, initial, &row)) {
+  if (!RunCfaProgramUntil(f, align, reinterpret_cast<uintptr_t>(bases.func), where, initial, &row)) {
     return RuleStatus::kUnsupported;
   }
   if (row.ret == How::kUndefined) return RuleStatus::kOutermost;

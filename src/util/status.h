@@ -3,30 +3,51 @@
 #ifndef CPPROF_UTIL_STATUS_H_
 #define CPPROF_UTIL_STATUS_H_
 
-#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 
 namespace cpprof {
 
+// A code says what the caller may do next, the message what happened (for
+// people: it may be reworded without changing any decision). The codes are the
+// ones some caller decides by, as LevelDB's Status codes (IsNotFound,
+// IsCorruption) and pprof's sentinel errors (errNoData, errConcatProfile,
+// errUnrecognized, errMalformed) are.
 class [[nodiscard]] Status {
  public:
-  Status() = default;
-  static Status Error(std::string message) { return Status(std::move(message)); }
+  enum class Code {
+    kOk,
+    kError,         // any other failure
+    kUnrecognized,  // not this format: the caller tries its next parser
+    kMalformed,     // this format, but invalid: no other parser is tried
+    kNoData,        // empty input: no parser applies (pprof's errNoData)
+    kConcatenated,  // two profiles in one protobuf (pprof's errConcatProfile)
+  };
 
-  bool ok() const { return !message_.has_value(); }
-  const std::string& message() const { return *message_; }
+  Status() = default;
+  static Status Error(std::string message) { return Status(Code::kError, std::move(message)); }
+  static Status Unrecognized(std::string message) { return Status(Code::kUnrecognized, std::move(message)); }
+  static Status Malformed(std::string message) { return Status(Code::kMalformed, std::move(message)); }
+  static Status NoData(std::string message) { return Status(Code::kNoData, std::move(message)); }
+  static Status Concatenated(std::string message) { return Status(Code::kConcatenated, std::move(message)); }
+
+  bool ok() const { return code_ == Code::kOk; }
+  Code code() const { return code_; }
+  bool IsUnrecognized() const { return code_ == Code::kUnrecognized; }
+  bool IsMalformed() const { return code_ == Code::kMalformed; }
+  const std::string& message() const { return message_; }
 
   // Prefixes the message with the name of the stage it travelled through,
-  // as pprof does ("parsing profile: ...").
+  // as pprof does ("parsing profile: ..."); the code stays.
   Status WithContext(const std::string& context) const {
-    return ok() ? *this : Status(context + ": " + *message_);
+    return ok() ? *this : Status(code_, context + ": " + message_);
   }
 
  private:
-  explicit Status(std::string message) : message_(std::move(message)) {}
-  std::optional<std::string> message_;
+  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+  Code code_ = Code::kOk;
+  std::string message_;
 };
 
 template <typename T>

@@ -8,6 +8,7 @@
 #include "profile/codec.h"
 #include "profile/dump.h"
 #include "profile/legacy/legacy.h"
+#include "profile/validate.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -11,6 +11,7 @@
 #include "profile/filter.h"
 #include "profile/gzip.h"
 #include "profile/merge.h"
+#include "profile/validate.h"
 
 namespace cpprof {
 namespace {
@@ -92,6 +93,32 @@ TEST(CodecTest, DetectsInvalidReferences) {
   Result<Profile> r = ParseProfile(EncodeProfile(p));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "malformed profile: multiple locations with same id: 1");
+}
+
+// The decoder's code, not its words, chooses what ParseProfile does next
+// (pprof's profile.go:194): its sentinels and an invalid profile end the parse,
+// where any other decoding error would go on to the legacy parsers and end in
+// "unrecognized profile format".
+TEST(CodecTest, DecoderCodesDecideWhetherLegacyParsersRun) {
+  Result<Profile> empty = ParseProfile("");
+  EXPECT_EQ(empty.status().code(), Status::Code::kNoData);
+  EXPECT_EQ(empty.status().message(), "parsing profile: empty input file");
+
+  Profile p = EveryField();
+  p.time_nanos = 1;
+  std::string twice = EncodeProfile(p) + EncodeProfile(p);
+  Result<Profile> concatenated = ParseProfile(twice);
+  EXPECT_EQ(concatenated.status().code(), Status::Code::kConcatenated);
+  EXPECT_EQ(concatenated.status().message(), "parsing profile: concatenated profiles detected");
+
+  p.locations[1].id = 1;  // duplicate id: reported as is, without "parsing profile"
+  Result<Profile> invalid = ParseProfile(EncodeProfile(p));
+  EXPECT_TRUE(invalid.status().IsMalformed());
+  EXPECT_EQ(invalid.status().message(), "malformed profile: multiple locations with same id: 1");
+
+  Result<Profile> text = ParseProfile("not a profile at all\n");
+  EXPECT_TRUE(text.status().IsUnrecognized());
+  EXPECT_EQ(text.status().message(), "parsing profile: unrecognized profile format");
 }
 
 TEST(CodecTest, ReadsTheGoCorpus) {

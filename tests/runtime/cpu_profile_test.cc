@@ -15,6 +15,7 @@
 
 #include "cpprof/cpprof.h"
 #include "profile/codec.h"
+#include "profile/validate.h"
 
 namespace cpprof {
 namespace {

@@ -9,9 +9,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "profile/codec.h"
 #include "profile/legacy/heap_scaling.h"
 #include "profile/legacy/parsers.h"
+#include "profile/validate.h"
 
 namespace cpprof::legacy {
 namespace {

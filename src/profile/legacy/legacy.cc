@@ -71,7 +71,7 @@ Result<Profile> ParseLegacyProfile(std::string_view data) {
       SetDropFrames(*p);
       return p;
     }
-    if (!legacy::IsUnrecognized(p.status())) return p.status();
+    if (!p.status().IsUnrecognized()) return p.status();
   }
   return legacy::Unrecognized();
 }

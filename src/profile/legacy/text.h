@@ -17,12 +17,10 @@
 
 namespace cpprof::legacy {
 
-// pprof's sentinel errors. kUnrecognized lets the next format have a go;
-// any other error ends the parse.
-inline constexpr std::string_view kUnrecognized = "unrecognized profile format";
+// pprof's sentinel errors. Unrecognized() lets the next format have a go (the
+// callers test Status::IsUnrecognized, not the text); any other error ends the parse.
 inline constexpr std::string_view kMalformed = "malformed profile format";
-inline Status Unrecognized() { return Status::Error(std::string(kUnrecognized)); }
-inline bool IsUnrecognized(const Status& s) { return !s.ok() && s.message() == kUnrecognized; }
+inline Status Unrecognized() { return Status::Unrecognized("unrecognized profile format"); }
 
 // bufio.Scanner with ScanLines over a buffer. Lines lose "\n" and one "\r"
 // before it. A line of 64 KiB or more (Go's MaxScanTokenSize, counting the
