@@ -79,7 +79,8 @@ int main(int argc, char** argv) {
               "1 kHz bound");
   for (int depth : {1, 8, 32, 62}) {
     std::vector<int64_t> base, ours;
-    base.reserve(n), ours.reserve(n);
+    base.reserve(n);
+    ours.reserve(n);
     Measure(depth, n, SI_QUEUE, 0, &base);  // not a sample: dropped at once
     Measure(depth, n, SI_TIMER, kTimerCookie, &ours);
     int64_t ours50 = Percentile(ours, 0.5);
@@ -89,7 +90,10 @@ int main(int argc, char** argv) {
   }
   (void)cpprof::StopCPUProfile();
   if (const char* keep = std::getenv("HANDLER_COST_PROFILE")) {  // to check that the samples were taken
-    if (FILE* f = std::fopen(keep, "w")) std::fwrite(sink.str().data(), 1, sink.str().size(), f), std::fclose(f);
+    if (FILE* f = std::fopen(keep, "w")) {
+      std::fwrite(sink.str().data(), 1, sink.str().size(), f);
+      std::fclose(f);
+    }
   }
   return 0;
 }

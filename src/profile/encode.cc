@@ -54,10 +54,24 @@ class Encoder {
 
   void NumberStrings() {
     Use(0);
-    for (const ValueType& vt : p_.sample_types) Use(vt.type), Use(vt.unit);
-    for (const Label& l : p_.labels) Use(l.key), Use(l.str), Use(l.num_unit);
-    for (const Mapping& m : p_.mappings) Use(m.file), Use(m.build_id);
-    for (const Function& f : p_.functions) Use(f.name), Use(f.system_name), Use(f.filename);
+    for (const ValueType& vt : p_.sample_types) {
+      Use(vt.type);
+      Use(vt.unit);
+    }
+    for (const Label& l : p_.labels) {
+      Use(l.key);
+      Use(l.str);
+      Use(l.num_unit);
+    }
+    for (const Mapping& m : p_.mappings) {
+      Use(m.file);
+      Use(m.build_id);
+    }
+    for (const Function& f : p_.functions) {
+      Use(f.name);
+      Use(f.system_name);
+      Use(f.filename);
+    }
     Use(p_.drop_frames);
     Use(p_.keep_frames);
     Use(p_.period_type.type);

@@ -232,7 +232,10 @@ std::string DotWriter::NumericNodelets(std::vector<ShownTag> tags, bool flat_tag
     const ShownTag& t = collapsed[j];
     int64_t w = t.cum_value;
     const char* attr = " style=\"dotted\"";
-    if (flat_tags || t.flat_value == t.cum_value) w = t.flat_value, attr = "";
+    if (flat_tags || t.flat_value == t.cum_value) {
+      w = t.flat_value;
+      attr = "";
+    }
     if (w == 0) continue;
     std::string weight = r_.FormatValue(w);
     nodelets += fmt::format("N{}_{} [label = \"{}\" id=\"N{}_{}\" fontsize=8 shape=box3d tooltip=\"{}\"]\n", source,
@@ -259,7 +262,10 @@ std::vector<ShownTag> DotWriter::CollapsedTags(std::vector<ShownTag> tags, bool 
     size_t best = 0;
     double d = distance(groups[0][0]);
     for (size_t k = 1; k < kMaxNodelets; ++k) {
-      if (double nd = distance(groups[k][0]); nd < d) best = k, d = nd;
+      if (double nd = distance(groups[k][0]); nd < d) {
+        best = k;
+        d = nd;
+      }
     }
     groups[best].push_back(&t);
   }

@@ -172,7 +172,11 @@ Status PrintFlameGraph(Report& r, std::string& out) {
   while (!stack.empty()) {
     uint32_t i = stack.back();
     stack.pop_back();
-    if (!n_list.empty()) n_list += ',', v_list += ',', c_list += ',';
+    if (!n_list.empty()) {
+      n_list += ',';
+      v_list += ',';
+      c_list += ',';
+    }
     n_list += std::to_string(i == 0 ? -1 : name_of(nodes[i].name));
     v_list += std::to_string(nodes[i].value);
     c_list += std::to_string(children[i].size());

@@ -83,7 +83,10 @@ Status PrintSource(Report& r, std::string& out) {
     }
     for (const auto& [file, fns] : by_file) {
       int64_t flat = 0, cum = 0;
-      for (uint32_t n : fns) flat += g.nodes()[n].flat, cum += g.nodes()[n].cum;
+      for (uint32_t n : fns) {
+        flat += g.nodes()[n].flat;
+        cum += g.nodes()[n].cum;
+      }
       out += fmt::format("ROUTINE ======================== {} in {}\n", name, file);
       out += fmt::format("{:>10} {:>10} (flat, cum) {} of Total\n", r.FormatValue(flat), r.FormatValue(cum),
                          Percentage(cum, r.total()));

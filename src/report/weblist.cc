@@ -289,7 +289,10 @@ void SourcePrinter::ExpandAddresses() {
         frames.push_back({std::string(f.function), std::string(f.file), f.line});
       }
       InstructionInfo x{inst.address, length, inst.text, false, "", 0};
-      if (!frames.empty()) x.file = frames[0].file, x.line = frames[0].line;  // the innermost frame
+      if (!frames.empty()) {  // the innermost frame
+        x.file = frames[0].file;
+        x.line = frames[0].line;
+      }
       insts_[addr] = x;
       if (!frames.empty() && frames[0].line != 0) {
         last_frames = frames;
@@ -363,7 +366,10 @@ std::vector<SourceFunction> SourcePrinter::Functions(const SourceFile& f) {
     std::string name = f.func_name.at(l);
     if (auto it = pretty_names_.find(name); it != pretty_names_.end()) name = it->second;
     SourceFunction fn{name, l, l + 1, 0, 0};
-    for (const SourceInst& x : insts) fn.flat += insts_[x.addr].flat, fn.cum += insts_[x.addr].cum;
+    for (const SourceInst& x : insts) {
+      fn.flat += insts_[x.addr].flat;
+      fn.cum += insts_[x.addr].cum;
+    }
     if (!funcs.empty() && l - funcs.back().end < kMergeLimit && funcs.back().name == name) {
       funcs.back().end = l + 1;
       funcs.back().flat += fn.flat;
@@ -449,7 +455,8 @@ void SourcePrinter::PrintFile(const SourceFile& f, std::string& out) {
       uint64_t last = 0;
       for (const SourceInst& si : at) {
         const InstructionInfo& x = insts_[si.addr];
-        flat += x.flat, cum += x.cum;
+        flat += x.flat;
+        cum += x.cum;
         auto prev = insts_.find(last);
         insts.emplace_back(&si, si.addr != last + (prev == insts_.end() ? 0 : prev->second.length));
         last = si.addr;

@@ -13,7 +13,10 @@ namespace {
 std::string Hex(const unsigned char* p, size_t n) {
   static const char kDigits[] = "0123456789abcdef";
   std::string s;
-  for (size_t i = 0; i < n; ++i) s += kDigits[p[i] >> 4], s += kDigits[p[i] & 15];
+  for (size_t i = 0; i < n; ++i) {
+    s += kDigits[p[i] >> 4];
+    s += kDigits[p[i] & 15];
+  }
   return s;
 }
 

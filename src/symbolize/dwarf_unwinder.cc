@@ -47,7 +47,10 @@ class FrameState {
     std::memcpy(&v, stack_.data() + (address - base_), 8);
     return v;
   }
-  void Set(std::array<uint64_t, perf::UserStack::kRegisters> regs, uint32_t valid) { regs_ = regs, valid_ = valid; }
+  void Set(std::array<uint64_t, perf::UserStack::kRegisters> regs, uint32_t valid) {
+    regs_ = regs;
+    valid_ = valid;
+  }
 
  private:
   std::array<uint64_t, perf::UserStack::kRegisters> regs_;

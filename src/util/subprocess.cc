@@ -20,7 +20,8 @@ Result<std::string> RunSubprocess(const std::vector<std::string>& args, std::str
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0) return Status::Error(fmt::format("pipe: {}", std::strerror(errno)));
   if (pipe2(out, O_CLOEXEC) != 0) {
-    close(in[0]), close(in[1]);
+    close(in[0]);
+    close(in[1]);
     return Status::Error(fmt::format("pipe: {}", std::strerror(errno)));
   }
   posix_spawn_file_actions_t actions;
@@ -36,7 +37,8 @@ Result<std::string> RunSubprocess(const std::vector<std::string>& args, std::str
   close(in[0]);
   close(out[1]);
   if (*spawn_errno != 0) {
-    close(in[1]), close(out[0]);
+    close(in[1]);
+    close(out[0]);
     return Status::Error(fmt::format("{}: {}", args[0], std::strerror(*spawn_errno)));
   }
   // A dot that exits early must not kill cpprof with SIGPIPE.
@@ -45,7 +47,11 @@ Result<std::string> RunSubprocess(const std::vector<std::string>& args, std::str
   sigaction(SIGPIPE, &ignore, &saved);
   std::string output;
   size_t written = 0;
-  if (input.empty()) close(in[1]), in[1] = -1;
+  auto close_input = [&in] {
+    close(in[1]);
+    in[1] = -1;
+  };
+  if (input.empty()) close_input();
   char buf[1 << 16];
   while (true) {
     pollfd fds[2] = {{out[0], POLLIN, 0}, {in[1], POLLOUT, 0}};
@@ -56,7 +62,7 @@ Result<std::string> RunSubprocess(const std::vector<std::string>& args, std::str
     if (in[1] >= 0 && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
       ssize_t n = write(in[1], input.data() + written, input.size() - written);
       if (n > 0) written += static_cast<size_t>(n);
-      if (n < 0 || written == input.size()) close(in[1]), in[1] = -1;
+      if (n < 0 || written == input.size()) close_input();
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       ssize_t n = read(out[0], buf, sizeof buf);

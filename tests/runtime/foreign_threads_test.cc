@@ -107,9 +107,13 @@ int main(int argc, char** argv) {
               "%.2f s\n", a_sampled, cpu_a, b_sampled, cpu_b);
   int failures = 0;
   // A's CPU before StartCPUProfile is not in the profile: it ran for a few ms.
-  if (a_sampled < 0.85 * cpu_a || a_sampled > 1.05 * cpu_a) ++failures, std::puts("FAIL: A not sampled in full");
+  auto fail = [&failures](const char* what) {
+    ++failures;
+    std::puts(what);
+  };
+  if (a_sampled < 0.85 * cpu_a || a_sampled > 1.05 * cpu_a) fail("FAIL: A not sampled in full");
   // B is found by the rescan within ~1 s of its 2.5 s.
-  if (b_sampled < 0.3 * cpu_b) ++failures, std::puts("FAIL: B not picked up by the rescan");
-  if (!deep_a || !deep_b) ++failures, std::puts("FAIL: foreign stacks stop at the leaf");
+  if (b_sampled < 0.3 * cpu_b) fail("FAIL: B not picked up by the rescan");
+  if (!deep_a || !deep_b) fail("FAIL: foreign stacks stop at the leaf");
   return failures == 0 ? 0 : 1;
 }

@@ -148,7 +148,10 @@ long ProgressOf(int i) { return i == kCounters ? g_phases.load() : g_count[i].lo
 void WatchdogLoop() {
   long last[kCounters + 1];
   int still[kCounters + 1];  // seconds without progress
-  for (int i = 0; i <= kCounters; ++i) last[i] = ProgressOf(i), still[i] = 0;
+  for (int i = 0; i <= kCounters; ++i) {
+    last[i] = ProgressOf(i);
+    still[i] = 0;
+  }
   while (!g_done.load()) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
     for (int i = 0; i <= kCounters; ++i) {
@@ -351,7 +354,9 @@ void MallocStorm(std::atomic<long>* count) {
   std::vector<Block> live(4096);
   uint64_t r = 88172645463325252ull;
   while (!g_stop) {
-    r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+    r ^= r << 13;
+    r ^= r >> 7;
+    r ^= r << 17;
     Block& b = live[r % live.size()];
     if (b.p != nullptr && !TagIntact(b)) Fail("a heap block lost its contents");
     size_t size = 16 + (r >> 20) % 16384;
@@ -488,7 +493,10 @@ int main(int argc, char** argv) {
 
   if (const char* keep = std::getenv("TORTURE_PROFILE")) {  // to inspect a run by hand
     FILE* f = std::fopen(keep, "w");
-    if (f != nullptr) std::fwrite(out.str().data(), 1, out.str().size(), f), std::fclose(f);
+    if (f != nullptr) {
+      std::fwrite(out.str().data(), 1, out.str().size(), f);
+      std::fclose(f);
+    }
   }
   cpprof::Result<cpprof::Profile> p = cpprof::ParseProfile(out.str());
   if (!p.ok()) {

@@ -30,7 +30,8 @@ TEST(SymbolzTest, PostsUnsymbolizedAddressesAndReadsNames) {
   sources["abcd"].push_back({"http://h/debug/pprof/profile", 0x1000});
   std::string asked_url, asked_body;
   auto post = [&](const std::string& url, const std::string& body) -> Result<std::string> {
-    asked_url = url, asked_body = body;
+    asked_url = url;
+    asked_body = body;
     return std::string("0x1010 _Z3foov\n0x1020 bar\nnot a symbol line\n0x1030 partial");
   };
   ASSERT_TRUE(SymbolizeRemote(p, false, sources, post).ok());

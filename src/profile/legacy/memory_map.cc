@@ -1,6 +1,7 @@
 #include "profile/legacy/memory_map.h"
 
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -26,9 +27,9 @@ Entry ParseEntry(std::string_view line, Profile& p, Mapping* m) {
   std::vector<std::string_view> g;
   std::string_view start, end, perm, file, offset, build_id;
   if (FindSubmatch(kProcMapsRe, line, &g)) {
-    start = g[0], end = g[1], perm = g[2], offset = g[3], file = g[4];
+    std::tie(start, end, perm, offset, file) = std::tie(g[0], g[1], g[2], g[3], g[4]);
   } else if (FindSubmatch(kBriefMapsRe, line, &g)) {
-    start = g[0], end = g[1], perm = g[2], file = g[3], offset = g[4], build_id = g[5];
+    std::tie(start, end, perm, file, offset, build_id) = std::tie(g[0], g[1], g[2], g[3], g[4], g[5]);
   } else {
     return Entry::kUnrecognized;
   }

@@ -466,7 +466,10 @@ class PerfDataParser {
     uint32_t pid = 0, tid = 0;
     if (st & kSampleIdentifier) r.Skip(8);
     if (st & kSampleIp) ip = r.U64();
-    if (st & kSampleTid) pid = r.U32(), tid = r.U32();
+    if (st & kSampleTid) {
+      pid = r.U32();
+      tid = r.U32();
+    }
     if (st & kSampleTime) {
       uint64_t time = r.U64();
       first_sample_time_ = std::min(first_sample_time_, time);

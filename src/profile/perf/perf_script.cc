@@ -39,7 +39,8 @@ bool ParseIds(std::string_view t, Header& h) {
     return true;
   }
   if (!ParseNumber(t.substr(0, slash), a) || !ParseNumber(t.substr(slash + 1), b)) return false;
-  h.pid = static_cast<int64_t>(a), h.tid = static_cast<int64_t>(b);
+  h.pid = static_cast<int64_t>(a);
+  h.tid = static_cast<int64_t>(b);
   return true;
 }
 
@@ -174,7 +175,10 @@ class ScriptReader {
       b_.AddSampleType(std::string(h.event) + "_samples", "count");
       b_.AddSampleType(h.event, clock ? "nanoseconds" : "events");
       Profile& p = b_.profile();
-      if (p.default_sample_type == 0) p.default_sample_type = p.sample_types[1].type, p.period_type = p.sample_types[1];
+      if (p.default_sample_type == 0) {
+        p.default_sample_type = p.sample_types[1].type;
+        p.period_type = p.sample_types[1];
+      }
       // Samples read before this event gain its two values as zeros.
       Column<int64_t> widened;
       size_t old = p.sample_types.size() - 2;
