@@ -105,7 +105,7 @@ class WebServer {
   WebServer(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg, Ui& ui)
       : p_(p), leaks_(leaks), reports_(p), cfg_(cfg), ui_(ui), labels_json_(LabelsJson(p)) {}
 
-  int Run(const std::string& address, bool open_browser) {
+  Status Run(const std::string& address, bool open_browser) {
     size_t colon = address.rfind(':');
     std::string host = colon == std::string::npos ? address : address.substr(0, colon);
     std::string port_text = colon == std::string::npos ? "" : address.substr(colon + 1);
@@ -115,8 +115,7 @@ class WebServer {
       char* end = nullptr;
       long v = std::strtol(port_text.c_str(), &end, 10);
       if (*end != '\0' || v < 0 || v > 65535) {
-        ui_.Err(fmt::format("invalid -http port \"{}\"", port_text));
-        return 1;
+        return Status::Error(fmt::format("invalid -http port \"{}\"", port_text));
       }
       port = static_cast<int>(v);
     }
@@ -128,8 +127,7 @@ class WebServer {
       port = -1;
     }
     if (port < 0) {
-      ui_.Err(fmt::format("failed to listen on {}:{}", host, port_text));
-      return 1;
+      return Status::Error(fmt::format("failed to listen on {}:{}", host, port_text));
     }
     // pprof's address: / sends the browser on to /ui/, the graph.
     std::string url = fmt::format("http://{}:{}", host.find(':') != std::string::npos ? "[" + host + "]" : host, port);
@@ -137,7 +135,8 @@ class WebServer {
     std::string query = ConfigQuery(cfg_);
     std::string start = leaks_ != nullptr ? url + "/ui/leaks" : url;
     if (open_browser) OpenBrowser(query.empty() ? start : start + "?" + query);
-    return server_.listen_after_bind() ? 0 : 1;
+    if (!server_.listen_after_bind()) return Status::Error("serving web UI on " + url + " failed");
+    return Status();
   }
 
  private:
@@ -381,8 +380,8 @@ class WebServer {
 
 }  // namespace
 
-int ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg, const std::string& address,
-               bool open_browser, Ui& ui) {
+Status ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg,
+                  const std::string& address, bool open_browser, Ui& ui) {
   return WebServer(p, leaks, cfg, ui).Run(address, open_browser);
 }
 
