@@ -46,19 +46,74 @@ Details:
     -total_delay -contentions -mean_delay
 )";
 
-// The output format chosen by the command's flags (pprof's outputFormat):
-// the command and its regexp, or a null command when none is set.
-Result<std::pair<const Command*, std::string>> OutputFormat(std::map<std::string, bool>& bool_cmds,
-                                                            std::map<std::string, std::string>& param_cmds) {
-  std::pair<const Command*, std::string> chosen{nullptr, ""};
-  for (const Command& c : Commands()) {
-    bool set = c.has_param ? !param_cmds[c.name].empty() : bool_cmds[c.name];
-    if (!set) continue;
-    if (chosen.first != nullptr) return Status::Error("must set at most one output format");
-    chosen = {&c, c.has_param ? param_cmds[c.name] : ""};
+// One flag per command: -top, -list=RE, ...
+struct CommandFlags {
+  std::map<std::string, bool> bools;
+  std::map<std::string, std::string> params;
+
+  void Register(FlagSet& flags) {
+    for (const Command& c : Commands()) {
+      if (c.has_param) {
+        flags.String(c.name, &params[c.name]);
+      } else {
+        flags.Bool(c.name, &bools[c.name]);
+      }
+    }
   }
-  return chosen;
-}
+
+  // The command chosen (pprof's outputFormat) and its regexp; a null command
+  // when none is set.
+  Result<std::pair<const Command*, std::string>> OutputFormat() {
+    std::pair<const Command*, std::string> chosen{nullptr, ""};
+    for (const Command& c : Commands()) {
+      bool set = c.has_param ? !params[c.name].empty() : bools[c.name];
+      if (!set) continue;
+      if (chosen.first != nullptr) return Status::Error("must set at most one output format");
+      chosen = {&c, c.has_param ? params[c.name] : ""};
+    }
+    return chosen;
+  }
+};
+
+// The flags that say where profiles come from and how they combine.
+struct SourceFlags {
+  std::string diff_base, base, tls_cert, tls_key, tls_ca;
+  int timeout = -1, seconds = -1;
+
+  void Register(FlagSet& flags, SourceOptions& src) {
+    flags.String("diff_base", &diff_base);
+    flags.String("base", &base);
+    flags.String("symbolize", &src.symbolize);
+    flags.String("buildid", &src.build_id);
+    flags.Int("timeout", &timeout);
+    flags.String("add_comment", &src.comment);
+    flags.Int("seconds", &seconds);
+    flags.Bool("all_frames", &src.all_frames);
+    flags.String("tls_cert", &tls_cert);
+    flags.String("tls_key", &tls_key);
+    flags.String("tls_ca", &tls_ca);
+  }
+
+  bool has_base() const { return !base.empty() || !diff_base.empty(); }
+
+  // The rest of src, failing on -base with -diff_base and on -normalize
+  // without a base.
+  Status Apply(SourceOptions& src, bool normalize, Ui& ui) const {
+    src.http = HttpOptions{seconds, timeout, tls_cert, tls_key, tls_ca};
+    src.progress = [&ui](const std::string& message) { ui.Err(message); };
+    if (!base.empty() && !diff_base.empty()) {
+      return Status::Error("-base and -diff_base flags cannot both be specified");
+    }
+    if (!base.empty()) src.bases = {base};
+    if (!diff_base.empty()) {
+      src.bases = {diff_base};
+      src.diff_base = true;
+    }
+    if (normalize && src.bases.empty()) return Status::Error("must have base profile to normalize by");
+    src.normalize = normalize;
+    return Status();
+  }
+};
 
 // The legacy sample selectors (-inuse_space, -total_delay, ...) as pprof's
 // sampleIndex applies them: the first one given sets the sample index, the
@@ -117,40 +172,21 @@ void TakeExecutable(std::vector<std::string>& args, SourceOptions& src) {
 
 Result<std::optional<CommandLine>> ParseFlags(const std::vector<std::string>& args, Ui& ui) {
   CommandLine cl;
-  SourceOptions& src = cl.source;
   FlagSet flags;
   ConfigFlags config_flags(flags, cl.cfg);
-  std::string diff_base, base, tls_cert, tls_key, tls_ca;
-  int timeout = -1, seconds = -1;
-  bool no_browser = false;
+  SourceFlags source;
+  source.Register(flags, cl.source);
   LegacySampleFlags legacy;
-  flags.String("diff_base", &diff_base);
-  flags.String("base", &base);
-  flags.String("symbolize", &src.symbolize);
-  flags.String("buildid", &src.build_id);
-  flags.Int("timeout", &timeout);
-  flags.String("add_comment", &src.comment);
-  flags.Int("seconds", &seconds);
   legacy.Register(flags);
+  CommandFlags commands;
+  commands.Register(flags);
+  bool no_browser = false;
   flags.String("tools", &cl.tools);
   flags.String("http", &cl.http);
   flags.Bool("no_browser", &no_browser);
-  flags.Bool("all_frames", &src.all_frames);
-  flags.String("tls_cert", &tls_cert);
-  flags.String("tls_key", &tls_key);
-  flags.String("tls_ca", &tls_ca);
   flags.Bool("leaks", &cl.leaks.on);
   flags.Int("count", &cl.leaks.count);
   flags.String("interval", &cl.leaks.interval);
-  std::map<std::string, bool> bool_cmds;
-  std::map<std::string, std::string> param_cmds;
-  for (const Command& c : Commands()) {
-    if (c.has_param) {
-      flags.String(c.name, &param_cmds[c.name]);
-    } else {
-      flags.Bool(c.name, &bool_cmds[c.name]);
-    }
-  }
   bool help = false;
   Result<std::vector<std::string>> parsed = flags.Parse(args, &help);
   if (help) {
@@ -161,14 +197,14 @@ Result<std::optional<CommandLine>> ParseFlags(const std::vector<std::string>& ar
   std::string_view usage(kUsage, std::char_traits<char>::length(kUsage) - 1);
   if (!parsed.ok()) return Status::Error(fmt::format("{}\n{}", parsed.status().message(), usage));
   if (parsed->empty()) return Status::Error(fmt::format("{}\nno profile source specified", usage));
-  TakeExecutable(*parsed, src);
-  src.sources = std::move(*parsed);
+  TakeExecutable(*parsed, cl.source);
+  cl.source.sources = std::move(*parsed);
 
   if (Status s = config_flags.ApplyChoices(); !s.ok()) return s;
-  Result<std::pair<const Command*, std::string>> format = OutputFormat(bool_cmds, param_cmds);
+  Result<std::pair<const Command*, std::string>> format = commands.OutputFormat();
   if (!format.ok()) return format.status();
   std::tie(cl.cmd, cl.cmd_param) = std::move(*format);
-  Result<int64_t> interval = CheckLeaksFlags(cl.leaks, cl.cmd, seconds, !base.empty() || !diff_base.empty());
+  Result<int64_t> interval = CheckLeaksFlags(cl.leaks, cl.cmd, source.seconds, source.has_base());
   if (!interval.ok()) return interval.status();
   cl.leaks_interval_nanos = *interval;
   if (cl.cmd != nullptr && !cl.http.empty()) {
@@ -177,19 +213,7 @@ Result<std::optional<CommandLine>> ParseFlags(const std::vector<std::string>& ar
   if (no_browser && cl.http.empty()) return Status::Error("-no_browser only makes sense with -http");
   cl.open_browser = !no_browser;
   legacy.Apply(cl.cfg, ui);
-
-  src.http = HttpOptions{seconds, timeout, tls_cert, tls_key, tls_ca};
-  src.progress = [&ui](const std::string& message) { ui.Err(message); };
-  if (!base.empty() && !diff_base.empty()) {
-    return Status::Error("-base and -diff_base flags cannot both be specified");
-  }
-  if (!base.empty()) src.bases = {base};
-  if (!diff_base.empty()) {
-    src.bases = {diff_base};
-    src.diff_base = true;
-  }
-  if (cl.cfg.normalize && src.bases.empty()) return Status::Error("must have base profile to normalize by");
-  src.normalize = cl.cfg.normalize;
+  if (Status s = source.Apply(cl.source, cl.cfg.normalize, ui); !s.ok()) return s;
   return std::optional<CommandLine>(std::move(cl));
 }
 

@@ -13,6 +13,7 @@
 #include <utility>
 #include <mutex>
 
+#include "driver/command.h"
 #include "driver/leaks.h"
 #include "driver/output_file.h"
 #include "driver/render.h"
