@@ -4,10 +4,10 @@
 #ifndef CPPROF_REPORT_REPORT_H_
 #define CPPROF_REPORT_REPORT_H_
 
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <re2/re2.h>
@@ -144,7 +144,6 @@ std::vector<std::string> ProfileLabels(const Profile& p, const ReportOptions& o,
 inline std::vector<std::string> ProfileLabels(const Report& r) {
   return ProfileLabels(r.profile(), r.options(), r.total());
 }
-
 
 // The graph options a report builds its graph with (pprof's newGraph).
 GraphOptions GraphOptionsFor(const Report& r);
