@@ -25,8 +25,9 @@ std::string GoFloat(double v) {
 }  // namespace
 
 const std::vector<ConfigField>& ConfigFields() {
+  constexpr bool kReportOnly = true;
   static const auto* fields = new std::vector<ConfigField>{
-      {"output", "", &Config::output, {}},
+      {"output", "", &Config::output, {}, kReportOnly},
       {"call_tree", "calltree", &Config::call_tree, {}},
       {"relative_percentages", "rel", &Config::relative_percentages, {}},
       {"unit", "unit", &Config::unit, {}},
@@ -38,13 +39,13 @@ const std::vector<ConfigField>& ConfigFields() {
       {"sample_index", "si", &Config::sample_index, {}},
       {"divide_by", "", &Config::divide_by, {}},
       {"normalize", "norm", &Config::normalize, {}},
-      {"sort", "sort", &Config::sort, {"cum", "flat"}},
+      {"sort", "sort", &Config::sort, {"cum", "flat"}, kReportOnly},
       {"tagroot", "", &Config::tagroot, {}},
       {"tagleaf", "", &Config::tagleaf, {}},
       {"drop_negative", "dropneg", &Config::drop_negative, {}},
-      {"nodecount", "n", &Config::nodecount, {}},
-      {"nodefraction", "nf", &Config::nodefraction, {}},
-      {"edgefraction", "ef", &Config::edgefraction, {}},
+      {"nodecount", "n", &Config::nodecount, {}, kReportOnly},
+      {"nodefraction", "nf", &Config::nodefraction, {}, kReportOnly},
+      {"edgefraction", "ef", &Config::edgefraction, {}, kReportOnly},
       {"trim", "trim", &Config::trim, {}},
       {"focus", "f", &Config::focus, {}},
       {"ignore", "i", &Config::ignore, {}},

@@ -46,6 +46,10 @@ struct ConfigField {
   std::string_view url_param;  // empty: not kept in URLs
   std::variant<std::string Config::*, bool Config::*, int Config::*, double Config::*> member;
   std::vector<std::string_view> choices;
+  // Only chooses, orders or places what a report prints (output, sort and
+  // the cut-offs): the shell's ReportCache serves every value of it from one
+  // prepared profile.
+  bool report_only = false;
 };
 
 // Every option, in pprof's order.

@@ -8,19 +8,20 @@
 #include <string>
 #include <vector>
 
-#include "driver/command.h"
 #include "driver/config.h"
+#include "driver/ui.h"
 #include "profile/profile.h"
+#include "util/status.h"
 
 namespace cpprof {
 
-// Serves the web UI for -http=address until interrupted; returns the exit
-// status. With -leaks, p is the last snapshot and leaks the whole series
+// Serves the web UI for -http=address until interrupted or failing. With -leaks, p is the last snapshot and leaks the whole series
 // (else null). Supplied by web/, which builds on the driver, not the other way.
-using WebUI = std::function<int(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg,
-                                const std::string& address, bool open_browser, Ui& ui)>;
+using WebUI = std::function<Status(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg,
+                                   const std::string& address, bool open_browser, Ui& ui)>;
 
-// Runs cpprof with argv[1..]; returns the process exit status.
+// Runs cpprof with argv[1..]; returns the process exit status: as pprof's,
+// 0 or 2 for every error.
 int RunCommandLine(const std::vector<std::string>& args, const WebUI& web = nullptr);
 
 }  // namespace cpprof

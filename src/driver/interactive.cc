@@ -160,7 +160,7 @@ class Shell {
 
   ~Shell() { completion = nullptr; }
 
-  int Run() {
+  void Run() {
     Greet();
     LineReader reader;
     while (std::optional<std::string> line = reader.Read("(pprof) ")) {
@@ -168,10 +168,9 @@ class Shell {
       auto it = shortcuts_.find(input);
       std::vector<std::string> expanded = it != shortcuts_.end() ? it->second : std::vector<std::string>{input};
       for (const std::string& command : expanded) {
-        if (!Execute(command)) return 0;
+        if (!Execute(command)) return;
       }
     }
-    return 0;
   }
 
  private:
@@ -363,6 +362,6 @@ class Shell {
 
 }  // namespace
 
-int RunInteractive(const Profile& p, Config cfg, Ui& ui) { return Shell(p, std::move(cfg), ui).Run(); }
+void RunInteractive(const Profile& p, Config cfg, Ui& ui) { Shell(p, std::move(cfg), ui).Run(); }
 
 }  // namespace cpprof

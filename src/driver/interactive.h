@@ -13,9 +13,9 @@
 namespace cpprof {
 
 // Runs the shell on p, decoded once: each command works on a copy, and
-// options given on a command line apply to that command only. Returns the
-// process exit status.
-int RunInteractive(const Profile& p, Config cfg, Ui& ui);
+// options given on a command line apply to that command only. Returns when
+// the user quits.
+void RunInteractive(const Profile& p, Config cfg, Ui& ui);
 
 }  // namespace cpprof
 

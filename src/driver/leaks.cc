@@ -120,7 +120,7 @@ Result<std::vector<Profile>> FetchSnapshots(const SourceOptions& src, int count,
 }
 
 Status GenerateLeaks(const std::vector<Profile>& snapshots, const Config& cfg, Ui& ui, bool json,
-                     std::string& out) {
+                     ReportSink& sink) {
   const Command& top = *FindCommand("top");
   std::vector<Profile> copies = snapshots;  // preparing changes a profile
   std::vector<Report> reports;
@@ -134,14 +134,13 @@ Status GenerateLeaks(const std::vector<Profile>& snapshots, const Config& cfg, U
   for (Report& r : reports) series.push_back(&r);
   LeaksTable table = ComputeLeaks(series);
   int node_count = std::max(0, cfg.nodecount);
-  out += json ? LeaksJson(table, reports.back(), node_count) : PrintLeaks(table, reports.back(), node_count);
-  return Status();
+  return sink.Append(json ? LeaksJson(table, reports.back(), node_count)
+                          : PrintLeaks(table, reports.back(), node_count));
 }
 
 Status RunLeaks(const std::vector<Profile>& snapshots, const Config& cfg, Ui& ui) {
-  return WriteReport(*FindCommand("top"), cfg, ui, [&](std::string& out, const std::function<void(std::string&)>&) {
-    return GenerateLeaks(snapshots, cfg, ui, false, out);
-  });
+  return WriteReport(*FindCommand("top"), cfg, ui,
+                     [&](ReportSink& sink) { return GenerateLeaks(snapshots, cfg, ui, false, sink); });
 }
 
 }  // namespace cpprof

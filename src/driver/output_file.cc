@@ -22,7 +22,7 @@ Status OutputFile::Open() {
   return Status();
 }
 
-Status OutputFile::Commit() {
+Status OutputFile::Flush() {
   out_.close();
   if (!out_) return Status::Error(fmt::format("write {}: {}", path_, std::strerror(errno)));
   if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
@@ -32,11 +32,11 @@ Status OutputFile::Commit() {
   return Status();
 }
 
-Status WriteFile(const std::string& path, std::string data) {
+Status WriteFile(const std::string& path, std::string_view data) {
   OutputFile file(path);
   if (Status s = file.Open(); !s.ok()) return s;
-  file.Write(data);
-  return file.Commit();
+  if (Status s = file.Append(data); !s.ok()) return s;
+  return file.Flush();
 }
 
 Result<std::string> NewTempFile(const std::string& dir, std::string_view prefix, std::string_view suffix) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "report/report.h"
 #include "util/status.h"
 
 namespace cpprof {
@@ -14,7 +15,7 @@ namespace cpprof {
 // A report file written under a temporary name while the report is
 // generated, and renamed into place when complete: a failure never leaves a
 // partial file, and a 2.5 GB -traces never sits in memory.
-class OutputFile {
+class OutputFile final : public ReportSink {
  public:
   explicit OutputFile(const std::string& path);
   OutputFile(const OutputFile&) = delete;
@@ -23,13 +24,14 @@ class OutputFile {
 
   Status Open();
 
-  // Appends and clears piece (the report's drain).
-  void Write(std::string& piece) {
-    out_.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-    piece.clear();
+  // Write errors stick to the stream and come out of Flush.
+  Status Append(std::string_view data) override {
+    out_.write(data.data(), static_cast<std::streamsize>(data.size()));
+    return Status();
   }
 
-  Status Commit();
+  // Closes the file and renames it into place.
+  Status Flush() override;
 
  private:
   std::string path_, tmp_;
@@ -38,7 +40,7 @@ class OutputFile {
 };
 
 // Writes data to path through an OutputFile.
-Status WriteFile(const std::string& path, std::string data);
+Status WriteFile(const std::string& path, std::string_view data);
 
 // pprof's newTempFile: creates <dir>/<prefix>NNN<suffix> with the first free
 // NNN from 001 and returns its name.

@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
+#include "driver/output_file.h"
 #include "util/subprocess.h"
 
 namespace cpprof {
@@ -107,6 +109,32 @@ bool RunViewer(const std::vector<std::string>& commands, const std::string& path
     if (spawn_errno == 0) return true;
   }
   return false;
+}
+
+// The file stays, since browsers opened through xdg-open read it after the
+// command has returned.
+Status View(const Command& cmd, const std::string& data, Ui& ui) {
+  bool web = std::string_view(cmd.viewer) == kBrowser;
+  const char* tmp = std::getenv("TMPDIR");
+  std::string suffix = std::string(".") + (cmd.render != nullptr                 ? cmd.render
+                                           : cmd.format == ReportFormat::kWebList ? "html"
+                                                                                   : "grind");
+  Result<std::string> path = NewTempFile(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "cpprof", suffix);
+  if (!path.ok()) return path.status();
+  if (Status s = WriteFile(*path, data); !s.ok()) return s;
+  std::vector<std::string> viewers;
+  if (web) {
+    if (const char* browser = std::getenv("BROWSER"); browser != nullptr && *browser != '\0') viewers.push_back(browser);
+    // xdg-open is only for a desktop session.
+    if (std::getenv("DISPLAY") != nullptr || std::getenv("WAYLAND_DISPLAY") != nullptr) viewers.push_back("xdg-open");
+  } else {
+    viewers.push_back(cmd.viewer);
+  }
+  if (!RunViewer(viewers, *path)) {
+    ui.Err(web ? "No browser found (set $BROWSER); the graph is in " + *path
+               : fmt::format("{} could not be run; the report is in {}", cmd.viewer, *path));
+  }
+  return Status();
 }
 
 }  // namespace cpprof

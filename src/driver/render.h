@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "driver/commands.h"
+#include "driver/ui.h"
 #include "util/status.h"
 
 namespace cpprof {
@@ -24,10 +26,14 @@ std::string ShortenLongDotStrings(std::string_view dot);
 // pans and zooms with the embedded svgpan script.
 std::string MassageSvg(std::string svg);
 
-
 // Starts the first viewer command of the list that can run (arguments split
 // on blanks, the file appended) and waits for it. False when none ran.
 bool RunViewer(const std::vector<std::string>& commands, const std::string& path);
+
+// -web, -weblist, -kcachegrind, -eog, -evince, -gv: writes the report to a
+// file in the temporary directory and opens it with cmd's viewer, telling
+// ui where the file is when no viewer could be run.
+Status View(const Command& cmd, const std::string& data, Ui& ui);
 
 }  // namespace cpprof
 

@@ -44,7 +44,7 @@ uint64_t AsAddress(const std::string& s) {
 std::vector<SymbolInBinary> FindSymbolsInMappings(const Report& r, const GraphBuilder& g,
                                                   const std::vector<uint32_t>& nodes, uint64_t address,
                                                   std::string& out) {
-  const Profile& p = const_cast<Report&>(r).profile();
+  const Profile& p = r.profile();
   const re2::RE2& rx = *r.options().symbol;
   std::set<StrId> has_samples;
   for (uint32_t n : nodes) {

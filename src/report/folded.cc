@@ -7,11 +7,10 @@
 
 namespace cpprof {
 
-Status PrintFolded(Report& r, std::string& out) {
+Status PrintFolded(Report& r, std::string& out, ReportSink& sink) {
   FoldedStacks f = FoldStacks(r);
-  const ReportOptions& o = r.options();
   for (size_t i = 0; i < f.stacks.size(); ++i) {
-    if (o.drain && out.size() > (1 << 20)) o.drain(out);
+    if (Status s = AppendIfFull(out, sink); !s.ok()) return s;
     bool first = true;
     for (uint32_t name : f.stacks[i]) {
       if (!first) out += ';';

@@ -95,16 +95,15 @@ std::string TrimPath(const std::string& path, const std::string& trim_path, cons
 Report::Report(Profile& p, ReportOptions options)
     : p_(p), o_(std::move(options)), total_(ComputeTotal(p, o_.sample_index, o_.mean)) {}
 
-Report::Report(Profile& p, ReportOptions options, int64_t total) : p_(p), o_(std::move(options)), total_(total) {}
+Report::Report(Profile& p, ReportOptions options, int64_t total, GraphCache* graphs)
+    : p_(p), o_(std::move(options)), total_(total), graphs_(graphs) {}
 
-std::string Report::FormatValue(int64_t v) const {
-  if (o_.ratio > 0 && o_.ratio != 1) v = static_cast<int64_t>(static_cast<double>(v) * o_.ratio);
-  return ScaledLabel(v, o_.sample_unit, o_.output_unit);
+std::string FormatValue(int64_t v, const ReportOptions& o) {
+  if (o.ratio > 0 && o.ratio != 1) v = static_cast<int64_t>(static_cast<double>(v) * o.ratio);
+  return ScaledLabel(v, o.sample_unit, o.output_unit);
 }
 
-std::vector<std::string> ProfileLabels(const Report& r) {
-  const Profile& p = const_cast<Report&>(r).profile();
-  const ReportOptions& o = r.options();
+std::vector<std::string> ProfileLabels(const Profile& p, const ReportOptions& o, int64_t total) {
   std::vector<std::string> label;
   if (!p.mappings.empty()) {
     std::string_view file = p.str(p.mappings[0].file);
@@ -124,12 +123,12 @@ std::vector<std::string> ProfileLabels(const Report& r) {
   if (p.time_nanos != 0) label.push_back("Time: " + GoReportTime(p.time_nanos));
   if (p.duration_nanos != 0) {
     std::string duration = AutoLabel(p.duration_nanos, "nanoseconds");
-    auto [total_ns, unit] = ScaleValue(r.total(), o.sample_unit, "nanoseconds");
+    auto [total_ns, unit] = ScaleValue(total, o.sample_unit, "nanoseconds");
     std::string ratio;
     if (unit == "ns" && total_ns != 0) {
       ratio = "(" + Percentage(static_cast<int64_t>(total_ns), p.duration_nanos) + ")";
     }
-    label.push_back(fmt::format("Duration: {}, Total samples = {} {}", duration, r.FormatValue(r.total()), ratio));
+    label.push_back(fmt::format("Duration: {}, Total samples = {} {}", duration, FormatValue(total, o), ratio));
   }
   return label;
 }
@@ -321,7 +320,17 @@ std::vector<std::string> ReportLabels(const Report& r, const GraphBuilder& g, co
   return label;
 }
 
-Status Generate(Report& r, std::string& out) {
+Status AppendIfFull(std::string& out, ReportSink& sink) {
+  if (out.size() <= (1 << 20)) return Status();
+  Status s = sink.Append(out);
+  out.clear();
+  return s;
+}
+
+namespace {
+
+// The report, appended to out; long reports hand full pieces to sink.
+Status GenerateInto(Report& r, std::string& out, ReportSink& sink) {
   Profile& p = r.profile();
   switch (r.options().format) {
     case ReportFormat::kText: return PrintText(r, out);
@@ -329,13 +338,13 @@ Status Generate(Report& r, std::string& out) {
     case ReportFormat::kDot: return PrintDot(r, out);
     case ReportFormat::kCallgrind: return PrintCallgrind(r, out);
     case ReportFormat::kTopProto: return PrintTopProto(r, out);
-    case ReportFormat::kTraces: return PrintTraces(r, out);
+    case ReportFormat::kTraces: return PrintTraces(r, out, sink);
     case ReportFormat::kTags: return PrintTags(r, out);
     case ReportFormat::kFlameGraph: return PrintFlameGraph(r, out);
     case ReportFormat::kList: return PrintSource(r, out);
     case ReportFormat::kDisasm: return PrintAssembly(r, out);
     case ReportFormat::kWebList: return PrintWebList(r, out);
-    case ReportFormat::kFolded: return PrintFolded(r, out);
+    case ReportFormat::kFolded: return PrintFolded(r, out, sink);
     case ReportFormat::kSpeedscope: return PrintSpeedscope(r, out);
     case ReportFormat::kRaw: out += DumpProfile(p); return Status();
     case ReportFormat::kComments:
@@ -354,6 +363,14 @@ Status Generate(Report& r, std::string& out) {
     }
   }
   return Status::Error("unexpected output format");
+}
+
+}  // namespace
+
+Status Generate(Report& r, ReportSink& sink) {
+  std::string out;
+  if (Status s = GenerateInto(r, out, sink); !s.ok()) return s;
+  return sink.Append(out);
 }
 
 }  // namespace cpprof

@@ -1,13 +1,13 @@
 // Package report summarizes a profile into a human-readable report (pprof's
 // internal/report): reports are functions of (profile, options) that append
-// to a string and never read flags or files.
+// to a string or a ReportSink and never read flags or files.
 #ifndef CPPROF_REPORT_REPORT_H_
 #define CPPROF_REPORT_REPORT_H_
 
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <re2/re2.h>
@@ -65,34 +65,63 @@ struct ReportOptions {
   std::string output_unit = "minimum";
   std::string trim_path, source_path;
   bool intel_syntax = false;  // -disasm in Intel syntax
-  // When set, long reports (-traces of a million samples is gigabytes) hand
-  // their output over in pieces instead of holding it all; the callback
-  // consumes and clears the string.
-  std::function<void(std::string&)> drain;
-  // Graphs kept from earlier reports of the profile (the shell's or the web
-  // UI's); when null, the report keeps its graph to itself.
-  GraphCache* graphs = nullptr;
 };
+
+// Where a report goes, piece by piece (LevelDB's WritableFile): stdout, a
+// file, an HTTP response or a string. Long reports (-traces of a million
+// samples is gigabytes) hand their text over in pieces of about 1 MB as they
+// go, so that a sink that writes through never holds the whole report.
+class ReportSink {
+ public:
+  virtual ~ReportSink() = default;
+  virtual Status Append(std::string_view data) = 0;
+  // The report is complete: writes out what the sink still holds.
+  virtual Status Flush() = 0;
+};
+
+// Keeps the whole report, for reports that are processed further (rendered
+// through graphviz, shown by a viewer, served, compared in tests).
+class StringSink final : public ReportSink {
+ public:
+  Status Append(std::string_view data) override {
+    text_ += data;
+    return Status();
+  }
+  Status Flush() override { return Status(); }
+  std::string& text() { return text_; }
+
+ private:
+  std::string text_;
+};
+
+// A value in the report's units: scaled by -divide_by, in the output unit.
+std::string FormatValue(int64_t v, const ReportOptions& o);
 
 class Report {
  public:
   // Computes the report total now, from the profile as it is (before or after
   // focusing, which is what -relative_percentages chooses).
   Report(Profile& p, ReportOptions options);
-  // With the total computed when the profile was prepared (ReportCache).
-  Report(Profile& p, ReportOptions options, int64_t total);
+  // With the total computed when the profile was prepared (ReportCache), and
+  // the graphs kept from earlier reports of the profile (the shell's or the
+  // web UI's); without them, the report keeps its graph to itself.
+  Report(Profile& p, ReportOptions options, int64_t total, GraphCache* graphs = nullptr);
 
+  // Reports change the profile: building a graph interns names into its
+  // string table and -trim_path rewrites file names.
   Profile& profile() { return p_; }
-  GraphCache& graphs() { return o_.graphs != nullptr ? *o_.graphs : own_graphs_; }
+  const Profile& profile() const { return p_; }
+  GraphCache& graphs() { return graphs_ != nullptr ? *graphs_ : own_graphs_; }
   const ReportOptions& options() const { return o_; }
   ReportOptions& mutable_options() { return o_; }
   int64_t total() const { return total_; }
-  std::string FormatValue(int64_t v) const;
+  std::string FormatValue(int64_t v) const { return cpprof::FormatValue(v, o_); }
 
  private:
   Profile& p_;
   ReportOptions o_;
   int64_t total_;
+  GraphCache* graphs_ = nullptr;
   GraphCache own_graphs_;
 };
 
@@ -101,12 +130,20 @@ class Report {
 // mode (pprof's computeTotal).
 int64_t ComputeTotal(const Profile& p, int sample_index, bool mean);
 
-// Generates the report selected by options().format, appending to out.
-Status Generate(Report& r, std::string& out);
+// Generates the report selected by options().format into sink (without
+// flushing it).
+Status Generate(Report& r, ReportSink& sink);
+
+// Hands out over to sink and clears it once it holds a piece of about 1 MB:
+// what long reports call as they go.
+Status AppendIfFull(std::string& out, ReportSink& sink);
 
 // The header lines every report starts with (File, Build ID, comments, Type,
-// Time, Duration).
-std::vector<std::string> ProfileLabels(const Report& r);
+// Time, Duration), for a report of p with options o and that total.
+std::vector<std::string> ProfileLabels(const Profile& p, const ReportOptions& o, int64_t total);
+inline std::vector<std::string> ProfileLabels(const Report& r) {
+  return ProfileLabels(r.profile(), r.options(), r.total());
+}
 
 // The graph options a report builds its graph with (pprof's newGraph).
 GraphOptions GraphOptionsFor(const Report& r);
@@ -141,13 +178,13 @@ Status PrintTree(Report& r, std::string& out);
 Status PrintDot(Report& r, std::string& out);
 Status PrintCallgrind(Report& r, std::string& out);
 Status PrintTopProto(Report& r, std::string& out);
-Status PrintTraces(Report& r, std::string& out);
+Status PrintTraces(Report& r, std::string& out, ReportSink& sink);
 Status PrintTags(Report& r, std::string& out);
 Status PrintFlameGraph(Report& r, std::string& out);  // JSON for the web UI
 Status PrintSource(Report& r, std::string& out);      // -list
 Status PrintAssembly(Report& r, std::string& out);    // -disasm
 Status PrintWebList(Report& r, std::string& out);     // -weblist (an HTML page)
-Status PrintFolded(Report& r, std::string& out);      // -folded
+Status PrintFolded(Report& r, std::string& out, ReportSink& sink);  // -folded
 Status PrintSpeedscope(Report& r, std::string& out);  // -speedscope (JSON)
 
 // Appends s as a JSON string literal.

@@ -9,7 +9,7 @@
 
 namespace cpprof {
 
-Status PrintTraces(Report& r, std::string& out) {
+Status PrintTraces(Report& r, std::string& out, ReportSink& sink) {
   Profile& p = r.profile();
   const ReportOptions& o = r.options();
   for (const std::string& l : ProfileLabels(r)) {
@@ -31,7 +31,7 @@ Status PrintTraces(Report& r, std::string& out) {
   for (size_t si = 0; si < p.samples.size(); ++si) {
     const Sample& s = p.samples[si];
     if (s.stack_size == 0) continue;
-    if (o.drain && out.size() > (1 << 20)) o.drain(out);
+    if (Status s = AppendIfFull(out, sink); !s.ok()) return s;
     out += kSeparator;
     out += '\n';
     std::vector<std::string> str_labels, num_labels;

@@ -2,7 +2,12 @@
 #include "symbolize/binutils.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <map>
+#include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "symbolize/demangle.h"
@@ -23,17 +28,67 @@ struct Objdump {
   bool llvm = false;
 };
 
-const Objdump& FindObjdump() {
-  static const Objdump* found = [] {
-    int spawn_errno = 0;
-    Result<std::string> v = RunSubprocess({"llvm-objdump", "--version"}, "", &spawn_errno);
-    int major = 0;
-    if (v.ok() && RE2::PartialMatch(*v, R"(LLVM version (\d+)\.)", &major) && major >= 8) {
-      return new Objdump{"llvm-objdump", true};
+// What -tools set: the directories per tool, those for every tool under "",
+// and the objdump found in them (found again when they change).
+struct Tools {
+  std::mutex mu;
+  std::map<std::string, std::vector<std::string>, std::less<>> dirs;
+  std::optional<Objdump> objdump;
+};
+
+Tools& GetTools() {
+  static Tools* tools = new Tools;
+  return *tools;
+}
+
+// pprof's findExe: the first executable `name` in the tool's -tools
+// directories, then in those for every tool; empty when there is none.
+std::string FindInTools(const Tools& tools, std::string_view tool, const std::string& name) {
+  for (std::string_view key : {tool, std::string_view()}) {
+    auto it = tools.dirs.find(key);
+    if (it == tools.dirs.end()) continue;
+    for (const std::string& dir : it->second) {
+      std::string path = dir + "/" + name;
+      struct stat st;
+      if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0) return path;
     }
-    return new Objdump{"objdump", false};
-  }();
-  return *found;
+  }
+  return "";
+}
+
+// Whether the objdump program is LLVM's, version 8 or later (pprof's
+// isLLVMObjdump): its options and output differ from GNU's.
+bool IsLlvmObjdump(const std::string& program) {
+  int spawn_errno = 0;
+  Result<std::string> v = RunSubprocess({program, "--version"}, "", &spawn_errno);
+  int major = 0;
+  return v.ok() && RE2::PartialMatch(*v, R"(LLVM version (\d+)\.)", &major) && major >= 8;
+}
+
+// llvm-objdump, then objdump, from the -tools directories; else from $PATH
+// the LLVM one when recent enough.
+Objdump FindObjdump() {
+  Tools& tools = GetTools();
+  std::lock_guard<std::mutex> lock(tools.mu);
+  if (!tools.objdump) {
+    for (const char* name : {"llvm-objdump", "objdump"}) {
+      std::string path = FindInTools(tools, "objdump", name);
+      if (path.empty()) continue;
+      tools.objdump = Objdump{path, IsLlvmObjdump(path)};
+      break;
+    }
+  }
+  if (!tools.objdump) {
+    tools.objdump = IsLlvmObjdump("llvm-objdump") ? Objdump{"llvm-objdump", true} : Objdump{"objdump", false};
+  }
+  return *tools.objdump;
+}
+
+std::string FindNm() {
+  Tools& tools = GetTools();
+  std::lock_guard<std::mutex> lock(tools.mu);
+  std::string nm = FindInTools(tools, "nm", "nm");
+  return nm.empty() ? "nm" : nm;
 }
 
 // The first name of `names` that matches, as pprof's matchSymbol returns it.
@@ -62,9 +117,25 @@ std::vector<std::string> Lines(const std::string& text) {
 
 }  // namespace
 
+void SetTools(std::string_view config) {
+  Tools& tools = GetTools();
+  std::lock_guard<std::mutex> lock(tools.mu);
+  tools.dirs.clear();
+  tools.objdump.reset();
+  while (!config.empty()) {
+    size_t comma = config.find(',');
+    std::string_view item = config.substr(0, comma);
+    config = comma == std::string_view::npos ? std::string_view() : config.substr(comma + 1);
+    size_t colon = item.find(':');
+    std::string_view tool = colon == std::string_view::npos ? std::string_view() : item.substr(0, colon);
+    std::string_view dir = colon == std::string_view::npos ? item : item.substr(colon + 1);
+    if (!dir.empty()) tools.dirs[std::string(tool)].emplace_back(dir);
+  }
+}
+
 Result<std::vector<ObjSymbol>> FindSymbols(const std::string& file, const re2::RE2& rx, uint64_t address) {
   int spawn_errno = 0;
-  Result<std::string> nm = RunSubprocess({"nm", "-n", file}, "", &spawn_errno);
+  Result<std::string> nm = RunSubprocess({FindNm(), "-n", file}, "", &spawn_errno);
   if (!nm.ok()) return nm.status();
   std::vector<ObjSymbol> out;
   std::vector<std::string> names;
@@ -95,7 +166,7 @@ Result<std::vector<Instruction>> Disassemble(const std::string& file, uint64_t s
   static const RE2 file_line(R"(^;?\s?(.*):([0-9]+))");
   static const RE2 function(R"(^;?\s?(\S.*)\(\):)");
   static const RE2 function_llvm(R"(^([[:xdigit:]]+)?\s?(.*):)");
-  const Objdump& objdump = FindObjdump();
+  Objdump objdump = FindObjdump();
   std::vector<std::string> args = {objdump.program,
                                    "--disassemble",
                                    "--demangle",

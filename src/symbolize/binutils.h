@@ -1,7 +1,7 @@
 // Symbols and disassembly from GNU binutils or LLVM (nm, objdump), run as
 // programs the way pprof's internal/binutils runs them, so -disasm shows the
 // instruction text users know from pprof. Objdump is chosen as pprof does:
-// llvm-objdump (version 8 or later) when on $PATH, else GNU objdump.
+// llvm-objdump (version 8 or later) when found, else GNU objdump.
 #ifndef CPPROF_SYMBOLIZE_BINUTILS_H_
 #define CPPROF_SYMBOLIZE_BINUTILS_H_
 
@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/status.h"
@@ -28,6 +29,12 @@ struct Instruction {
   std::string function, file;  // from objdump's --line-numbers, may be empty
   int64_t line = 0;
 };
+
+// pprof's -tools: the directories to look for objdump and nm in, separated
+// by commas, each for every tool or, as "tool:directory", for one
+// ("objdump:/opt/llvm/bin,/usr/local/bin"). Tools found in none of them are
+// looked up on $PATH. Applies to the programs run after it.
+void SetTools(std::string_view config);
 
 // Symbols of `file` (from `nm -n`) with a name matching rx, itself or
 // demangled in one of pprof's forms (then that form is the name), or

@@ -13,6 +13,7 @@
 #include <utility>
 #include <mutex>
 
+#include "driver/command.h"
 #include "driver/leaks.h"
 #include "driver/output_file.h"
 #include "driver/render.h"
@@ -81,12 +82,31 @@ std::string ConfigQuery(const Config& cfg) {
   return query;
 }
 
+// A report as an HTTP response's body; Flush gives it its content type.
+class ResponseSink final : public ReportSink {
+ public:
+  ResponseSink(httplib::Response& res, const char* type) : res_(res), type_(type) {}
+  Status Append(std::string_view data) override {
+    res_.body.append(data);
+    return Status();
+  }
+  Status Flush() override {
+    res_.headers.erase("Content-Type");
+    res_.set_header("Content-Type", type_);
+    return Status();
+  }
+
+ private:
+  httplib::Response& res_;
+  const char* type_;
+};
+
 class WebServer {
  public:
   WebServer(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg, Ui& ui)
       : p_(p), leaks_(leaks), reports_(p), cfg_(cfg), ui_(ui), labels_json_(LabelsJson(p)) {}
 
-  int Run(const std::string& address, bool open_browser) {
+  Status Run(const std::string& address, bool open_browser) {
     size_t colon = address.rfind(':');
     std::string host = colon == std::string::npos ? address : address.substr(0, colon);
     std::string port_text = colon == std::string::npos ? "" : address.substr(colon + 1);
@@ -96,8 +116,7 @@ class WebServer {
       char* end = nullptr;
       long v = std::strtol(port_text.c_str(), &end, 10);
       if (*end != '\0' || v < 0 || v > 65535) {
-        ui_.Err(fmt::format("invalid -http port \"{}\"", port_text));
-        return 1;
+        return Status::Error(fmt::format("invalid -http port \"{}\"", port_text));
       }
       port = static_cast<int>(v);
     }
@@ -109,8 +128,7 @@ class WebServer {
       port = -1;
     }
     if (port < 0) {
-      ui_.Err(fmt::format("failed to listen on {}:{}", host, port_text));
-      return 1;
+      return Status::Error(fmt::format("failed to listen on {}:{}", host, port_text));
     }
     // pprof's address: / sends the browser on to /ui/, the graph.
     std::string url = fmt::format("http://{}:{}", host.find(':') != std::string::npos ? "[" + host + "]" : host, port);
@@ -118,7 +136,8 @@ class WebServer {
     std::string query = ConfigQuery(cfg_);
     std::string start = leaks_ != nullptr ? url + "/ui/leaks" : url;
     if (open_browser) OpenBrowser(query.empty() ? start : start + "?" + query);
-    return server_.listen_after_bind() ? 0 : 1;
+    if (!server_.listen_after_bind()) return Status::Error("serving web UI on " + url + " failed");
+    return Status();
   }
 
  private:
@@ -148,9 +167,9 @@ class WebServer {
         Result<Config> cfg = ConfigFor(req, cfg_);
         if (!cfg.ok()) return Fail(res, cfg.status());
         std::lock_guard<std::mutex> lock(mu_);
-        std::string out;
-        if (Status s = GenerateLeaks(*leaks_, *cfg, ui_, true, out); !s.ok()) return Fail(res, s);
-        res.set_content(out, "application/json");
+        ResponseSink response(res, "application/json");
+        if (Status s = GenerateLeaks(*leaks_, *cfg, ui_, true, response); !s.ok()) return Fail(res, s);
+        if (Status s = response.Flush(); !s.ok()) return Fail(res, s);
       });
     }
     // / and /ui go to /ui/ as in pprof (307, the query kept); the paths of
@@ -169,16 +188,16 @@ class WebServer {
     });
     server_.Get("/ui/data/header", [this](const httplib::Request& req, httplib::Response& res) { Header(req, res); });
     server_.Get("/ui/data/flamegraph", [this](const httplib::Request& req, httplib::Response& res) {
-      Report(req, res, Command{"flamegraph", false, ReportFormat::kFlameGraph, ""}, "application/json");
+      Report(req, res, Command{.name = "flamegraph", .format = ReportFormat::kFlameGraph}, "application/json");
     });
     server_.Get("/ui/data/top", [this](const httplib::Request& req, httplib::Response& res) {
       // At most 500 rows, as pprof's top view.
-      Report(req, res, Command{"top", false, ReportFormat::kText, ""}, "text/plain; charset=utf-8",
+      Report(req, res, Command{.name = "top", .format = ReportFormat::kText}, "text/plain; charset=utf-8",
              [](Config& cfg) { cfg.nodecount = 500; });
     });
     server_.Get("/ui/data/graph", [this](const httplib::Request& req, httplib::Response& res) {
       // graphviz's own SVG: the page pans and zooms it through its viewBox.
-      Command dot{"svg", false, ReportFormat::kDot, "", "svg"};
+      Command dot{.name = "svg", .format = ReportFormat::kDot, .render = "svg"};
       Report(req, res, dot, "image/svg+xml");
     });
     // The reports of a regexp: peek (by line, as pprof's peek view), source
@@ -258,19 +277,21 @@ class WebServer {
     if (view_edit) view_edit(*cfg);
     // One report at a time: they share reports_.
     std::lock_guard<std::mutex> lock(mu_);
-    std::string out;
     // pprof takes the regexp of peek, source and disasm from f=, which also
     // focuses the report on it; links of cpprof's earlier UI carry it in q=.
     std::string param;
     if (cmd.has_param) param = req.has_param("f") ? req.get_param_value("f") : req.get_param_value("q");
     if (cmd.has_param && param.empty()) return Fail(res, Status::Error(fmt::format("{} needs a regexp (f=...)", cmd.name)));
-    if (Status s = GenerateReport(reports_, cmd, param, *cfg, ui_, out); !s.ok()) return Fail(res, s);
+    ResponseSink response(res, type);
+    StringSink dot;  // rendered reports go through graphviz first
+    ReportSink& sink = cmd.render != nullptr ? static_cast<ReportSink&>(dot) : response;
+    if (Status s = GenerateReport(reports_, cmd, param, *cfg, ui_, sink); !s.ok()) return Fail(res, s);
     if (cmd.render != nullptr) {
-      Result<std::string> svg = RenderDot(out, cmd.render);
+      Result<std::string> svg = RenderDot(dot.text(), cmd.render);
       if (!svg.ok()) return Fail(res, svg.status());
-      out = std::move(*svg);
+      if (Status s = response.Append(*svg); !s.ok()) return Fail(res, s);
     }
-    res.set_content(out, type);
+    if (Status s = response.Flush(); !s.ok()) return Fail(res, s);
   }
 
   // Saved configs: one "name<TAB>URL query" a line in
@@ -360,8 +381,8 @@ class WebServer {
 
 }  // namespace
 
-int ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg, const std::string& address,
-               bool open_browser, Ui& ui) {
+Status ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg,
+                  const std::string& address, bool open_browser, Ui& ui) {
   return WebServer(p, leaks, cfg, ui).Run(address, open_browser);
 }
 

@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "driver/command.h"
 #include "driver/config.h"
+#include "driver/ui.h"
 #include "profile/profile.h"
+#include "util/status.h"
 
 namespace cpprof {
 
@@ -21,8 +22,9 @@ namespace cpprof {
 // address, requests from elsewhere get 403. With leaks (-leaks), /ui/leaks
 // shows the series ranked by steady growth, with a chart of the sites'
 // values over time, and is where the browser opens; p is the last snapshot.
-int ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg, const std::string& address,
-               bool open_browser, Ui& ui);
+// Returns when serving fails.
+Status ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg,
+                  const std::string& address, bool open_browser, Ui& ui);
 
 }  // namespace cpprof
 

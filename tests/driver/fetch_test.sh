@@ -47,12 +47,12 @@ check "two sources: saved once" grep -q "Saved profile in $tmp/saved/pprof.goser
 "$cpprof" -top -base "$addr/debug/pprof/threadcreate" "$addr/debug/pprof/threadcreate" >"$tmp/diff" 2>"$tmp/err"
 check "-base over URLs cancels" [ "$(total "$tmp/diff")" = 0 ]
 
-# Failures: exit 1, the progress line and one error line, nothing saved.
+# Failures: exit 2 (as pprof), the progress line and one error line, nothing saved.
 ls "$tmp/saved" > "$tmp/before"
 expect_error() { # name message args...
   local name=$1 message=$2; shift 2
   "$cpprof" -top "$@" >"$tmp/stdout" 2>"$tmp/err"; local rc=$?
-  check "$name" [ $rc = 1 ] && check "$name: message" grep -qF "$message" "$tmp/err" &&
+  check "$name" [ $rc = 2 ] && check "$name: message" grep -qF "$message" "$tmp/err" &&
     check "$name: two lines" [ "$(wc -l < "$tmp/err")" = 2 ] && check "$name: no stdout" [ ! -s "$tmp/stdout" ]
 }
 expect_error "unknown profile" "server response: 404 Not Found - Unknown profile" "$addr/debug/pprof/nosuch"

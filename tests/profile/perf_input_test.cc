@@ -213,15 +213,16 @@ TEST(FoldedTest, ReadsAndWritesFoldedStacks) {
   ReportOptions o;
   o.format = ReportFormat::kFolded;
   Report r(*p, o);
-  std::string out;
-  ASSERT_TRUE(Generate(r, out).ok());
-  EXPECT_EQ(out, "main;a;b 4\nmain;a;c 2\n");
+  StringSink folded;
+  ASSERT_TRUE(Generate(r, folded).ok());
+  EXPECT_EQ(folded.text(), "main;a;b 4\nmain;a;c 2\n");
 
   o.format = ReportFormat::kSpeedscope;
   o.sample_type = "samples";
   Report s(*p, o);
-  out.clear();
-  ASSERT_TRUE(Generate(s, out).ok());
+  StringSink speedscope;
+  ASSERT_TRUE(Generate(s, speedscope).ok());
+  const std::string& out = speedscope.text();
   EXPECT_NE(out.find(R"("frames":[{"name":"main"},{"name":"a"},{"name":"b"},{"name":"c"}])"), std::string::npos) << out;
   EXPECT_NE(out.find(R"("unit":"none","startValue":0,"endValue":6,"samples":[[0,1,2],[0,1,3]],"weights":[4,2])"),
             std::string::npos) << out;
