@@ -65,9 +65,9 @@ inline ReportOptions SmallCpuOptions(ReportFormat format) {
 // The report of a fresh SmallCpuProfile (reports may edit the profile).
 inline std::string SmallCpuReport(const ReportOptions& o, Profile p = SmallCpuProfile()) {
   Report r(p, o);
-  std::string out;
+  StringSink out;
   EXPECT_TRUE(Generate(r, out).ok());
-  return out;
+  return out.text();
 }
 
 }  // namespace cpprof
