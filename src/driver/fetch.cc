@@ -157,19 +157,24 @@ SymbolizeMode ParseSymbolizeMode(const std::string& mode, std::vector<std::strin
       return m;
     }
     if (o == "local") {
-      m.remote = false, m.local = true;
+      m.remote = false;
+      m.local = true;
     } else if (o == "fastlocal") {
-      m.remote = false, m.local = m.fast = true;
+      m.remote = false;
+      m.local = m.fast = true;
     } else if (o == "remote") {
-      m.remote = true, m.local = false;
+      m.remote = true;
+      m.local = false;
     } else if (o == "force") {
       m.force = true;
     } else if (o.starts_with("demangle=")) {
       std::string d = o.substr(9);
-      if (d == "full") m.demangle = DemangleMode::kFull, m.force = true;
-      else if (d == "none") m.demangle = DemangleMode::kNone, m.force = true;
-      else if (d == "templates") m.demangle = DemangleMode::kTemplates, m.force = true;
-      else if (d != "default") warnings.push_back("ignoring unrecognized symbolization option: " + mode);
+      if (d == "full" || d == "none" || d == "templates") {
+        m.demangle = d == "full" ? DemangleMode::kFull : d == "none" ? DemangleMode::kNone : DemangleMode::kTemplates;
+        m.force = true;
+      } else if (d != "default") {
+        warnings.push_back("ignoring unrecognized symbolization option: " + mode);
+      }
     } else {
       warnings.push_back("ignoring unrecognized symbolization option: " + mode);
     }

@@ -30,10 +30,8 @@ Status ParseGoInt(std::string s, int* out) {
   int base = 10;
   if (s.size() > 1 && s[0] == '0') {
     char c = static_cast<char>(std::tolower(static_cast<unsigned char>(s[1])));
-    if (c == 'x') base = 16, s.erase(0, 2);
-    else if (c == 'o') base = 8, s.erase(0, 2);
-    else if (c == 'b') base = 2, s.erase(0, 2);
-    else base = 8, s.erase(0, 1);
+    base = c == 'x' ? 16 : c == 'b' ? 2 : 8;
+    s.erase(0, c == 'x' || c == 'o' || c == 'b' ? 2 : 1);
     std::erase(s, '_');
   }
   if (s.empty()) return Status::Error("parse error");

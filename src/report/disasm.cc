@@ -98,7 +98,10 @@ std::vector<AnnotatedInstruction> Annotate(const Profile& p, const GraphBuilder&
     // Samples up to the next instruction (one may point into the middle).
     for (; k < samples.size() && g.nodes()[samples[k]].info.address - s.bias < next; ++k) {
       const Node& n = g.nodes()[samples[k]];
-      a.flat += n.flat, a.flat_div += n.flat_div, a.cum += n.cum, a.cum_div += n.cum_div;
+      a.flat += n.flat;
+      a.flat_div += n.flat_div;
+      a.cum += n.cum;
+      a.cum_div += n.cum_div;
       if (n.info.file != 0 && a.file.empty()) a.file = Base(std::string(p.str(n.info.file)));
       if (n.info.lineno != 0 && a.line == 0) a.line = n.info.lineno;
       if (n.info.name != 0 && a.function.empty()) a.function = p.str(n.info.name);
@@ -115,7 +118,9 @@ void AppendInstructions(const Report& r, const std::vector<AnnotatedInstruction>
     std::string loc;
     // The source location only where it changes.
     if (a.function != function || a.file != file || a.line != line) {
-      function = a.function, file = a.file, line = a.line;
+      function = a.function;
+      file = a.file;
+      line = a.line;
       if (!a.function.empty()) loc = a.function + " ";
       if (!a.file.empty()) loc += a.file + (a.line != 0 ? fmt::format(":{}", a.line) : "");
     }
@@ -158,7 +163,10 @@ Status PrintAssembly(Report& r, std::string& out) {
   if (syms.empty()) return Status::Error("no matches found for regexp: " + pattern);
   for (const SymbolInBinary& s : syms) {
     int64_t flat = 0, cum = 0;
-    for (uint32_t n : s.nodes) flat += g.nodes()[n].flat, cum += g.nodes()[n].cum;
+    for (uint32_t n : s.nodes) {
+      flat += g.nodes()[n].flat;
+      cum += g.nodes()[n].cum;
+    }
     Result<std::vector<Instruction>> insns = Disassemble(s.file, s.sym.start, s.sym.end, r.options().intel_syntax);
     if (!insns.ok()) return insns.status();
     out += "ROUTINE ======================== " + s.sym.names[0] + "\n";

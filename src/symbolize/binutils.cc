@@ -194,7 +194,10 @@ Result<std::vector<Instruction>> Disassemble(const std::string& file, uint64_t s
       continue;
     }
     if (RE2::PartialMatch(l, function, &fn) || RE2::PartialMatch(l, function_llvm, &skip, &fn)) continue;
-    fn.clear(), src.clear(), line = 0;  // pprof resets on lines it does not recognize
+    // pprof resets on lines it does not recognize.
+    fn.clear();
+    src.clear();
+    line = 0;
   }
   return out;
 }
