@@ -9,7 +9,7 @@
 #            tests/perf/testdata and, where perf can record, perf.data files
 #            of every mode (file, pipe, -z, --call-graph dwarf).
 # `build` compiles the sources once for all the targets (the decoder and
-# legacy targets share all 18 of theirs; building them per test took 280 s
+# legacy targets share all their sources; building them per test took 280 s
 # of a 300 s timeout under `ctest -j4`); `fuzz` fuzzes one built target for
 # a bounded time from its seed corpus.
 # usage: tests/fuzz/run.sh build DIR
@@ -22,13 +22,15 @@ command -v clang++ >/dev/null || { echo "clang++ missing: skipping"; exit 77; }
 cxx=(clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I"$src")
 
 if [ "$mode" = build ]; then
-  profile_sources=(decode encode gzip string_table profile dump go_time)
+  util_sources=(go_time)
+  profile_sources=(decode encode gzip string_table profile dump validate)
   legacy_sources=(builder contention_profile cpu_profile go_count_profile heap_profile heap_scaling java_profile
     legacy memory_map text thread_profile)
   perf_sources=(folded perf_data perf_script stack_builder zstd_stream)
   symbolize_sources=(compressed_dwarf debuginfo_search elf_image elf_symbolizer plt_entries scope_index unit_ranges)
   rm -rf "$dir" && mkdir -p "$dir/obj"
-  profile=$(for s in "${profile_sources[@]}"; do echo "$src/profile/$s.cc"; done
+  profile=$(for s in "${util_sources[@]}"; do echo "$src/util/$s.cc"; done
+    for s in "${profile_sources[@]}"; do echo "$src/profile/$s.cc"; done
     for s in "${legacy_sources[@]}"; do echo "$src/profile/legacy/$s.cc"; done
     for s in "${perf_sources[@]}"; do echo "$src/profile/perf/$s.cc"; done)
   symbolize=$(for s in "${symbolize_sources[@]}"; do echo "$src/symbolize/$s.cc"; done)
