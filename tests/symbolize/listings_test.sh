@@ -54,6 +54,22 @@ grep -q '<title>Pprof listing</title>' "$out"/browsed/*.html || fail "-weblist: 
 grep -q '<h2>main</h2><p class="filename">[^<]*/workload.cc</p>' "$out/main.html" || fail "-weblist=main lacks main"
 grep -q '<h2>__libc_start_call_main</h2>' "$out/main.html" || fail "-weblist=main lacks __libc_start_call_main"
 
+# -tools (pprof's binutils SetTools): a directory, or tool:directory, searched
+# before $PATH; a copy there of the objdump cpprof prefers (llvm-objdump,
+# else GNU's), which logs its calls, must be the one run.
+objdump=llvm-objdump
+command -v $objdump >/dev/null || objdump=objdump
+mkdir -p "$out/tools"
+printf '#!/bin/sh\necho "$*" >>"%s/tools.log"\nexec %s "$@"\n' "$out" "$(command -v $objdump)" >"$out/tools/$objdump"
+chmod +x "$out/tools/$objdump"
+"$cpprof" -disasm=Accumulate "$out/raw.pb.gz" >"$out/plain.txt" 2>/dev/null
+for tools in "$out/tools" "objdump:$out/tools"; do  # pprof keys llvm-objdump as objdump too
+  rm -f "$out/tools.log"
+  "$cpprof" -tools="$tools" -disasm=Accumulate "$out/raw.pb.gz" >"$out/tools.txt" 2>"$out/tools.err" || fail "-tools=$tools: $(cat "$out/tools.err")"
+  [ -s "$out/tools.log" ] || fail "-tools=$tools: the objdump there was not run"
+  cmp -s "$out/plain.txt" "$out/tools.txt" || fail "-tools=$tools: another listing than without -tools"
+done
+
 "$cpprof" -disasm=nosuchsymbol "$out/raw.pb.gz" >/dev/null 2>"$out/none.err" && fail "no match: exit 0"
 grep -qx "no matches found for regexp: nosuchsymbol" "$out/none.err" || fail "no match: $(cat "$out/none.err")"
 
