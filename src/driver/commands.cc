@@ -1,9 +1,14 @@
+// pprof's command table (commands.h). Tested by tests/compat/run.sh, which
+// runs every command against go tool pprof, and tests/driver/cli_errors_test.sh.
 #include "driver/commands.h"
 
 namespace cpprof {
 
 const std::vector<Command>& Commands() {
   using F = ReportFormat;
+  // A table, read a command to a row: clang-format would give each field
+  // its own line.
+  // clang-format off
   static const auto* commands = new std::vector<Command>{
       {.name = "callgrind", .format = F::kCallgrind, .away = "callgraph.out",
        .description = "Outputs a graph in callgrind format"},
@@ -51,6 +56,7 @@ const std::vector<Command>& Commands() {
       {.name = "weblist", .has_param = true, .format = F::kWebList, .viewer = kBrowser,
        .description = "Display annotated source in a web browser"},
   };
+  // clang-format on
   return *commands;
 }
 

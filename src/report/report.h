@@ -107,8 +107,12 @@ class Report {
   // web UI's); without them, the report keeps its graph to itself.
   Report(Profile& p, ReportOptions options, int64_t total, GraphCache* graphs = nullptr);
 
-  // Reports change the profile: building a graph interns names into its
-  // string table and -trim_path rewrites file names.
+  // Reports change the profile, as pprof's do (report.go's newGraph
+  // rewrites every Function.Filename with trimPath): building a graph
+  // interns cleaned file names into its string table and -trim_path
+  // rewrites them. So a report gets the profile as a copy of its own (the
+  // driver's ReportCache makes it), and the report functions that only read
+  // take a const Profile&.
   Profile& profile() { return p_; }
   const Profile& profile() const { return p_; }
   GraphCache& graphs() { return graphs_ != nullptr ? *graphs_ : own_graphs_; }

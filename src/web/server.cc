@@ -141,7 +141,15 @@ class WebServer {
   }
 
  private:
+  // pprof's routes: the pages and their assets, the reports they load, and
+  // the saved configurations.
   void Routes() {
+    RoutePages();
+    RouteReports();
+    RouteConfigs();
+  }
+
+  void RoutePages() {
     server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (loopback_only_ && !IsLoopbackPeer(req.remote_addr)) {
         res.status = 403;
@@ -161,17 +169,7 @@ class WebServer {
       server_.Get(view, page);
     }
     // -leaks: the series' table and chart; the other views show the last snapshot.
-    if (leaks_ != nullptr) {
-      server_.Get("/ui/leaks", page);
-      server_.Get("/ui/data/leaks", [this](const httplib::Request& req, httplib::Response& res) {
-        Result<Config> cfg = ConfigFor(req, cfg_);
-        if (!cfg.ok()) return Fail(res, cfg.status());
-        std::lock_guard<std::mutex> lock(mu_);
-        ResponseSink response(res, "application/json");
-        if (Status s = GenerateLeaks(*leaks_, *cfg, ui_, true, response); !s.ok()) return Fail(res, s);
-        if (Status s = response.Flush(); !s.ok()) return Fail(res, s);
-      });
-    }
+    if (leaks_ != nullptr) server_.Get("/ui/leaks", page);
     // / and /ui go to /ui/ as in pprof (307, the query kept); the paths of
     // cpprof's earlier UI go to their views, so that old links still open.
     server_.Get(R"(/(ui|flamegraph|top|graph|peek|source|disasm|download)?)", [](const httplib::Request& req, httplib::Response& res) {
@@ -186,6 +184,19 @@ class WebServer {
     server_.Get("/ui/style.css", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kAsset_style_css), "text/css; charset=utf-8");
     });
+  }
+
+  void RouteReports() {
+    if (leaks_ != nullptr) {
+      server_.Get("/ui/data/leaks", [this](const httplib::Request& req, httplib::Response& res) {
+        Result<Config> cfg = ConfigFor(req, cfg_);
+        if (!cfg.ok()) return Fail(res, cfg.status());
+        std::lock_guard<std::mutex> lock(mu_);
+        ResponseSink response(res, "application/json");
+        if (Status s = GenerateLeaks(*leaks_, *cfg, ui_, true, response); !s.ok()) return Fail(res, s);
+        if (Status s = response.Flush(); !s.ok()) return Fail(res, s);
+      });
+    }
     server_.Get("/ui/data/header", [this](const httplib::Request& req, httplib::Response& res) { Header(req, res); });
     server_.Get("/ui/data/flamegraph", [this](const httplib::Request& req, httplib::Response& res) {
       Report(req, res, Command{.name = "flamegraph", .format = ReportFormat::kFlameGraph}, "application/json");
@@ -209,6 +220,13 @@ class WebServer {
         if (req.matches[1] == "peek") cfg.granularity = "lines";
       });
     });
+    server_.Get("/ui/download", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Disposition", "attachment;filename=profile.pb.gz");
+      res.set_content(WriteProfile(p_), "application/vnd.google.protobuf+gzip");
+    });
+  }
+
+  void RouteConfigs() {
     server_.Get("/ui/data/configs", [this](const httplib::Request&, httplib::Response& res) { Configs(res); });
     // pprof's saveconfig and deleteconfig: the config named by config=,
     // saved with the request's other parameters.
@@ -235,10 +253,6 @@ class WebServer {
         }
         return Status();
       });
-    });
-    server_.Get("/ui/download", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_header("Content-Disposition", "attachment;filename=profile.pb.gz");
-      res.set_content(WriteProfile(p_), "application/vnd.google.protobuf+gzip");
     });
   }
 
