@@ -37,8 +37,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::atomic<bool> g_stop{false};
-std::vector<std::string> g_request_log;       // the leak
-std::deque<std::vector<char>> g_cache;        // bounded: kCacheEntries at most
+std::vector<std::string> g_request_log;         // the leak
+std::deque<std::vector<char>> g_cache;          // bounded: kCacheEntries at most
 std::vector<std::unique_ptr<char[]>> g_report;  // the burst, while it lives
 
 constexpr size_t kLogEntry = 16 << 10;

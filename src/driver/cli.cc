@@ -133,13 +133,13 @@ struct LegacySampleFlags {
   }
 
   void Apply(Config& cfg, Ui& ui) const {
-    for (auto [set, type, option] : {std::tuple{total_delay, "delay", "-total_delay"},
-                                     std::tuple{mean_delay, "delay", "-mean_delay"},
-                                     std::tuple{contentions, "contentions", "-contentions"},
-                                     std::tuple{inuse_space, "inuse_space", "-inuse_space"},
-                                     std::tuple{inuse_objects, "inuse_objects", "-inuse_objects"},
-                                     std::tuple{alloc_space, "alloc_space", "-alloc_space"},
-                                     std::tuple{alloc_objects, "alloc_objects", "-alloc_objects"}}) {
+    for (auto [set, type, option] :
+         {std::tuple{total_delay, "delay", "-total_delay"}, std::tuple{mean_delay, "delay", "-mean_delay"},
+          std::tuple{contentions, "contentions", "-contentions"},
+          std::tuple{inuse_space, "inuse_space", "-inuse_space"},
+          std::tuple{inuse_objects, "inuse_objects", "-inuse_objects"},
+          std::tuple{alloc_space, "alloc_space", "-alloc_space"},
+          std::tuple{alloc_objects, "alloc_objects", "-alloc_objects"}}) {
       if (!set) continue;
       if (cfg.sample_index.empty()) {
         cfg.sample_index = type;
@@ -158,7 +158,10 @@ void TakeExecutable(std::vector<std::string>& args, SourceOptions& src) {
   if (args.size() <= 1) return;
   std::ifstream f(args[0], std::ios::binary);
   char magic[4] = {};
-  if (f && f.read(magic, 4) && std::string(magic, 4) == "\x7f" "ELF") {
+  if (f && f.read(magic, 4) &&
+      std::string(magic, 4) ==
+          "\x7f"
+          "ELF") {
     src.exec_name = args[0];
   } else if (src.build_id.empty() && args[0].find_first_not_of("0123456789abcdefABCDEF") == std::string::npos) {
     src.build_id = args[0];

@@ -82,10 +82,15 @@ Result<ReportOptions> MakeReportOptions(const Profile& p, ReportFormat format, c
   o.node_count = cfg.nodecount;
   o.node_fraction = cfg.nodefraction;
   o.edge_fraction = cfg.edgefraction;
-  for (auto [k, v] : std::vector<std::pair<const char*, const std::string*>>{
-           {"focus", &cfg.focus}, {"ignore", &cfg.ignore}, {"hide", &cfg.hide}, {"show", &cfg.show},
-           {"show_from", &cfg.show_from}, {"tagfocus", &cfg.tagfocus}, {"tagignore", &cfg.tagignore},
-           {"tagshow", &cfg.tagshow}, {"taghide", &cfg.taghide}}) {
+  for (auto [k, v] : std::vector<std::pair<const char*, const std::string*>>{{"focus", &cfg.focus},
+                                                                             {"ignore", &cfg.ignore},
+                                                                             {"hide", &cfg.hide},
+                                                                             {"show", &cfg.show},
+                                                                             {"show_from", &cfg.show_from},
+                                                                             {"tagfocus", &cfg.tagfocus},
+                                                                             {"tagignore", &cfg.tagignore},
+                                                                             {"tagshow", &cfg.tagshow},
+                                                                             {"taghide", &cfg.taghide}}) {
     if (!v->empty()) o.active_filters.push_back(std::string(k) + "=" + *v);
   }
   o.num_label_units = units;
@@ -154,7 +159,8 @@ Result<Prepared> Prepare(Profile& p, const Command& cmd, const std::string& cmd_
   Prepared prepared;
   std::map<std::string, std::string>& units = prepared.num_label_units;
   units = NumLabelUnits(p, ui);
-  auto [root_matched, leaf_matched] = AddLabelFrames(p, SplitNonEmpty(cfg.tagroot), SplitNonEmpty(cfg.tagleaf), cfg.unit);
+  auto [root_matched, leaf_matched] =
+      AddLabelFrames(p, SplitNonEmpty(cfg.tagroot), SplitNonEmpty(cfg.tagleaf), cfg.unit);
   if (!cfg.tagroot.empty() && !root_matched) ui.Err("TagRoot expression matched no samples");
   if (!cfg.tagleaf.empty() && !leaf_matched) ui.Err("TagLeaf expression matched no samples");
 
@@ -266,9 +272,9 @@ Status GenerateReport(ReportCache& cache, const Command& cmd, const std::string&
   // the prepared profile only once, before the first graph (ReportGraph).
   // An argument is a regexp that may fail, which it must do before focusing.
   bool reusable = (cmd.format == ReportFormat::kText || cmd.format == ReportFormat::kTree) && !cmd.has_param;
-  Result<ReportCache::Copy> copy =
-      cache.Get(reusable ? PreparationKey(cfg) : "", ui,
-                [&](Profile& p, Ui& prepare_ui) { return Prepare(p, cmd, cmd_param, cfg, prepare_ui); });
+  Result<ReportCache::Copy> copy = cache.Get(reusable ? PreparationKey(cfg) : "", ui, [&](Profile& p, Ui& prepare_ui) {
+    return Prepare(p, cmd, cmd_param, cfg, prepare_ui);
+  });
   if (!copy.ok()) return copy.status();
   return GeneratePrepared(*copy->profile, cmd, cmd_param, cfg, *copy->prepared, copy->graphs, sink);
 }
@@ -278,8 +284,7 @@ Status RunReport(Profile& p, const Command& cmd, const std::string& param, const
 }
 
 Status RunReport(ReportCache& cache, const Command& cmd, const std::string& param, const Config& cfg, Ui& ui) {
-  return WriteReport(cmd, cfg, ui,
-                     [&](ReportSink& sink) { return GenerateReport(cache, cmd, param, cfg, ui, sink); });
+  return WriteReport(cmd, cfg, ui, [&](ReportSink& sink) { return GenerateReport(cache, cmd, param, cfg, ui, sink); });
 }
 
 std::vector<std::string> ProfileHeader(const Profile& p, const Config& cfg, Ui& ui, int64_t* total) {

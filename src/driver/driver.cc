@@ -13,8 +13,7 @@ namespace {
 // -leaks: the series of snapshots, as a report or in the web UI.
 Status RunLeaksSeries(const CommandLine& cl, const WebUI& web, Ui& ui) {
   std::vector<std::string> warnings;
-  Result<std::vector<Profile>> snapshots =
-      FetchSnapshots(cl.source, cl.leaks.count, cl.leaks_interval_nanos, warnings);
+  Result<std::vector<Profile>> snapshots = FetchSnapshots(cl.source, cl.leaks.count, cl.leaks_interval_nanos, warnings);
   for (const std::string& w : warnings) ui.Err(w);
   if (!snapshots.ok()) return snapshots.status();
   if (!cl.http.empty()) return web(snapshots->back(), &*snapshots, cl.cfg, cl.http, cl.open_browser, ui);

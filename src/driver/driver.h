@@ -15,8 +15,8 @@
 
 namespace cpprof {
 
-// Serves the web UI for -http=address until interrupted or failing. With -leaks, p is the last snapshot and leaks the whole series
-// (else null). Supplied by web/, which builds on the driver, not the other way.
+// Serves the web UI for -http=address until interrupted or failing. With -leaks, p is the last snapshot and leaks the
+// whole series (else null). Supplied by web/, which builds on the driver, not the other way.
 using WebUI = std::function<Status(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg,
                                    const std::string& address, bool open_browser, Ui& ui)>;
 

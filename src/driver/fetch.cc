@@ -14,7 +14,6 @@
 
 #include "driver/output_file.h"
 #include "profile/codec.h"
-#include "util/go_time.h"
 #include "profile/filter.h"
 #include "profile/merge.h"
 #include "profile/perf/perf_input.h"
@@ -25,6 +24,7 @@
 #include "symbolize/kernel_symbolizer.h"
 #include "symbolize/local_symbolizer.h"
 #include "symbolize/symbolz.h"
+#include "util/go_time.h"
 
 namespace cpprof {
 namespace {

@@ -84,9 +84,7 @@ Status FlagSet::Set(const std::string& name, const Flag& flag, const std::string
     case Kind::kFloat:
       if (Status s = ParseGoFloat(value, static_cast<double*>(flag.target)); !s.ok()) return s;
       break;
-    case Kind::kString:
-      *static_cast<std::string*>(flag.target) = value;
-      break;
+    case Kind::kString: *static_cast<std::string*>(flag.target) = value; break;
   }
   set_[name] = true;
   return Status();

@@ -31,8 +31,9 @@ std::optional<Url> ParseUrl(std::string_view s) {
   // A scheme is a letter, then letters, digits, "+-.", then ':'.
   size_t colon = s.find(':');
   if (colon != std::string_view::npos && colon > 0 && std::isalpha(static_cast<unsigned char>(s[0])) &&
-      std::all_of(s.begin(), s.begin() + static_cast<ptrdiff_t>(colon),
-                  [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'; })) {
+      std::all_of(s.begin(), s.begin() + static_cast<ptrdiff_t>(colon), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+      })) {
     u.scheme = s.substr(0, colon);
     for (char& c : u.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     s.remove_prefix(colon + 1);
@@ -136,7 +137,8 @@ Result<std::string> FetchURL(const RemoteSource& source, const HttpOptions& opti
   }
   if (res->status != 200) {
     std::string status = fmt::format("{} {}", res->status, res->reason);
-    if (res->has_header("X-Go-Pprof") && res->get_header_value("Content-Type").find("text/plain") != std::string::npos) {
+    if (res->has_header("X-Go-Pprof") &&
+        res->get_header_value("Content-Type").find("text/plain") != std::string::npos) {
       std::string body = res->body;
       while (!body.empty() && body.back() == '\n') body.pop_back();
       return Status::Error(fmt::format("server response: {} - {}", status, body));

@@ -19,7 +19,7 @@ struct HttpOptions {
 };
 
 struct RemoteSource {
-  std::string url;            // what is fetched and printed
+  std::string url;             // what is fetched and printed
   int64_t duration_nanos = 0;  // the profile's duration when one was asked for
   int64_t timeout_nanos = 0;
 };

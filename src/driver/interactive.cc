@@ -259,7 +259,9 @@ class Shell {
     }
     Config cfg = cfg_;  // options on a command line do not persist
     std::string focus, ignore;
-    auto cat = [](std::string& re, std::string_view more) { re += (re.empty() || more.empty() ? "" : "|") + std::string(more); };
+    auto cat = [](std::string& re, std::string_view more) {
+      re += (re.empty() || more.empty() ? "" : "|") + std::string(more);
+    };
     for (size_t i = 0; i < args.size(); ++i) {
       const std::string& t = args[i];
       if (std::optional<int> n = ParseInt32(t)) {
@@ -316,28 +318,35 @@ class Shell {
 
   void Help(const std::string& topic) {
     if (topic.empty()) {
-      std::string text = "Commands (each prints a report; most take regexps that focus the report on\n"
-                         "matching functions, -regexps to ignore some, a number of nodes, and > file):\n";
+      std::string text =
+          "Commands (each prints a report; most take regexps that focus the report on\n"
+          "matching functions, -regexps to ignore some, a number of nodes, and > file):\n";
       for (const Command& c : Commands()) text += fmt::format("    {:<12} {}\n", c.name, c.description);
       text += "\nOptions (set with name=value; o or options lists them with their values):\n";
       std::vector<std::string> names;
       for (const ConfigField& f : ConfigFields()) names.emplace_back(f.name);
       for (size_t i = 0; i < names.size(); i += 6) {
-        text += "    " + Join({names.begin() + static_cast<ptrdiff_t>(i),
-                               names.begin() + static_cast<ptrdiff_t>(std::min(i + 6, names.size()))}, " ") + "\n";
+        text += "    " +
+                Join({names.begin() + static_cast<ptrdiff_t>(i),
+                      names.begin() + static_cast<ptrdiff_t>(std::min(i + 6, names.size()))},
+                     " ") +
+                "\n";
       }
-      text += "\n    :            Clear focus, ignore, hide, tagfocus and tagignore\n"
-              "    <type>       Select a sample type (also total_<type>, mean_<type>)\n"
-              "    quit         Leave (also exit, q, Ctrl-D)\n\n"
-              "  type \"help <command|option>\" for more\n";
+      text +=
+          "\n    :            Clear focus, ignore, hide, tagfocus and tagignore\n"
+          "    <type>       Select a sample type (also total_<type>, mean_<type>)\n"
+          "    quit         Leave (also exit, q, Ctrl-D)\n\n"
+          "  type \"help <command|option>\" for more\n";
       ui_.Err(text);
       return;
     }
     if (const Command* c = FindCommand(topic)) {
-      std::string usage = c->has_param ? fmt::format("{} <regexp> [options]", c->name) : fmt::format("{} [options]", c->name);
-      ui_.Err(fmt::format("{}\n  Usage: {}\n  Options: N (number of nodes), regexp (focus), -regexp (ignore),\n"
-                          "  -cum (sort by cumulative value), > file (write to file)\n",
-                          c->description, usage));
+      std::string usage =
+          c->has_param ? fmt::format("{} <regexp> [options]", c->name) : fmt::format("{} [options]", c->name);
+      ui_.Err(
+          fmt::format("{}\n  Usage: {}\n  Options: N (number of nodes), regexp (focus), -regexp (ignore),\n"
+                      "  -cum (sort by cumulative value), > file (write to file)\n",
+                      c->description, usage));
       return;
     }
     if (const ConfigField* f = FindConfigField(topic)) {

@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "util/go_time.h"
 #include "report/leaks.h"
+#include "util/go_time.h"
 
 namespace cpprof {
 namespace {
@@ -20,7 +20,8 @@ namespace {
 // runtime's "process <pid> started <time>" comment (either may be missing).
 std::string ProcessOf(const Profile& p) {
   std::string who;
-  if (!p.mappings.empty() && p.mappings[0].build_id != 0) who = "build id " + std::string(p.str(p.mappings[0].build_id));
+  if (!p.mappings.empty() && p.mappings[0].build_id != 0)
+    who = "build id " + std::string(p.str(p.mappings[0].build_id));
   for (StrId c : p.comments) {
     std::string_view comment = p.str(c);
     if (comment.starts_with("process ")) who += (who.empty() ? "" : ", ") + std::string(comment);
@@ -50,10 +51,13 @@ Result<int64_t> CheckLeaksFlags(const LeaksFlags& f, const Command* format, int 
     if (f.count != 0 || !f.interval.empty()) return Status::Error("-count and -interval only go with -leaks");
     return int64_t{0};
   }
-  if (format != nullptr) return Status::Error(fmt::format("-leaks is an output format of its own: drop -{}", format->name));
-  if (seconds != -1) return Status::Error("-leaks takes snapshots, not delta profiles: use -count and -interval, not -seconds");
+  if (format != nullptr)
+    return Status::Error(fmt::format("-leaks is an output format of its own: drop -{}", format->name));
+  if (seconds != -1)
+    return Status::Error("-leaks takes snapshots, not delta profiles: use -count and -interval, not -seconds");
   if (has_base) return Status::Error("-leaks compares its snapshots with each other: drop -base and -diff_base");
-  if (f.count < 0 || f.count == 1) return Status::Error(fmt::format("-count={}: -leaks needs two or more snapshots", f.count));
+  if (f.count < 0 || f.count == 1)
+    return Status::Error(fmt::format("-count={}: -leaks needs two or more snapshots", f.count));
   if (f.count == 0) {
     if (!f.interval.empty()) return Status::Error("-interval needs -count, the number of snapshots");
     return int64_t{0};
@@ -119,8 +123,7 @@ Result<std::vector<Profile>> FetchSnapshots(const SourceOptions& src, int count,
   return sorted;
 }
 
-Status GenerateLeaks(const std::vector<Profile>& snapshots, const Config& cfg, Ui& ui, bool json,
-                     ReportSink& sink) {
+Status GenerateLeaks(const std::vector<Profile>& snapshots, const Config& cfg, Ui& ui, bool json, ReportSink& sink) {
   const Command& top = *FindCommand("top");
   std::vector<Profile> copies = snapshots;  // preparing changes a profile
   std::vector<Report> reports;

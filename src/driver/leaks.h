@@ -40,8 +40,7 @@ Result<std::vector<Profile>> FetchSnapshots(const SourceOptions& src, int count,
 
 // The table of the snapshots with cfg's filters, granularity and sample
 // index (each prepared as for -top): as text, or as JSON for the web UI.
-Status GenerateLeaks(const std::vector<Profile>& snapshots, const Config& cfg, Ui& ui, bool json,
-                     ReportSink& sink);
+Status GenerateLeaks(const std::vector<Profile>& snapshots, const Config& cfg, Ui& ui, bool json, ReportSink& sink);
 
 // Writes the text table as -top writes its report (stdout or -output).
 Status RunLeaks(const std::vector<Profile>& snapshots, const Config& cfg, Ui& ui);

@@ -88,7 +88,8 @@ std::string MassageSvg(std::string svg) {
   static const re2::RE2 view_box(R"(<svg\s*width="[^"]+"\s*height="[^"]+"\s*viewBox="[^"]+")");
   static const re2::RE2 graph_id(R"(<g id="graph\d")");
   static const re2::RE2 svg_close("</svg>");
-  if (auto [at, len] = find(view_box); at != std::string::npos) svg.replace(at, len, R"(<svg width="100%" height="100%")");
+  if (auto [at, len] = find(view_box); at != std::string::npos)
+    svg.replace(at, len, R"(<svg width="100%" height="100%")");
   if (auto [at, len] = find(graph_id); at != std::string::npos) {
     svg.insert(at, std::string(R"(<script type="text/ecmascript"><![CDATA[)") + kSvgPanJs +
                        R"svg(]]></script><g id="viewport" transform="scale(0.5,0.5) translate(0,0)">)svg");
@@ -116,15 +117,16 @@ bool RunViewer(const std::vector<std::string>& commands, const std::string& path
 Status View(const Command& cmd, const std::string& data, Ui& ui) {
   bool web = std::string_view(cmd.viewer) == kBrowser;
   const char* tmp = std::getenv("TMPDIR");
-  std::string suffix = std::string(".") + (cmd.render != nullptr                 ? cmd.render
+  std::string suffix = std::string(".") + (cmd.render != nullptr                  ? cmd.render
                                            : cmd.format == ReportFormat::kWebList ? "html"
-                                                                                   : "grind");
+                                                                                  : "grind");
   Result<std::string> path = NewTempFile(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "cpprof", suffix);
   if (!path.ok()) return path.status();
   if (Status s = WriteFile(*path, data); !s.ok()) return s;
   std::vector<std::string> viewers;
   if (web) {
-    if (const char* browser = std::getenv("BROWSER"); browser != nullptr && *browser != '\0') viewers.push_back(browser);
+    if (const char* browser = std::getenv("BROWSER"); browser != nullptr && *browser != '\0')
+      viewers.push_back(browser);
     // xdg-open is only for a desktop session.
     if (std::getenv("DISPLAY") != nullptr || std::getenv("WAYLAND_DISPLAY") != nullptr) viewers.push_back("xdg-open");
   } else {

@@ -38,9 +38,8 @@ std::vector<RangeMatch> FindRanges(const std::string& s) {
 // nothing in pprof, and with them `-tagfocus=age=10m:` does what it says.
 void RewriteLongTimeUnit(RangeMatch& r) {
   static const std::pair<const char*, int64_t> kUnits[] = {
-      {"m", 60},        {"min", 60},     {"mins", 60},    {"minute", 60},  {"minutes", 60},
-      {"h", 3600},      {"d", 86400},    {"day", 86400},  {"days", 86400}, {"w", 604800},
-      {"week", 604800}, {"weeks", 604800}};
+      {"m", 60},    {"min", 60},    {"mins", 60},    {"minute", 60}, {"minutes", 60},  {"h", 3600},
+      {"d", 86400}, {"day", 86400}, {"days", 86400}, {"w", 604800},  {"week", 604800}, {"weeks", 604800}};
   for (const auto& [name, seconds] : kUnits) {
     if (r.unit != name) continue;
     r.number = std::to_string(std::stoll(r.number) * seconds);
@@ -62,10 +61,14 @@ std::unique_ptr<NumFilter> ParseRange(const std::string& filter) {
   const std::string& match = ranges[0].text;
   if (ranges.size() == 1) {
     int op;  // 0 ==, 1 >=, 2 <=
-    if (filter == match) op = 0;
-    else if (filter == match + ":") op = 1;
-    else if (filter == ":" + match) op = 2;
-    else return nullptr;
+    if (filter == match)
+      op = 0;
+    else if (filter == match + ":")
+      op = 1;
+    else if (filter == ":" + match)
+      op = 2;
+    else
+      return nullptr;
     return std::make_unique<NumFilter>([=, u = unit](int64_t value, const std::string& value_unit) {
       auto [sv, su] = ScaleValue(value, value_unit, u);
       if (su != u) return false;
@@ -125,7 +128,8 @@ Result<SampleMatcher> CompileTagFilter(const std::string& name, const std::strin
       for (const auto& rx : rxs) {
         bool matched = false;
         for (const Label& l : p.labels_of(s)) {
-          if (l.is_string() && re2::RE2::PartialMatch(std::string(p.str(l.key)) + ":" + std::string(p.str(l.str)), *rx)) {
+          if (l.is_string() &&
+              re2::RE2::PartialMatch(std::string(p.str(l.key)) + ":" + std::string(p.str(l.str)), *rx)) {
             matched = true;
             break;
           }

@@ -6,8 +6,8 @@
 #include <thread>
 #include <unordered_map>
 
-#include "util/parallel.h"
 #include "profile/units.h"
+#include "util/parallel.h"
 
 namespace cpprof {
 namespace {
@@ -155,7 +155,7 @@ struct GraphBuilder::Accumulator {
     bool used = false, residual = false, is_inline = true;
   };
   std::vector<EdgeSlot> edge_slots;
-  std::vector<uint32_t> slots_used;  // in order of first use
+  std::vector<uint32_t> slots_used;                // in order of first use
   std::vector<std::pair<uint32_t, NodeTag>> tags;  // (node, tag)
   std::unordered_map<TagKey, uint32_t, TagKeyHash> tag_index;
   std::vector<uint32_t> label_tag_slots;  // dense (node row x label group), when it fits
@@ -433,9 +433,8 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
   bool tags = options_.collect_tags && edges == EdgeSet::kAll;
   std::vector<Accumulator> parts = NewAccumulators(edges, tags);
   std::vector<uint32_t> kept_codes = kept.empty() ? std::vector<uint32_t>() : KeptCodes();
-  WalkMode mode{.codes = kept.empty() ? loc_code_.data() : kept_codes.data(),
-                .tags = tags,
-                .all_edges = edges == EdgeSet::kAll};
+  WalkMode mode{
+      .codes = kept.empty() ? loc_code_.data() : kept_codes.data(), .tags = tags, .all_edges = edges == EdgeSet::kAll};
   // One specialisation per pass that reports make (values; values and
   // edges; edges into inlined callees), with and without dropped nodes, as
   // RE2's DFA specialises InlinedSearchLoop. Tested per frame at run time

@@ -32,9 +32,9 @@ struct NodeInfo {
 // labels joined ("k:v\nk:v"); a numeric tag is one value of the numeric
 // label selected by GraphOptions, grouped under the sample's label tag.
 struct NodeTag {
-  uint32_t group = 0;    // label group: index into GraphBuilder::group_names()
+  uint32_t group = 0;     // label group: index into GraphBuilder::group_names()
   uint32_t name = kNone;  // numeric tags: index into tag_names(); kNone for label tags
-  int64_t value = 0;     // numeric tags: the first value seen with this name
+  int64_t value = 0;      // numeric tags: the first value seen with this name
   int64_t flat = 0, flat_div = 0, cum = 0, cum_div = 0;
   bool removed = false;  // trimmed away
   int64_t flat_value() const { return flat_div == 0 ? flat : flat / flat_div; }
@@ -125,7 +125,9 @@ class GraphBuilder {
   const std::vector<Edge>& edges() const { return edges_; }
   const std::vector<NodeTag>& tags() const { return tags_; }
   const std::string& group_name(uint32_t group) const { return group_names_[group]; }
-  const std::string& tag_name(const NodeTag& t) const { return t.name == kNone ? group_names_[t.group] : tag_names_[t.name]; }
+  const std::string& tag_name(const NodeTag& t) const {
+    return t.name == kNone ? group_names_[t.group] : tag_names_[t.name];
+  }
 
   // "address name file:line", as pprof prints a node; cached per node.
   const std::string& PrintableName(uint32_t node) const;
@@ -213,7 +215,7 @@ class GraphBuilder {
   static constexpr uint32_t kDroppedLocation = 0xC0000000u;
   std::vector<uint32_t> loc_code_;
   std::vector<uint8_t> inlined_;  // per info: 1 for a line some location inlines into the next
-  std::vector<Node> nodes_;  // graph mode: one per info; tree mode: one per context
+  std::vector<Node> nodes_;       // graph mode: one per info; tree mode: one per context
   std::vector<Edge> edges_;
   std::vector<NodeTag> tags_;
   // A graph build numbers the kept nodes 0..kept_count_-1 (kNone: dropped),
@@ -230,7 +232,7 @@ class GraphBuilder {
   std::vector<std::string> group_names_;  // [0] = "" (no labels)
   std::vector<std::string> tag_names_;
   std::vector<uint32_t> sample_group_;
-  std::vector<uint32_t> sample_num_begin_;  // per sample + 1, into sample_nums_
+  std::vector<uint32_t> sample_num_begin_;                 // per sample + 1, into sample_nums_
   std::vector<std::pair<uint32_t, int64_t>> sample_nums_;  // (tag name, value)
 };
 

@@ -101,7 +101,7 @@ void GraphBuilder::Sort(std::vector<uint32_t>& selected, NodeOrder order) const 
   std::vector<int64_t> score(nodes_.size());
   for (uint32_t n : selected) {
     const Node& node = nodes_[n];
-    score[n] = order == NodeOrder::kFlatName ? node.flat
+    score[n] = order == NodeOrder::kFlatName  ? node.flat
                : order == NodeOrder::kCumName ? node.cum
                                               : EntropyScore(*this, node);
   }

@@ -20,9 +20,9 @@
 #include "profile/legacy/legacy.h"
 #include "profile/legacy/text.h"
 #include "profile/perf/perf_input.h"
-#include "util/parallel.h"
 #include "profile/proto_format.h"
 #include "profile/validate.h"
+#include "util/parallel.h"
 
 namespace cpprof {
 namespace {
@@ -128,9 +128,7 @@ class Decoder {
  private:
   void DecodeTopLevelField(pbf_reader& r) {
     switch (r.tag()) {
-      case proto::kSampleType:
-        p_.sample_types.push_back(DecodeValueType(r));
-        break;
+      case proto::kSampleType: p_.sample_types.push_back(DecodeValueType(r)); break;
       case proto::kSample:
         Expect(r, pbf_wire_type::length_delimited);
         {
@@ -138,18 +136,15 @@ class Decoder {
           sample_spans_.push_back({static_cast<uint32_t>(v.data() - data_.data()), static_cast<uint32_t>(v.size())});
         }
         break;
-      case proto::kMapping:
-        DecodeMapping(r);
-        break;
-      case proto::kLocation:
-        DecodeLocation(r);
-        break;
-      case proto::kFunction:
-        DecodeFunction(r);
-        break;
+      case proto::kMapping: DecodeMapping(r); break;
+      case proto::kLocation: DecodeLocation(r); break;
+      case proto::kFunction: DecodeFunction(r); break;
       case proto::kStringTable:
         Expect(r, pbf_wire_type::length_delimited);
-        { auto v = r.get_view(); raw_strings_.emplace_back(v.data(), v.size()); }
+        {
+          auto v = r.get_view();
+          raw_strings_.emplace_back(v.data(), v.size());
+        }
         break;
       case proto::kDropFrames: p_.drop_frames = RawStr(GetInt64(r)); break;
       case proto::kKeepFrames: p_.keep_frames = RawStr(GetInt64(r)); break;
@@ -165,8 +160,7 @@ class Decoder {
         break;
       case proto::kDefaultSampleType: p_.default_sample_type = RawStr(GetInt64(r)); break;
       case proto::kDocUrl: p_.doc_url = RawStr(GetInt64(r)); break;
-      default:
-        r.skip();
+      default: r.skip();
     }
   }
 
@@ -313,7 +307,8 @@ class Decoder {
         // Find the duplicate for the message.
         std::unordered_map<uint64_t, int> seen;
         for (uint64_t id : ids) {
-          if (seen[id]++) throw DecodeError{std::string("multiple ") + what + " with same id: " + std::to_string(id), kInvalid};
+          if (seen[id]++)
+            throw DecodeError{std::string("multiple ") + what + " with same id: " + std::to_string(id), kInvalid};
         }
       }
     };
@@ -385,7 +380,8 @@ class Decoder {
         ++slice.label_end;
       } else if (m.tag() == proto::kSampleLocationId && m.wire_type() == pbf_wire_type::length_delimited) {
         protozero::data_view ids = m.get_view();
-        for (size_t i = 0; i < ids.size(); ++i) slice.stack_end += (static_cast<unsigned char>(ids.data()[i]) & 0x80) == 0;
+        for (size_t i = 0; i < ids.size(); ++i)
+          slice.stack_end += (static_cast<unsigned char>(ids.data()[i]) & 0x80) == 0;
         continue;
       } else if (m.tag() == proto::kSampleLocationId) {
         ++slice.stack_end;
@@ -426,15 +422,15 @@ class Decoder {
             p_.labels[slice.label_pos++] = *l;
           }
           break;
-        default:
-          m.skip();
+        default: m.skip();
       }
     }
     size_t n = p_.num_types();
     if (slice.values.size() != n) {
       if (n == 0) throw DecodeError{"missing sample type information", kInvalid};
-      throw DecodeError{"mismatch: sample has " + std::to_string(slice.values.size()) + " values vs. " +
-                        std::to_string(n) + " types", kInvalid};
+      throw DecodeError{
+          "mismatch: sample has " + std::to_string(slice.values.size()) + " values vs. " + std::to_string(n) + " types",
+          kInvalid};
     }
     if (missing_location) throw DecodeError{"sample has nil location", kInvalid};
     std::copy(slice.values.begin(), slice.values.end(), p_.values.begin() + static_cast<ptrdiff_t>(index * n));

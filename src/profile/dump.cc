@@ -42,8 +42,8 @@ std::string NumericLabels(const Profile& p, const Sample& s) {
     std::string part = fmt::format("{}:[", p.str(labels[i].key));
     for (size_t k = i; k < j; ++k) {
       if (k != i) part += ' ';
-      part += has_units ? fmt::format("{} {}", labels[k].num, p.str(labels[k].num_unit))
-                        : std::to_string(labels[k].num);
+      part +=
+          has_units ? fmt::format("{} {}", labels[k].num, p.str(labels[k].num_unit)) : std::to_string(labels[k].num);
     }
     parts.push_back(part + "]");
     i = j;
@@ -68,8 +68,7 @@ std::string DumpProfile(const Profile& p) {
   line("Samples:");
   std::string types;
   for (const ValueType& vt : p.sample_types) {
-    types += fmt::format("{}/{}{} ", p.str(vt.type), p.str(vt.unit),
-                         vt.type == p.default_sample_type ? "[dflt]" : "");
+    types += fmt::format("{}/{}{} ", p.str(vt.type), p.str(vt.unit), vt.type == p.default_sample_type ? "[dflt]" : "");
   }
   while (!types.empty() && types.back() == ' ') types.pop_back();
   line(types);

@@ -25,7 +25,10 @@ class Encoder {
     for (const Mapping& m : p_.mappings) WriteMapping(w, m);
     for (const Location& l : p_.locations) WriteLocation(w, l);
     for (const Function& f : p_.functions) WriteFunction(w, f);
-    for (StrId id : order_) { auto s = p_.str(id); w.add_string(proto::kStringTable, s.data(), s.size()); }
+    for (StrId id : order_) {
+      auto s = p_.str(id);
+      w.add_string(proto::kStringTable, s.data(), s.size());
+    }
     WriteOpt(w, proto::kDropFrames, S(p_.drop_frames));
     WriteOpt(w, proto::kKeepFrames, S(p_.keep_frames));
     WriteOpt(w, proto::kTimeNanos, p_.time_nanos);

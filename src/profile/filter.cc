@@ -66,8 +66,8 @@ void RetainStack(Profile& p, Sample& s, Keep keep) {
 
 }  // namespace
 
-NameFilterMatches FilterSamplesByName(Profile& p, const re2::RE2* focus, const re2::RE2* ignore,
-                                      const re2::RE2* hide, const re2::RE2* show) {
+NameFilterMatches FilterSamplesByName(Profile& p, const re2::RE2* focus, const re2::RE2* ignore, const re2::RE2* hide,
+                                      const re2::RE2* show) {
   NameFilterMatches m;
   if (focus == nullptr && ignore == nullptr && hide == nullptr && show == nullptr) {
     // Every location is focused, so a sample stays if it has a frame: the

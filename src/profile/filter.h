@@ -23,8 +23,8 @@ struct NameFilterMatches {
 // -focus/-ignore keep or drop samples with a matching frame (function name,
 // file name or mapping file); -hide/-show remove or keep matching frames.
 // Any regexp may be null.
-NameFilterMatches FilterSamplesByName(Profile& p, const re2::RE2* focus, const re2::RE2* ignore,
-                                      const re2::RE2* hide, const re2::RE2* show);
+NameFilterMatches FilterSamplesByName(Profile& p, const re2::RE2* focus, const re2::RE2* ignore, const re2::RE2* hide,
+                                      const re2::RE2* show);
 
 // -show_from: drops frames above (rootward of) the highest matching frame, and
 // samples without one. Returns whether anything matched.

@@ -37,8 +37,8 @@ Result<Bytes> Gunzip(std::string_view data) {
     for (;;) {
       out.resize(start + capacity);
       size_t in_used = 0, out_used = 0;
-      libdeflate_result r = libdeflate_gzip_decompress_ex(
-          d.get(), data.data(), data.size(), out.data() + start, capacity, &in_used, &out_used);
+      libdeflate_result r = libdeflate_gzip_decompress_ex(d.get(), data.data(), data.size(), out.data() + start,
+                                                          capacity, &in_used, &out_used);
       if (r == LIBDEFLATE_SUCCESS) {
         out.resize(start + out_used);
         data.remove_prefix(in_used);

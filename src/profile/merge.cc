@@ -9,9 +9,9 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "util/parallel.h"
 #include "profile/row_set.h"
 #include "profile/units.h"
+#include "util/parallel.h"
 
 namespace cpprof {
 namespace {
@@ -352,8 +352,7 @@ Status Compatible(const Profile& a, const Profile& b) {
   };
   if (!same(a.period_type, b.period_type)) {
     return Status::Error(fmt::format("incompatible period types {}/{} and {}/{}", a.str(a.period_type.type),
-                                     a.str(a.period_type.unit), b.str(b.period_type.type),
-                                     b.str(b.period_type.unit)));
+                                     a.str(a.period_type.unit), b.str(b.period_type.type), b.str(b.period_type.unit)));
   }
   bool ok = a.sample_types.size() == b.sample_types.size();
   for (size_t i = 0; ok && i < a.sample_types.size(); ++i) ok = same(a.sample_types[i], b.sample_types[i]);

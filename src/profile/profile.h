@@ -111,27 +111,15 @@ struct Profile {
   std::string_view str(StrId id) const { return strings.Get(id); }
   size_t num_types() const { return sample_types.size(); }
 
-  std::span<const uint32_t> stack(const Sample& s) const {
-    return {stacks.data() + s.stack_begin, s.stack_size};
-  }
-  std::span<uint32_t> stack(const Sample& s) {
-    return {stacks.data() + s.stack_begin, s.stack_size};
-  }
-  std::span<const Label> labels_of(const Sample& s) const {
-    return {labels.data() + s.label_begin, s.label_count};
-  }
+  std::span<const uint32_t> stack(const Sample& s) const { return {stacks.data() + s.stack_begin, s.stack_size}; }
+  std::span<uint32_t> stack(const Sample& s) { return {stacks.data() + s.stack_begin, s.stack_size}; }
+  std::span<const Label> labels_of(const Sample& s) const { return {labels.data() + s.label_begin, s.label_count}; }
   std::span<const int64_t> values_of(size_t sample) const {
     return {values.data() + sample * num_types(), num_types()};
   }
-  std::span<int64_t> values_of(size_t sample) {
-    return {values.data() + sample * num_types(), num_types()};
-  }
-  std::span<const Line> lines_of(const Location& l) const {
-    return {lines.data() + l.line_begin, l.line_count};
-  }
-  std::span<Line> lines_of(const Location& l) {
-    return {lines.data() + l.line_begin, l.line_count};
-  }
+  std::span<int64_t> values_of(size_t sample) { return {values.data() + sample * num_types(), num_types()}; }
+  std::span<const Line> lines_of(const Location& l) const { return {lines.data() + l.line_begin, l.line_count}; }
+  std::span<Line> lines_of(const Location& l) { return {lines.data() + l.line_begin, l.line_count}; }
 
   // Keeps the samples for which keep(index) is true, compacting values too.
   template <typename Keep>

@@ -40,11 +40,12 @@ std::string CallgrindAddress(const NodeInfo* prev, uint64_t addr) {
 // functions (other binaries, or other contexts in a call tree) with the same
 // file and name get a " [i/n]" suffix.
 std::vector<std::string> DisambiguatedNames(const GraphBuilder& g, const std::vector<uint32_t>& nodes) {
-  using Function = std::tuple<uint32_t, StrId, StrId, StrId, int64_t, StrId>;  // (tree parent, NodeInfo less address and line)
+  using Function =
+      std::tuple<uint32_t, StrId, StrId, StrId, int64_t, StrId>;  // (tree parent, NodeInfo less address and line)
   auto function_of = [&g](uint32_t n) {
     const Node& node = g.nodes()[n];
-    return Function{node.parent, node.info.name, node.info.orig_name, node.info.file, node.info.start_line,
-                    node.info.objfile};
+    return Function{node.parent,    node.info.name,       node.info.orig_name,
+                    node.info.file, node.info.start_line, node.info.objfile};
   };
   std::map<std::pair<StrId, StrId>, std::map<Function, size_t>> index;
   for (uint32_t n : nodes) {
@@ -75,9 +76,7 @@ Status PrintCallgrind(Report& r, std::string& out) {
   out += "positions: instr line\n";
   out += fmt::format("events: {}({})\n", o.sample_type, o.output_unit);
   CompressedNames objfiles, files, functions;
-  auto scaled = [&o](int64_t v) {
-    return static_cast<int64_t>(ScaleValue(v, o.sample_unit, o.output_unit).first);
-  };
+  auto scaled = [&o](int64_t v) { return static_cast<int64_t>(ScaleValue(v, o.sample_unit, o.output_unit).first); };
   const NodeInfo* prev = nullptr;
   for (uint32_t n : t.nodes) {
     const Node& node = g.nodes()[n];

@@ -180,8 +180,7 @@ void DotWriter::AddNode(uint32_t n, int id, double max_flat) {
   double score = static_cast<double>(cum) / static_cast<double>(Abs64(total));
   out_ += fmt::format(
       "N{} [label=\"{}\" id=\"node{}\" fontsize={} shape=box tooltip=\"{} ({})\" color=\"{}\" fillcolor=\"{}\"]\n", id,
-      label, id, font_size, EscapeForDot(g_.PrintableName(n)), cum_text, DotColor(score, false),
-      DotColor(score, true));
+      label, id, font_size, EscapeForDot(g_.PrintableName(n)), cum_text, DotColor(score, false), DotColor(score, true));
 }
 
 bool DotWriter::AddNodelets(uint32_t n, int id) {
@@ -211,8 +210,8 @@ bool DotWriter::AddNodelets(uint32_t n, int id) {
     std::string weight = r_.FormatValue(w);
     nodelets += fmt::format("N{}_{} [label = \"{}\" id=\"N{}_{}\" fontsize=8 shape=box3d tooltip=\"{}\"]\n", id, i,
                             t.name, id, i, weight);
-    nodelets += fmt::format("N{} -> N{}_{} [label=\" {}\" weight=100 tooltip=\"{}\" labeltooltip=\"{}\"]\n", id, id,
-                            i, weight, weight, weight);
+    nodelets += fmt::format("N{} -> N{}_{} [label=\" {}\" weight=100 tooltip=\"{}\" labeltooltip=\"{}\"]\n", id, id, i,
+                            weight, weight, weight);
     // The label tag's name is its group's name, which numeric tags group by.
     for (auto& [group, tags] : numeric) {
       if (g_.group_name(group) == t.name) nodelets += NumericNodelets(tags, flat_tags, fmt::format("N{}_{}", id, i));
@@ -238,8 +237,8 @@ std::string DotWriter::NumericNodelets(std::vector<ShownTag> tags, bool flat_tag
     }
     if (w == 0) continue;
     std::string weight = r_.FormatValue(w);
-    nodelets += fmt::format("N{}_{} [label = \"{}\" id=\"N{}_{}\" fontsize=8 shape=box3d tooltip=\"{}\"]\n", source,
-                            j, t.name, source, j, weight);
+    nodelets += fmt::format("N{}_{} [label = \"{}\" id=\"N{}_{}\" fontsize=8 shape=box3d tooltip=\"{}\"]\n", source, j,
+                            t.name, source, j, weight);
     nodelets += fmt::format("{} -> N{}_{} [label=\" {}\" weight=100 tooltip=\"{}\" labeltooltip=\"{}\"{}]\n", source,
                             source, j, weight, weight, weight, attr);
   }
@@ -314,8 +313,7 @@ void DotWriter::AddEdge(uint32_t e, int from, int to, bool has_nodelets) {
     if (int width = 1 + static_cast<int>(std::min<int64_t>(Abs64(w * 5 / total), 5)); width > 1) {
       attr += fmt::format(" penwidth={}", width);
     }
-    attr += fmt::format(" color=\"{}\"",
-                        DotColor(static_cast<double>(w) / static_cast<double>(Abs64(total)), false));
+    attr += fmt::format(" color=\"{}\"", DotColor(static_cast<double>(w) / static_cast<double>(Abs64(total)), false));
   }
   std::string tooltip = fmt::format("\"{} {} {} ({})\"", EscapeForDot(g_.PrintableName(edge.src)),
                                     edge.residual ? "..." : "->", EscapeForDot(g_.PrintableName(edge.dest)), value);

@@ -7,16 +7,15 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "util/go_time.h"
 #include "profile/units.h"
+#include "util/go_time.h"
 
 namespace cpprof {
 namespace {
 
 // The median of the slopes between every pair of points in [begin, end);
 // 0 when no pair is apart in time.
-double TheilSenSlope(const std::vector<double>& seconds, const std::vector<int64_t>& values, size_t begin,
-                     size_t end) {
+double TheilSenSlope(const std::vector<double>& seconds, const std::vector<int64_t>& values, size_t begin, size_t end) {
   std::vector<double> slopes;
   for (size_t i = begin; i < end; ++i) {
     for (size_t j = i + 1; j < end; ++j) {
@@ -68,8 +67,10 @@ struct Row {
 
 Row RowOf(const LeaksTable& t, const LeakSite& s, const Report& last) {
   int64_t per_minute = static_cast<int64_t>(std::llround(s.slope * 60));
-  return {last.FormatValue(s.values.front()), last.FormatValue(s.values.back()),
-          last.FormatValue(per_minute) + "/min", fmt::format("{:.0f}%", s.steadiness * 100),
+  return {last.FormatValue(s.values.front()),
+          last.FormatValue(s.values.back()),
+          last.FormatValue(per_minute) + "/min",
+          fmt::format("{:.0f}%", s.steadiness * 100),
           t.grown > 0 ? Percentage(std::max<int64_t>(0, s.values.back() - s.values.front()), t.grown) : "-",
           Sparkline(s.values)};
 }
@@ -123,9 +124,10 @@ std::string PrintLeaks(const LeaksTable& t, const Report& last, int node_count) 
   out += fmt::format("Total: {} -> {}\n", last.FormatValue(t.totals.front()), last.FormatValue(t.totals.back()));
   size_t shown = Shown(t, node_count);
   if (shown < t.sites.size()) out += fmt::format("Showing top {} sites out of {}\n", shown, t.sites.size());
-  out += "Ranked by steady growth: the smaller of the growth rates over all snapshots and over the later half,\n"
-         "times steady squared (steady: Kendall's tau, 100% when each snapshot holds more than all earlier ones;\n"
-         "share: of the growth of the sites that grew)\n";
+  out +=
+      "Ranked by steady growth: the smaller of the growth rates over all snapshots and over the later half,\n"
+      "times steady squared (steady: Kendall's tau, 100% when each snapshot holds more than all earlier ones;\n"
+      "share: of the growth of the sites that grew)\n";
   out += fmt::format("{:>10} {:>10} {:>14} {:>6} {:>6}  {:<{}}  {}\n", "first", "last", "growth/min", "steady", "share",
                      "trend", t.times.size(), "site");
   for (size_t i = 0; i < shown; ++i) {
@@ -158,8 +160,11 @@ std::string LeaksJson(const LeaksTable& t, const Report& last, int node_count) {
     Row row = RowOf(t, s, last);
     out += fmt::format(",\"values\":{},\"slope\":{:.6g},\"late_slope\":{:.6g},\"steadiness\":{:.4g},\"score\":{:.6g}",
                        numbers(s.values), s.slope, s.late_slope, s.steadiness, s.score);
-    for (const auto& [key, text] : {std::pair{"first", &row.first}, {"last", &row.last}, {"growth", &row.growth},
-                                    {"steady", &row.steady}, {"share", &row.share}}) {
+    for (const auto& [key, text] : {std::pair{"first", &row.first},
+                                    {"last", &row.last},
+                                    {"growth", &row.growth},
+                                    {"steady", &row.steady},
+                                    {"share", &row.share}}) {
       out += fmt::format(",\"{}\":", key);
       AppendJsonString(out, *text);
     }

@@ -4,8 +4,8 @@
 
 #include "profile/codec.h"
 #include "profile/dump.h"
-#include "util/go_time.h"
 #include "profile/units.h"
+#include "util/go_time.h"
 
 namespace cpprof {
 namespace {
@@ -91,7 +91,6 @@ std::string TrimPath(const std::string& path, const std::string& trim_path, cons
   return path;
 }
 
-
 Report::Report(Profile& p, ReportOptions options)
     : p_(p), o_(std::move(options)), total_(ComputeTotal(p, o_.sample_index, o_.mean)) {}
 
@@ -143,8 +142,8 @@ GraphOptions GraphOptionsFor(const Report& r) {
   g.call_tree = o.call_tree && (visual || o.format == ReportFormat::kCallgrind);
   // Binary names (and start lines) separate functions only where addresses
   // or listings matter.
-  g.keep_object_names = o.format == ReportFormat::kCallgrind || o.format == ReportFormat::kList ||
-                        o.format == ReportFormat::kDisasm;
+  g.keep_object_names =
+      o.format == ReportFormat::kCallgrind || o.format == ReportFormat::kList || o.format == ReportFormat::kDisasm;
   g.collect_tags = visual;
   if (auto it = o.num_label_units.find(g.numeric_tag_key); it != o.num_label_units.end()) {
     g.numeric_tag_unit = it->second;
@@ -252,8 +251,7 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
   // Final step: trim low frequency tags and edges, and remove the redundant
   // edges that clutter the arrows. The text report first gets its one rebuild.
   if (text) {
-    t.nodes = BuildThrough(r.graphs().inline_edges, GraphCache::kInlineEdgeBuilds, g, text_kept,
-                           EdgeSet::kIntoInlined);
+    t.nodes = BuildThrough(r.graphs().inline_edges, GraphCache::kInlineEdgeBuilds, g, text_kept, EdgeSet::kIntoInlined);
     g.Sort(t.nodes, order);
   }
   g.TrimLowFrequencyTags(t.nodes, node_cutoff);
@@ -307,8 +305,9 @@ std::vector<std::string> ReportLabels(const Report& r, const GraphBuilder& g, co
                               r.FormatValue(r.total())));
   if (r.total() != 0) {
     auto dropped = [&](int d, const char* what, const char* l, double fraction) {
-      label.push_back(fmt::format("Dropped {} {}{} ({} <= {})", d, what, d > 1 ? "s" : "", l,
-                                  r.FormatValue(Abs64(static_cast<int64_t>(static_cast<double>(r.total()) * fraction)))));
+      label.push_back(
+          fmt::format("Dropped {} {}{} ({} <= {})", d, what, d > 1 ? "s" : "", l,
+                      r.FormatValue(Abs64(static_cast<int64_t>(static_cast<double>(r.total()) * fraction)))));
     };
     if (t.dropped_nodes > 0) dropped(t.dropped_nodes, "node", "cum", o.node_fraction);
     if (t.dropped_edges > 0) dropped(t.dropped_edges, "edge", "freq", o.edge_fraction);

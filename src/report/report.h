@@ -41,13 +41,29 @@ struct GraphCache {
   std::vector<Build> inline_edges;  // Build(kept, EdgeSet::kIntoInlined)
 };
 
-enum class ReportFormat { kText, kTree, kDot, kCallgrind, kTopProto, kTraces, kTags, kRaw, kComments, kProto, kFlameGraph, kList, kDisasm, kWebList,
-                          kFolded, kSpeedscope };
+enum class ReportFormat {
+  kText,
+  kTree,
+  kDot,
+  kCallgrind,
+  kTopProto,
+  kTraces,
+  kTags,
+  kRaw,
+  kComments,
+  kProto,
+  kFlameGraph,
+  kList,
+  kDisasm,
+  kWebList,
+  kFolded,
+  kSpeedscope
+};
 
 struct ReportOptions {
   ReportFormat format = ReportFormat::kText;
   bool cum_sort = false;
-  bool call_tree = false;  // honored by the dot and callgrind reports only
+  bool call_tree = false;                  // honored by the dot and callgrind reports only
   std::shared_ptr<const re2::RE2> symbol;  // -peek: nodes whose name matches
   bool drop_negative = false;
   bool compact_labels = false;
@@ -174,8 +190,7 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g);
 void SelectOutputUnit(Report& r, const GraphBuilder& g, const std::vector<uint32_t>& nodes);
 
 // ProfileLabels (unless compact) plus filters and the "Showing nodes" lines.
-std::vector<std::string> ReportLabels(const Report& r, const GraphBuilder& g, const TrimmedGraph& t,
-                                      bool full_headers);
+std::vector<std::string> ReportLabels(const Report& r, const GraphBuilder& g, const TrimmedGraph& t, bool full_headers);
 
 Status PrintText(Report& r, std::string& out);
 Status PrintTree(Report& r, std::string& out);
@@ -184,12 +199,12 @@ Status PrintCallgrind(Report& r, std::string& out);
 Status PrintTopProto(Report& r, std::string& out);
 Status PrintTraces(Report& r, std::string& out, ReportSink& sink);
 Status PrintTags(Report& r, std::string& out);
-Status PrintFlameGraph(Report& r, std::string& out);  // JSON for the web UI
-Status PrintSource(Report& r, std::string& out);      // -list
-Status PrintAssembly(Report& r, std::string& out);    // -disasm
-Status PrintWebList(Report& r, std::string& out);     // -weblist (an HTML page)
+Status PrintFlameGraph(Report& r, std::string& out);                // JSON for the web UI
+Status PrintSource(Report& r, std::string& out);                    // -list
+Status PrintAssembly(Report& r, std::string& out);                  // -disasm
+Status PrintWebList(Report& r, std::string& out);                   // -weblist (an HTML page)
 Status PrintFolded(Report& r, std::string& out, ReportSink& sink);  // -folded
-Status PrintSpeedscope(Report& r, std::string& out);  // -speedscope (JSON)
+Status PrintSpeedscope(Report& r, std::string& out);                // -speedscope (JSON)
 
 // Appends s as a JSON string literal.
 void AppendJsonString(std::string& out, std::string_view s);

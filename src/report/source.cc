@@ -22,8 +22,8 @@ std::string ValueOrDot(const Report& r, int64_t v) { return v == 0 ? "." : r.For
 // The window and per-line sums of one function in one file, with pprof's
 // getSourceFromFile quirk kept: a node that starts earlier does not also
 // extend the end.
-void AppendListing(const Report& r, const GraphBuilder& g, const std::vector<uint32_t>& fns,
-                   const std::string& file, SourceReader& reader, std::string& out) {
+void AppendListing(const Report& r, const GraphBuilder& g, const std::vector<uint32_t>& fns, const std::string& file,
+                   SourceReader& reader, std::string& out) {
   const NodeInfo& first = g.nodes()[fns[0]].info;
   int64_t start = first.start_line != 0 ? first.start_line : first.lineno - kMargin;
   int64_t end = first.lineno + kMargin;

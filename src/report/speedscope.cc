@@ -26,8 +26,8 @@ Status PrintSpeedscope(Report& r, std::string& out) {
   FoldedStacks f = FoldStacks(r);
   const ReportOptions& o = r.options();
   Profile& p = r.profile();
-  std::string name = p.mappings.empty() || p.mappings[0].file == 0 ? std::string("cpprof")
-                                                                  : std::string(p.str(p.mappings[0].file));
+  std::string name =
+      p.mappings.empty() || p.mappings[0].file == 0 ? std::string("cpprof") : std::string(p.str(p.mappings[0].file));
   out += R"({"$schema":"https://www.speedscope.app/file-format-schema.json","exporter":"cpprof","name":)";
   AppendJsonString(out, name);
   out += R"(,"activeProfileIndex":0,"shared":{"frames":[)";
@@ -40,8 +40,7 @@ Status PrintSpeedscope(Report& r, std::string& out) {
   for (int64_t v : f.values) total += v;
   out += R"(]},"profiles":[{"type":"sampled","name":)";
   AppendJsonString(out, o.sample_type);
-  out += fmt::format(R"(,"unit":"{}","startValue":0,"endValue":{},"samples":[)", SpeedscopeUnit(o.sample_unit),
-                     total);
+  out += fmt::format(R"(,"unit":"{}","startValue":0,"endValue":{},"samples":[)", SpeedscopeUnit(o.sample_unit), total);
   for (size_t i = 0; i < f.stacks.size(); ++i) {
     out += fmt::format("{}[{}]", i ? "," : "", fmt::join(f.stacks[i], ","));
   }

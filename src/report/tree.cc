@@ -42,9 +42,8 @@ Status PrintTree(Report& r, std::string& out) {
     };
     for (uint32_t e : g.SortedEdges(node.in)) edge_line(e, g.edges()[e].src);
     flat_sum += flat;
-    out += fmt::format("{:>10} {} {} {:>10} {}                | {}\n", r.FormatValue(flat),
-                       Percentage(flat, r.total()), Percentage(flat_sum, r.total()), r.FormatValue(cum),
-                       Percentage(cum, r.total()), name);
+    out += fmt::format("{:>10} {} {} {:>10} {}                | {}\n", r.FormatValue(flat), Percentage(flat, r.total()),
+                       Percentage(flat_sum, r.total()), r.FormatValue(cum), Percentage(cum, r.total()), name);
     for (uint32_t e : g.SortedEdges(node.out)) edge_line(e, g.edges()[e].dest);
   }
   if (!t.nodes.empty()) {

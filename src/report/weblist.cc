@@ -280,9 +280,8 @@ void SourcePrinter::ExpandAddresses() {
       uint64_t addr = inst.address + bias;
       if (addr <= max_addr) continue;  // objdump may repeat itself
       max_addr = addr;
-      uint64_t length = i + 1 < insts->size() && (*insts)[i + 1].address > inst.address
-                            ? (*insts)[i + 1].address - inst.address
-                            : 1;
+      uint64_t length =
+          i + 1 < insts->size() && (*insts)[i + 1].address > inst.address ? (*insts)[i + 1].address - inst.address : 1;
       range.obj->symbolizer.Lookup(addr, &found);
       std::vector<Frame> frames;
       for (const SymbolFrame& f : found.frames) {
@@ -382,8 +381,10 @@ std::vector<SourceFunction> SourcePrinter::Functions(const SourceFile& f) {
     SourceFunction& fn = funcs[i];
     if (i == 0) {
       // Line 0 (unknown lines) stays where it is.
-      if (fn.begin > kLineExpand) fn.begin -= kLineExpand;
-      else if (fn.begin > 1) fn.begin = 1;
+      if (fn.begin > kLineExpand)
+        fn.begin -= kLineExpand;
+      else if (fn.begin > 1)
+        fn.begin = 1;
     } else {
       int64_t half_gap = std::min((fn.begin - funcs[i - 1].end) / 2, kLineExpand);
       funcs[i - 1].end += half_gap;
@@ -418,16 +419,16 @@ void SourcePrinter::PrintSourceLine(int64_t lineno, int64_t flat, int64_t cum, c
         size_t b = line.find_first_not_of(" \t\r\n\v\f"), e = line.find_last_not_of(" \t\r\n\v\f");
         line = b == std::string::npos ? "" : line.substr(b, e - b + 1);
         std::string call = std::string(indent + 4 + 4 * j, ' ') + line;
-        out += fmt::format(" {:>8} {:>10} {:>10} {:>8}  <span class=inlinesrc>{}</span> <span class=unimportant>{}:{}</span>\n",
-                           "", "", "", "", HtmlEscape(RightPad(call, 80)), HtmlEscape(Base(c.file)), c.line);
+        out += fmt::format(
+            " {:>8} {:>10} {:>10} {:>8}  <span class=inlinesrc>{}</span> <span class=unimportant>{}:{}</span>\n", "",
+            "", "", "", HtmlEscape(RightPad(call, 80)), HtmlEscape(Base(c.file)), c.line);
       }
       current = &si.stack;
       if (x.synthetic) continue;
       std::string fileline = x.file.empty() ? "" : fmt::format("{}:{}", HtmlEscape(Base(x.file)), x.line);
       std::string text_asm = std::string(indent + 4 + 4 * si.stack.size(), ' ') + x.disasm;
-      out += fmt::format(" {:>8} {:>10} {:>10} {:>8x}: {} <span class=unimportant>{}</span>\n", "",
-                         ValueOrDot(x.flat), ValueOrDot(x.cum), x.obj_addr, HtmlEscape(RightPad(text_asm, 80)),
-                         fileline);
+      out += fmt::format(" {:>8} {:>10} {:>10} {:>8x}: {} <span class=unimportant>{}</span>\n", "", ValueOrDot(x.flat),
+                         ValueOrDot(x.cum), x.obj_addr, HtmlEscape(RightPad(text_asm, 80)), fileline);
     }
     out += "</span>";
   }
@@ -437,10 +438,11 @@ void SourcePrinter::PrintSourceLine(int64_t lineno, int64_t flat, int64_t cum, c
 void SourcePrinter::PrintFile(const SourceFile& f, std::string& out) {
   for (const SourceFunction& fn : Functions(f)) {
     if (fn.cum == 0) continue;
-    out += fmt::format("<h2>{}</h2><p class=\"filename\">{}</p>\n<pre onClick=\"pprof_toggle_asm(event)\">\n"
-                       "  Total:  {:>10} {:>10} (flat, cum) {}\n",
-                       HtmlEscape(fn.name), HtmlEscape(f.name), r_.FormatValue(fn.flat), r_.FormatValue(fn.cum),
-                       Percentage(fn.cum, r_.total()));
+    out += fmt::format(
+        "<h2>{}</h2><p class=\"filename\">{}</p>\n<pre onClick=\"pprof_toggle_asm(event)\">\n"
+        "  Total:  {:>10} {:>10} (flat, cum) {}\n",
+        HtmlEscape(fn.name), HtmlEscape(f.name), r_.FormatValue(fn.flat), r_.FormatValue(fn.cum),
+        Percentage(fn.cum, r_.total()));
     static const std::vector<SourceInst> kNoInsts;
     for (int64_t l = fn.begin; l < fn.end; ++l) {
       auto it = f.lines.find(l);

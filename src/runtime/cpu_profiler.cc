@@ -5,8 +5,8 @@
 #include <sched.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 
 #include "profile/codec.h"
 #include "profile/gzip.h"
@@ -118,7 +118,7 @@ bool CpuProfiler::OnTimerSignal(void* ucontext, bool from_process_timer, int ove
   if (!p->active_.load(std::memory_order_seq_cst)) {
     ours = !from_process_timer;  // a late expiry of our own timer: drop it
   } else {
-    ThreadRegistry* registry = ThreadRegistry::GetIfCreated();  // Start created it
+    ThreadRegistry* registry = ThreadRegistry::GetIfCreated();                      // Start created it
     ThreadState* t = registry != nullptr ? registry->SelfIfRegistered() : nullptr;  // TLS: no gettid
     if (t == nullptr && registry != nullptr) t = registry->Find(CurrentTid());
     if (from_process_timer && !p->process_timer_.load(std::memory_order_relaxed)) {

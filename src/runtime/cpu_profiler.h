@@ -19,10 +19,10 @@
 #include <thread>
 #include <vector>
 
-#include "util/status.h"
 #include "runtime/leaf_caller.h"
 #include "runtime/signal_safe.h"
 #include "runtime/thread_registry.h"
+#include "util/status.h"
 
 namespace cpprof::runtime {
 

@@ -93,9 +93,13 @@ class Reader {
     if (enc == DW_EH_PE_omit) return true;
     if ((enc & kEhPeApplicationMask) == DW_EH_PE_aligned) return false;
     switch (enc & kEhPeFormatMask) {
-      case DW_EH_PE_absptr: case DW_EH_PE_udata8: case DW_EH_PE_sdata8: Skip(8); return ok_;
-      case DW_EH_PE_udata2: case DW_EH_PE_sdata2: Skip(2); return ok_;
-      case DW_EH_PE_udata4: case DW_EH_PE_sdata4: Skip(4); return ok_;
+      case DW_EH_PE_absptr:
+      case DW_EH_PE_udata8:
+      case DW_EH_PE_sdata8: Skip(8); return ok_;
+      case DW_EH_PE_udata2:
+      case DW_EH_PE_sdata2: Skip(2); return ok_;
+      case DW_EH_PE_udata4:
+      case DW_EH_PE_sdata4: Skip(4); return ok_;
       case DW_EH_PE_uleb128: Uleb(); return ok_;
       case DW_EH_PE_sleb128: Sleb(); return ok_;
     }

@@ -29,7 +29,7 @@ namespace cpprof::runtime {
 struct FrameRule {
   bool cfa_from_rbp = false;  // CFA = (rbp or rsp) + cfa_offset
   int64_t cfa_offset = 0;
-  int64_t rbp_slot = 0;       // rbp saved at CFA + rbp_slot (negative), 0: unchanged
+  int64_t rbp_slot = 0;  // rbp saved at CFA + rbp_slot (negative), 0: unchanged
 };
 
 enum class RuleStatus {

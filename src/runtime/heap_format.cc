@@ -38,9 +38,9 @@ constexpr const char kAllocatorFrames[] =
 // above its age. Bounds at the thresholds people type (10m, 1h, 1d) make
 // `-tagfocus=age=10m:` exact there, and 22 bounds over a month keep a site's
 // in-use memory to at most 22 samples however long the process runs.
-constexpr int64_t kAgeBoundsSeconds[] = {0,    1,    2,     5,     10,    20,    30,     60,
-                                         120,  300,  600,   1200,  1800,  3600,  7200,   6 * 3600,
-                                         12 * 3600,  86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400};
+constexpr int64_t kAgeBoundsSeconds[] = {0,         1,     2,         5,         10,         20,        30,   60,
+                                         120,       300,   600,       1200,      1800,       3600,      7200, 6 * 3600,
+                                         12 * 3600, 86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400};
 
 int64_t AgeBound(int64_t age_nanos) {
   int64_t seconds = age_nanos / 1000000000;
@@ -101,8 +101,8 @@ void ScaleHeapSample(int64_t count, int64_t size, int64_t rate, int64_t* out_cou
 std::string HeapProfileProto(const std::string& name, const std::vector<HeapBucket>& buckets, int64_t rate,
                              int64_t time_nanos, int64_t duration_nanos) {
   ProfileHeader h;
-  h.sample_types = {{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"},
-                    {"inuse_space", "bytes"}};
+  h.sample_types = {
+      {"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"}, {"inuse_space", "bytes"}};
   h.period_type = {"space", "bytes"};
   h.period = rate;
   h.time_nanos = time_nanos;

@@ -26,8 +26,8 @@ namespace cpprof::runtime {
 
 struct ThreadSampler {
   uint64_t bytes_until_sample;  // 0 at thread start: the first allocation initializes
-  uint64_t rng;                // 0 until initialized
-  int busy;                    // > 0: inside the profiler, never sample
+  uint64_t rng;                 // 0 until initialized
+  int busy;                     // > 0: inside the profiler, never sample
 };
 
 extern __thread ThreadSampler t_sampler __attribute__((tls_model("initial-exec")));

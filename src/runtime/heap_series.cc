@@ -85,7 +85,8 @@ std::string SeriesPath(const std::string& path, int n) {
 }
 
 Error StartHeapSeries(const std::string& path, double interval_seconds) {
-  if (!(interval_seconds > 0 && interval_seconds < 1e9)) return Error{"the interval must be a positive number of seconds"};
+  if (!(interval_seconds > 0 && interval_seconds < 1e9))
+    return Error{"the interval must be a positive number of seconds"};
   Series& s = TheSeries();
   std::lock_guard lock(s.mu);
   if (s.writer.joinable()) return Error{"a heap profile series is already being written"};

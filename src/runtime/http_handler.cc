@@ -127,14 +127,14 @@ void Index(HttpResponse& r) {
       "\twidth:6rem;\n}\n</style>\n</head>\n<body>\n/debug/pprof/<br>\n<br>\nTypes of profiles available:\n"
       "<table>\n<thead><td>Count</td><td>Profile</td></thead>\n";
   for (const Entry& e : entries) {
-    b += "<tr><td>" + std::to_string(e.count) + "</td><td><a href='" + runtime::PathEscape(e.name) +
-         "?debug=1'>" + HtmlEscape(e.name) + "</a></td></tr>\n";
+    b += "<tr><td>" + std::to_string(e.count) + "</td><td><a href='" + runtime::PathEscape(e.name) + "?debug=1'>" +
+         HtmlEscape(e.name) + "</a></td></tr>\n";
   }
   b += "</table>\n<a href=\"goroutine?debug=2\">full goroutine stack dump</a>\n<br>\n<p>\n"
        "Profile Descriptions:\n<ul>\n";
   for (const Entry& e : entries) {
-    b += "<li><div class=profile-name>" + HtmlEscape(e.name) + ": </div> " + HtmlEscape(Description(e.name)) +
-         "</li>\n";
+    b +=
+        "<li><div class=profile-name>" + HtmlEscape(e.name) + ": </div> " + HtmlEscape(Description(e.name)) + "</li>\n";
   }
   b += "</ul>\n</p>\n</body>\n</html>";
 }

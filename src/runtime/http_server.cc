@@ -58,7 +58,8 @@ runtime::BindHttpListenerFn LoadListener(std::string* error) {
     }
   }
   auto bind = reinterpret_cast<runtime::BindHttpListenerFn>(dlsym(library, runtime::kBindHttpListenerSymbol));
-  if (bind == nullptr) *error = std::string(runtime::kHttpListenerLibrary) + " has no " + runtime::kBindHttpListenerSymbol;
+  if (bind == nullptr)
+    *error = std::string(runtime::kHttpListenerLibrary) + " has no " + runtime::kBindHttpListenerSymbol;
   return bind;
 }
 

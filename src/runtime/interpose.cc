@@ -57,8 +57,7 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(pthread_t* 
     } catch (...) {
     }
   }
-  auto* args = new (std::nothrow)
-      StartArgs{start, arg, self != nullptr ? self->labels.load() : nullptr, internal};
+  auto* args = new (std::nothrow) StartArgs{start, arg, self != nullptr ? self->labels.load() : nullptr, internal};
   if (args == nullptr) return real(thread, attr, start, arg);
   int rc = real(thread, attr, Trampoline, args);
   if (rc != 0) delete args;

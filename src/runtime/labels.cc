@@ -83,7 +83,8 @@ ScopedLabels::ScopedLabels(const LabelSet& labels) noexcept : previous_(nullptr)
 
 ScopedLabels::~ScopedLabels() {
   runtime::ThreadState* self = runtime::ThreadRegistry::Get().SelfIfRegistered();
-  if (self != nullptr) self->labels.store(static_cast<const runtime::LabelSetData*>(previous_), std::memory_order_release);
+  if (self != nullptr)
+    self->labels.store(static_cast<const runtime::LabelSetData*>(previous_), std::memory_order_release);
 }
 
 LabelSet CurrentLabels() noexcept {

@@ -115,7 +115,9 @@ CPPROF_INTERPOSE int pthread_mutex_lock(pthread_mutex_t* m) {
   return Acquire(m, g_mutex_lock, "pthread_mutex_lock", g_mutex_trylock, "pthread_mutex_trylock");
 }
 
-CPPROF_INTERPOSE int pthread_mutex_unlock(pthread_mutex_t* m) { return Release(m, g_mutex_unlock, "pthread_mutex_unlock"); }
+CPPROF_INTERPOSE int pthread_mutex_unlock(pthread_mutex_t* m) {
+  return Release(m, g_mutex_unlock, "pthread_mutex_unlock");
+}
 
 CPPROF_INTERPOSE int pthread_rwlock_rdlock(pthread_rwlock_t* l) {
   return Acquire(l, g_rd_lock, "pthread_rwlock_rdlock", g_rd_trylock, "pthread_rwlock_tryrdlock");
@@ -125,7 +127,9 @@ CPPROF_INTERPOSE int pthread_rwlock_wrlock(pthread_rwlock_t* l) {
   return Acquire(l, g_wr_lock, "pthread_rwlock_wrlock", g_wr_trylock, "pthread_rwlock_trywrlock");
 }
 
-CPPROF_INTERPOSE int pthread_rwlock_unlock(pthread_rwlock_t* l) { return Release(l, g_rw_unlock, "pthread_rwlock_unlock"); }
+CPPROF_INTERPOSE int pthread_rwlock_unlock(pthread_rwlock_t* l) {
+  return Release(l, g_rw_unlock, "pthread_rwlock_unlock");
+}
 
 CPPROF_INTERPOSE int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
   auto real = Real(g_cond_wait, "pthread_cond_wait", kCondVersion);

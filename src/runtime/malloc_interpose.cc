@@ -71,9 +71,7 @@ constexpr size_t kArenaSize = 1024 * 1024;
 alignas(kPage) char g_arena[kArenaSize];
 std::atomic<size_t> g_arena_used{0};
 
-bool InArena(const void* p) {
-  return static_cast<size_t>(static_cast<const char*>(p) - g_arena) < kArenaSize;
-}
+bool InArena(const void* p) { return static_cast<size_t>(static_cast<const char*>(p) - g_arena) < kArenaSize; }
 
 // A 16-byte header holding the size, then the block on a page boundary.
 void* ArenaAlloc(size_t n) {

@@ -20,8 +20,7 @@ namespace {
 void Metric(std::string* out, const char* name, const char* type, const char* help, double value) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%.15g", value);
-  *out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + buf +
-          "\n";
+  *out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + buf + "\n";
 }
 
 int64_t CountEntries(const char* dir) {

@@ -15,9 +15,9 @@
 #include <utility>
 #include <vector>
 
-#include "util/status.h"
 #include "runtime/contention_profiler.h"
 #include "runtime/labels.h"
+#include "util/status.h"
 
 namespace cpprof::runtime {
 

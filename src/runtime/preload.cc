@@ -52,10 +52,9 @@ constexpr const char kOwnerVar[] = "CPPROF_OWNER_PID";
 // Programs that start another program and do nothing worth profiling
 // themselves, named as /proc/self/exe names them (Debian's sh is dash).
 constexpr std::string_view kLaunchers[] = {
-    "timeout", "time",  "env",    "nohup", "nice",   "ionice",   "taskset", "numactl", "chrt",   "setsid",
-    "stdbuf",  "flock", "xargs",  "sudo",  "su",     "runuser",  "setpriv", "unshare", "nsenter", "chroot",
-    "prlimit", "strace", "ltrace", "perf", "sh",     "dash",     "bash",    "zsh",     "ksh",    "mksh",
-    "busybox"};
+    "timeout", "time",  "env",  "nohup", "nice",    "ionice",  "taskset", "numactl", "chrt",   "setsid",  "stdbuf",
+    "flock",   "xargs", "sudo", "su",    "runuser", "setpriv", "unshare", "nsenter", "chroot", "prlimit", "strace",
+    "ltrace",  "perf",  "sh",   "dash",  "bash",    "zsh",     "ksh",     "mksh",    "busybox"};
 
 void LogError(const std::string& what, const Error& e) { LogLine((what + ": " + e.message).c_str()); }
 
@@ -122,7 +121,8 @@ __attribute__((constructor)) void StartFromEnvironment() {
     const char* heap = getenv("CPPROF_HEAPPROFILE");
     const char* mem_rate = getenv("CPPROF_MEMPROFILE_RATE");
     const char* heap_interval = getenv("CPPROF_HEAPPROFILE_INTERVAL");
-    if (path == nullptr && http == nullptr && heap == nullptr && mem_rate == nullptr && heap_interval == nullptr) return;
+    if (path == nullptr && http == nullptr && heap == nullptr && mem_rate == nullptr && heap_interval == nullptr)
+      return;
     std::string owner_pid;
     Role role = TakeRole(&owner_pid);
     if (role == Role::kLauncher) return;

@@ -3,8 +3,8 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <string_view>
 #include <map>
+#include <string_view>
 
 #include "runtime/modules.h"
 #include "symbolize/demangle.h"

@@ -1,6 +1,5 @@
 #include "runtime/query.h"
 
-
 namespace cpprof::runtime {
 
 std::string QueryValue(std::string_view query, std::string_view key) {

@@ -22,8 +22,8 @@ namespace cpprof::runtime {
 
 struct ThreadStack {
   pid_t tid = 0;
-  std::string name;   // /proc/self/task/<tid>/comm
-  std::string state;  // "running", "sleeping", ... or why no stack was taken
+  std::string name;            // /proc/self/task/<tid>/comm
+  std::string state;           // "running", "sleeping", ... or why no stack was taken
   std::vector<uintptr_t> pcs;  // return addresses, leaf first; empty if no answer
   const LabelSetData* labels = nullptr;
 };

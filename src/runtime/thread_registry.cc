@@ -153,9 +153,7 @@ void ThreadRegistry::MarkSelfInternal() noexcept {
   CpuProfiler::Get().ThreadExitingLocked(t);
 }
 
-void ThreadRegistry::OnThreadExit(void* state) {
-  Get().Unregister(static_cast<ThreadState*>(state));
-}
+void ThreadRegistry::OnThreadExit(void* state) { Get().Unregister(static_cast<ThreadState*>(state)); }
 
 void ThreadRegistry::Unregister(ThreadState* t) {
   // Blocked first, so no SIGPROF can reach the handler after the state is

@@ -22,8 +22,8 @@ namespace {
 // variables live; 1.4 of libc's 10 MB), .debug_macro, .debug_frame,
 // .debug_pub*, .debug_names, .debug_types.
 constexpr std::string_view kReadSections[] = {
-    ".debug_info",   ".debug_abbrev",      ".debug_aranges", ".debug_line", ".debug_line_str",
-    ".debug_str",    ".debug_str_offsets", ".debug_addr",    ".debug_ranges", ".debug_rnglists",
+    ".debug_info", ".debug_abbrev",      ".debug_aranges", ".debug_line",   ".debug_line_str",
+    ".debug_str",  ".debug_str_offsets", ".debug_addr",    ".debug_ranges", ".debug_rnglists",
 };
 
 // More than any debug file we know (libc's inflates to 10 MB); past it the
@@ -87,7 +87,9 @@ std::unique_ptr<CompressedDwarf> CompressedDwarf::Find(const std::string& path) 
   d->machine_ = eh->e_machine;
   d->type_ = eh->e_type;
   const auto* sh = reinterpret_cast<const Elf64_Shdr*>(bytes + eh->e_shoff);
-  auto in_file = [&](const Elf64_Shdr& s) { return s.sh_offset <= d->file_size_ && s.sh_size <= d->file_size_ - s.sh_offset; };
+  auto in_file = [&](const Elf64_Shdr& s) {
+    return s.sh_offset <= d->file_size_ && s.sh_size <= d->file_size_ - s.sh_offset;
+  };
   const Elf64_Shdr& names = sh[eh->e_shstrndx];
   if (names.sh_type != SHT_STRTAB || !in_file(names)) return nullptr;
   std::string_view strtab(reinterpret_cast<const char*>(bytes + names.sh_offset), names.sh_size);

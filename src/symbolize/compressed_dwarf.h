@@ -48,9 +48,9 @@ class CompressedDwarf {
  private:
   struct Section {
     std::string name;
-    uint64_t flags = 0;     // without SHF_COMPRESSED
-    uint64_t size = 0;      // inflated
-    uint64_t align = 1;     // inflated
+    uint64_t flags = 0;  // without SHF_COMPRESSED
+    uint64_t size = 0;   // inflated
+    uint64_t align = 1;  // inflated
     uint64_t entsize = 0;
     const void* data = nullptr;  // in the file's mapping
     size_t data_size = 0;

@@ -60,9 +60,8 @@ bool MayBeOnPath(const std::string& file, const char* debuglink) {
 
 }  // namespace
 
-int FindDebuginfo(Dwfl_Module* mod, void** userdata, const char* modname, Dwarf_Addr base,
-                  const char* file_name, const char* debuglink_file, GElf_Word debuglink_crc,
-                  char** debuginfo_file_name) {
+int FindDebuginfo(Dwfl_Module* mod, void** userdata, const char* modname, Dwarf_Addr base, const char* file_name,
+                  const char* debuglink_file, GElf_Word debuglink_crc, char** debuginfo_file_name) {
   bool path_search = file_name == nullptr || MayBeOnPath(file_name, debuglink_file);
   if (!path_search && file_name != nullptr) {
     // libdwfl also searches by the name the symlink `file_name` points to.

@@ -21,9 +21,8 @@ namespace cpprof {
 // (":.debug:/usr/lib/debug"): libdwfl's standard search whenever a debug
 // file may exist on a path it tries or DEBUGINFOD_URLS names a server, else
 // only its build-id search, the one place left that it could be found.
-int FindDebuginfo(Dwfl_Module* mod, void** userdata, const char* modname, Dwarf_Addr base,
-                  const char* file_name, const char* debuglink_file, GElf_Word debuglink_crc,
-                  char** debuginfo_file_name);
+int FindDebuginfo(Dwfl_Module* mod, void** userdata, const char* modname, Dwarf_Addr base, const char* file_name,
+                  const char* debuglink_file, GElf_Word debuglink_crc, char** debuginfo_file_name);
 
 }  // namespace cpprof
 

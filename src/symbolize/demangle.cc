@@ -27,10 +27,10 @@ std::string Simplify(std::string name, DemangleMode mode) {
 // Brackets that belong to names rather than to parameter or template
 // lists; hidden from RemoveMatching as control characters and put back.
 constexpr std::pair<const char*, const char*> kBracketNames[] = {
-    {"(anonymous namespace)", "\x01"}, {"operator()", "operator\x02"}, {"operator<=>", "operator\x03"},
+    {"(anonymous namespace)", "\x01"}, {"operator()", "operator\x02"},  {"operator<=>", "operator\x03"},
     {"operator<<=", "operator\x04"},   {"operator>>=", "operator\x05"}, {"operator<<", "operator\x06"},
-    {"operator>>", "operator\x07"},    {"operator<=", "operator\x0e"}, {"operator>=", "operator\x0f"},
-    {"operator->", "operator\x10"},    {"operator<", "operator\x11"},  {"operator>", "operator\x12"},
+    {"operator>>", "operator\x07"},    {"operator<=", "operator\x0e"},  {"operator>=", "operator\x0f"},
+    {"operator->", "operator\x10"},    {"operator<", "operator\x11"},   {"operator>", "operator\x12"},
 };
 
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
@@ -63,7 +63,8 @@ std::string SimplifyDemangled(std::string name, DemangleMode mode) {
     if (name[i] == ' ' && depth == 0) cut = i + 1;
   }
   name.erase(0, cut);
-  for (auto it = std::rbegin(kBracketNames); it != std::rend(kBracketNames); ++it) ReplaceAll(name, it->second, it->first);
+  for (auto it = std::rbegin(kBracketNames); it != std::rend(kBracketNames); ++it)
+    ReplaceAll(name, it->second, it->first);
   return name;
 }
 

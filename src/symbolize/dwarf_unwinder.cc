@@ -16,8 +16,8 @@ namespace cpprof {
 struct DwarfUnwinder::Binary {
   int fd = -1;
   Elf* elf = nullptr;
-  Dwarf* dwarf = nullptr;    // for .debug_frame when .eh_frame has no entry
-  Dwarf_CFI* eh = nullptr;   // owned by elf
+  Dwarf* dwarf = nullptr;   // for .debug_frame when .eh_frame has no entry
+  Dwarf_CFI* eh = nullptr;  // owned by elf
   ElfImage image;
   ~Binary() {
     if (dwarf != nullptr) dwarf_end(dwarf);
@@ -42,7 +42,8 @@ class FrameState {
   }
   // A word of the copied stack; anything outside it is unknown.
   std::optional<uint64_t> Load(uint64_t address) const {
-    if (address < base_ || address - base_ > stack_.size() || stack_.size() - (address - base_) < 8) return std::nullopt;
+    if (address < base_ || address - base_ > stack_.size() || stack_.size() - (address - base_) < 8)
+      return std::nullopt;
     uint64_t v;
     std::memcpy(&v, stack_.data() + (address - base_), 8);
     return v;
@@ -90,16 +91,25 @@ std::optional<uint64_t> Evaluate(const Dwarf_Op* ops, size_t n, const FrameState
         case DW_OP_call_frame_cfa:
           if (!cfa || !push(*cfa)) return std::nullopt;
           break;
-        case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u: case DW_OP_const8u:
-        case DW_OP_const1s: case DW_OP_const2s: case DW_OP_const4s: case DW_OP_const8s:
-        case DW_OP_constu: case DW_OP_consts:
+        case DW_OP_const1u:
+        case DW_OP_const2u:
+        case DW_OP_const4u:
+        case DW_OP_const8u:
+        case DW_OP_const1s:
+        case DW_OP_const2s:
+        case DW_OP_const4s:
+        case DW_OP_const8s:
+        case DW_OP_constu:
+        case DW_OP_consts:
           if (!push(op.number)) return std::nullopt;
           break;
         case DW_OP_plus_uconst:
           if (depth == 0) return std::nullopt;
           stack[depth - 1] += op.number;
           break;
-        case DW_OP_plus: case DW_OP_minus: case DW_OP_and:
+        case DW_OP_plus:
+        case DW_OP_minus:
+        case DW_OP_and:
           if (depth < 2) return std::nullopt;
           --depth;
           stack[depth - 1] = op.atom == DW_OP_plus    ? stack[depth - 1] + stack[depth]
@@ -113,11 +123,8 @@ std::optional<uint64_t> Evaluate(const Dwarf_Op* ops, size_t n, const FrameState
           stack[depth - 1] = *v;
           break;
         }
-        case DW_OP_stack_value:
-          *is_value = true;
-          break;
-        default:
-          return std::nullopt;
+        case DW_OP_stack_value: *is_value = true; break;
+        default: return std::nullopt;
       }
     }
   }

@@ -4,9 +4,9 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -85,7 +85,8 @@ Result<ElfImage> ReadElfImage(const std::string& path) {
       Elf_Scn* scn = elf_getscn(elf, i);
       if (scn == nullptr || gelf_getshdr(scn, &sh) == nullptr ||
           (sh.sh_type != SHT_NOBITS && sh.sh_offset + sh.sh_size > static_cast<uint64_t>(st.st_size))) {
-        out = Status::Error(fmt::format("parsing {}: section {} ends past the end of the file (truncated file?)", path, i));
+        out = Status::Error(
+            fmt::format("parsing {}: section {} ends past the end of the file (truncated file?)", path, i));
       }
     }
   } else if (elf != nullptr && elf_kind(elf) == ELF_K_ELF) {

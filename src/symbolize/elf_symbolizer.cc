@@ -80,8 +80,8 @@ const char* ElfSymbolizer::SymbolAt(Dwfl_Module* mod, uint64_t addr, SymbolizedA
       return std::tie(a.start, a.rank, a.order) < std::tie(b.start, b.rank, b.order);
     });
   }
-  auto after = std::upper_bound(table.begin(), table.end(), addr,
-                                [](uint64_t a, const Symbol& s) { return a < s.start; });
+  auto after =
+      std::upper_bound(table.begin(), table.end(), addr, [](uint64_t a, const Symbol& s) { return a < s.start; });
   if (after == table.begin()) return nullptr;
   auto found = std::prev(after);
   while (found != table.begin() && std::prev(found)->start == found->start) --found;  // the preferred alias

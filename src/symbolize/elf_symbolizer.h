@@ -83,7 +83,7 @@ class ElfSymbolizer {
   // that way.
   struct Symbol {
     uint64_t start = 0, size = 0;
-    int rank = 0;  // at one address: global before weak before local, as libdwfl prefers
+    int rank = 0;        // at one address: global before weak before local, as libdwfl prefers
     uint32_t order = 0;  // then in table order (PLT entries, then the symbol table's)
     const char* name = nullptr;
   };

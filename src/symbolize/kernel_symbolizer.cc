@@ -40,7 +40,8 @@ std::vector<KernelSymbol> TextSymbols(std::string_view kallsyms) {
     name = name.substr(0, name.find('\t'));
     out.push_back({address, name});
   }
-  std::stable_sort(out.begin(), out.end(), [](const KernelSymbol& a, const KernelSymbol& b) { return a.address < b.address; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const KernelSymbol& a, const KernelSymbol& b) { return a.address < b.address; });
   return out;
 }
 

@@ -7,9 +7,9 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "util/parallel.h"
 #include "symbolize/elf_image.h"
 #include "symbolize/elf_symbolizer.h"
+#include "util/parallel.h"
 
 namespace cpprof {
 namespace {
@@ -165,7 +165,8 @@ class FrameWriter {
 
   uint32_t FunctionFor(const RangeFrames::Function& f) {
     StrId name = p_.strings.Intern(f.name), file = p_.strings.Intern(f.file);
-    auto [it, inserted] = functions_.try_emplace({name, file, f.start_line}, static_cast<uint32_t>(p_.functions.size()));
+    auto [it, inserted] =
+        functions_.try_emplace({name, file, f.start_line}, static_cast<uint32_t>(p_.functions.size()));
     if (inserted) {
       Function fn;
       fn.id = p_.functions.size() + 1;
@@ -225,8 +226,9 @@ void SymbolizeLocal(Profile& p, const LocalSymbolizeOptions& o, const std::funct
     binary_of[i] = &b;
   }
   if (missing) {
-    print("Some binary filenames not available. Symbolization may be incomplete.\n"
-          "Try setting PPROF_BINARY_PATH to the search path for local binaries.");
+    print(
+        "Some binary filenames not available. Symbolization may be incomplete.\n"
+        "Try setting PPROF_BINARY_PATH to the search path for local binaries.");
   }
   for (size_t l = 0; l < p.locations.size(); ++l) {
     const Location& loc = p.locations[l];

@@ -82,7 +82,8 @@ std::string SymbolzURL(const std::string& url) {
   size_t host_end = url.find_first_of("/?#", scheme + 3);
   std::string base = url.substr(0, host_end), path;
   if (host_end == scheme + 3) return "";
-  if (host_end != std::string::npos && url[host_end] == '/') path = url.substr(host_end, url.find_first_of("?#", host_end) - host_end);
+  if (host_end != std::string::npos && url[host_end] == '/')
+    path = url.substr(host_end, url.find_first_of("?#", host_end) - host_end);
   bool gperftools = false;
   for (const char* s : {"/pprof/heap", "/pprof/growth", "/pprof/profile", "/pprof/pmuprofile", "/pprof/contention"}) {
     gperftools |= path.ends_with(s);

@@ -101,8 +101,8 @@ bool UnitRanges::Read(const unsigned char* data, size_t size) {
 
 Dwarf_Die* UnitRanges::At(uint64_t addr, Dwarf_Die* die) const {
   if (!read_) return dwarf_addrdie(dwarf_, addr, die);
-  auto after = std::upper_bound(ranges_.begin(), ranges_.end(), addr,
-                                [](uint64_t a, const Range& r) { return a < r.start; });
+  auto after =
+      std::upper_bound(ranges_.begin(), ranges_.end(), addr, [](uint64_t a, const Range& r) { return a < r.start; });
   if (after == ranges_.begin()) return nullptr;
   const Range& r = *std::prev(after);
   if (addr != r.start && addr - r.start >= r.length) return nullptr;

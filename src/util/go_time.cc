@@ -4,10 +4,10 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <iterator>
 #include <string_view>
 #include <utility>
-#include <ctime>
 
 #include <fmt/format.h>
 
@@ -63,14 +63,12 @@ std::string GoTimeString(int64_t unix_nanos) {
 }
 
 std::string GoReportTime(int64_t unix_nanos) {
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   LocalTime lt = ToLocal(unix_nanos);
   int hour12 = lt.tm.tm_hour % 12 == 0 ? 12 : lt.tm.tm_hour % 12;
   char buf[128];
   std::snprintf(buf, sizeof buf, "%s %d, %d at %d:%02d%s (%s)", kMonths[lt.tm.tm_mon], lt.tm.tm_mday,
-                lt.tm.tm_year + 1900, hour12, lt.tm.tm_min, lt.tm.tm_hour < 12 ? "am" : "pm",
-                ZoneName(lt.tm).c_str());
+                lt.tm.tm_year + 1900, hour12, lt.tm.tm_min, lt.tm.tm_hour < 12 ? "am" : "pm", ZoneName(lt.tm).c_str());
   return buf;
 }
 
@@ -92,8 +90,9 @@ std::string Frac(uint64_t& v, int prec) {
 }  // namespace
 
 bool ParseGoDuration(const std::string& s, int64_t* nanos) {
-  static const std::pair<std::string_view, double> kUnits[] = {
-      {"ns", 1}, {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"\xce\xbcs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+  static const std::pair<std::string_view, double> kUnits[] = {{"ns", 1},          {"us", 1e3},  {"\xc2\xb5s", 1e3},
+                                                               {"\xce\xbcs", 1e3}, {"ms", 1e6},  {"s", 1e9},
+                                                               {"m", 60e9},        {"h", 3600e9}};
   std::string_view rest = s;
   bool negative = !rest.empty() && rest[0] == '-';
   if (!rest.empty() && (rest[0] == '-' || rest[0] == '+')) rest.remove_prefix(1);
@@ -112,7 +111,8 @@ bool ParseGoDuration(const std::string& s, int64_t* nanos) {
     if (number.empty() || number == "." || std::count(number.begin(), number.end(), '.') > 1) return false;
     rest.remove_prefix(digits);
     size_t unit_len = 0;
-    while (unit_len < rest.size() && rest[unit_len] != '.' && !std::isdigit(static_cast<unsigned char>(rest[unit_len]))) {
+    while (unit_len < rest.size() && rest[unit_len] != '.' &&
+           !std::isdigit(static_cast<unsigned char>(rest[unit_len]))) {
       ++unit_len;
     }
     std::string_view unit = rest.substr(0, unit_len);

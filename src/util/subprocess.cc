@@ -42,7 +42,8 @@ Result<std::string> RunSubprocess(const std::vector<std::string>& args, std::str
     return Status::Error(fmt::format("{}: {}", args[0], std::strerror(*spawn_errno)));
   }
   // A dot that exits early must not kill cpprof with SIGPIPE.
-  struct sigaction ignore {}, saved {};
+  struct sigaction ignore {
+  }, saved{};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, &saved);
   std::string output;

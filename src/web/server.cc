@@ -9,9 +9,9 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <utility>
-#include <mutex>
 
 #include "driver/command.h"
 #include "driver/leaks.h"
@@ -172,12 +172,13 @@ class WebServer {
     if (leaks_ != nullptr) server_.Get("/ui/leaks", page);
     // / and /ui go to /ui/ as in pprof (307, the query kept); the paths of
     // cpprof's earlier UI go to their views, so that old links still open.
-    server_.Get(R"(/(ui|flamegraph|top|graph|peek|source|disasm|download)?)", [](const httplib::Request& req, httplib::Response& res) {
-      std::string view = req.matches[1].str();
-      if (view == "ui" || view == "graph") view.clear();
-      size_t query = req.target.find('?');
-      res.set_redirect("/ui/" + view + (query == std::string::npos ? "" : req.target.substr(query)), 307);
-    });
+    server_.Get(R"(/(ui|flamegraph|top|graph|peek|source|disasm|download)?)",
+                [](const httplib::Request& req, httplib::Response& res) {
+                  std::string view = req.matches[1].str();
+                  if (view == "ui" || view == "graph") view.clear();
+                  size_t query = req.target.find('?');
+                  res.set_redirect("/ui/" + view + (query == std::string::npos ? "" : req.target.substr(query)), 307);
+                });
     server_.Get("/ui/app.js", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kAsset_app_js), "text/javascript; charset=utf-8");
     });
@@ -257,7 +258,8 @@ class WebServer {
   }
 
   // Applies edit to the saved configs and answers with them.
-  void EditConfigs(httplib::Response& res, const std::function<Status(std::vector<std::pair<std::string, std::string>>&)>& edit) {
+  void EditConfigs(httplib::Response& res,
+                   const std::function<Status(std::vector<std::pair<std::string, std::string>>&)>& edit) {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<std::pair<std::string, std::string>> configs = ReadConfigs();
     if (Status s = edit(configs); !s.ok()) return Fail(res, s);
@@ -276,7 +278,8 @@ class WebServer {
     std::string json = "{\"lines\":[";
     for (size_t i = 0; i < lines.size(); ++i) json += (i ? "," : "") + JsonString(lines[i]);
     json += "],\"types\":[";
-    for (size_t i = 0; i < p_.sample_types.size(); ++i) json += (i ? "," : "") + JsonString(p_.str(p_.sample_types[i].type));
+    for (size_t i = 0; i < p_.sample_types.size(); ++i)
+      json += (i ? "," : "") + JsonString(p_.str(p_.sample_types[i].type));
     json += fmt::format("],\"index\":{},\"labels\":{},\"leaks\":{}}}", index.ok() ? *index : 0, labels_json_,
                         leaks_ != nullptr);
     res.set_content(json, "application/json");
@@ -295,7 +298,8 @@ class WebServer {
     // focuses the report on it; links of cpprof's earlier UI carry it in q=.
     std::string param;
     if (cmd.has_param) param = req.has_param("f") ? req.get_param_value("f") : req.get_param_value("q");
-    if (cmd.has_param && param.empty()) return Fail(res, Status::Error(fmt::format("{} needs a regexp (f=...)", cmd.name)));
+    if (cmd.has_param && param.empty())
+      return Fail(res, Status::Error(fmt::format("{} needs a regexp (f=...)", cmd.name)));
     ResponseSink response(res, type);
     StringSink dot;  // rendered reports go through graphviz first
     ReportSink& sink = cmd.render != nullptr ? static_cast<ReportSink&>(dot) : response;
@@ -384,7 +388,7 @@ class WebServer {
 
   const Profile& p_;
   const std::vector<Profile>* leaks_;  // -leaks: the snapshots, p_ the last; else null
-  ReportCache reports_;  // the copy of p_ reports work on, kept between them
+  ReportCache reports_;                // the copy of p_ reports work on, kept between them
   Config cfg_;
   Ui& ui_;
   httplib::Server server_;
@@ -395,8 +399,8 @@ class WebServer {
 
 }  // namespace
 
-Status ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg,
-                  const std::string& address, bool open_browser, Ui& ui) {
+Status ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg, const std::string& address,
+                  bool open_browser, Ui& ui) {
   return WebServer(p, leaks, cfg, ui).Run(address, open_browser);
 }
 

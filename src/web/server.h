@@ -23,8 +23,8 @@ namespace cpprof {
 // shows the series ranked by steady growth, with a chart of the sites'
 // values over time, and is where the browser opens; p is the last snapshot.
 // Returns when serving fails.
-Status ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg,
-                  const std::string& address, bool open_browser, Ui& ui);
+Status ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg, const std::string& address,
+                  bool open_browser, Ui& ui);
 
 }  // namespace cpprof
 

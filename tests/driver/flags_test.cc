@@ -34,8 +34,7 @@ TEST(FlagsTest, ErrorsReadLikeGo) {
   EXPECT_EQ(f.Parse({"-nodecount"}, &help).status().message(), "flag needs an argument: -nodecount");
   EXPECT_EQ(f.Parse({"-nodecount=x"}, &help).status().message(),
             "invalid value \"x\" for flag -nodecount: parse error");
-  EXPECT_EQ(f.Parse({"-top=maybe"}, &help).status().message(),
-            "invalid boolean value \"maybe\" for -top: parse error");
+  EXPECT_EQ(f.Parse({"-top=maybe"}, &help).status().message(), "invalid boolean value \"maybe\" for -top: parse error");
   ASSERT_TRUE(f.Parse({"-help"}, &help).ok());
   EXPECT_TRUE(help);
 }

@@ -68,7 +68,8 @@ int main(int argc, char** argv) {
   std::set<std::string> files;
   for (std::string line; std::getline(maps, line);) {
     size_t slash = line.find('/');
-    if (slash != std::string::npos && line.find("libcpprof", slash) != std::string::npos) files.insert(line.substr(slash));
+    if (slash != std::string::npos && line.find("libcpprof", slash) != std::string::npos)
+      files.insert(line.substr(slash));
   }
   for (const std::string& f : files) std::cout << f << "\n";
   return 0;

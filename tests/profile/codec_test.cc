@@ -76,7 +76,8 @@ TEST(CodecTest, RoundTripPreservesEveryField) {
 }
 
 TEST(CodecTest, RejectsBadInputWithOneLineErrors) {
-  for (std::string bad : {std::string(), std::string("not a profile at all\n"), std::string("\x1f\x8b\x08garbage", 11)}) {
+  for (std::string bad :
+       {std::string(), std::string("not a profile at all\n"), std::string("\x1f\x8b\x08garbage", 11)}) {
     Result<Profile> r = ParseProfile(bad);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().message().find('\n'), std::string::npos);

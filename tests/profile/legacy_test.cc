@@ -102,15 +102,17 @@ TEST(LegacyHeapTest, HeapprofileIsNotScaledAndDropsZeroLabels) {
 }
 
 TEST(LegacyTextTest, MemoryMapVariablesAndLogPrefixes) {
-  ExpectDumpHas("--- contentionz 1 ---\ncycles/second = 1000000000\n100 2 @ 0x501000\n--- Memory map: ---\n"
-                "dir=/opt/app\nI0101 00:00:00.000000 42 main.cc:7] 0x500000-0x600000 $dir/bin (@1000) abc123\n",
-                {"1: 0x500000/0x600000/0x1000 /opt/app/bin abc123 \n", "          2        100: 1 \n"});
+  ExpectDumpHas(
+      "--- contentionz 1 ---\ncycles/second = 1000000000\n100 2 @ 0x501000\n--- Memory map: ---\n"
+      "dir=/opt/app\nI0101 00:00:00.000000 42 main.cc:7] 0x500000-0x600000 $dir/bin (@1000) abc123\n",
+      {"1: 0x500000/0x600000/0x1000 /opt/app/bin abc123 \n", "          2        100: 1 \n"});
 }
 
 TEST(LegacyThreadTest, SameAsPreviousCountsTowardsThePreviousStack) {
-  ExpectDumpHas("--- threadz 1 ---\n\n--- Thread 1 (name: main/1) stack: ---\n  PC: 0x10\n  0x20\n"
-                "--- Thread 2 (name: w/2) stack: ---\n  same as previous thread\n---- no stack trace for 3\n",
-                {"          2: 1 2 \n"});
+  ExpectDumpHas(
+      "--- threadz 1 ---\n\n--- Thread 1 (name: main/1) stack: ---\n  PC: 0x10\n  0x20\n"
+      "--- Thread 2 (name: w/2) stack: ---\n  same as previous thread\n---- no stack trace for 3\n",
+      {"          2: 1 2 \n"});
 }
 
 TEST(LegacyGoCountTest, MalformedSampleStops) {
@@ -120,12 +122,18 @@ TEST(LegacyGoCountTest, MalformedSampleStops) {
 }
 
 TEST(LegacyScalingTest, GoExpBitForBit) {
-  const std::pair<double, uint64_t> cases[] = {
-      {-0.001953125, 0x3feff003ff556aa9}, {-1e-9, 0x3fefffffff768fa1}, {-0.5, 0x3fe368b2fc6f960a},
-      {-1, 0x3fd78b56362cef38},           {-3.7, 0x3f99511fc6871044},  {-700, 0x00d14f2b0fb9307f},
-      {-745.5, 0},                        {-1e300, 0},                 {0.3, 0x3ff599058c8c1a96},
-      {709.7, 0x7ff0000000000000},  // Go's exp overflows early; so must we
-      {1e-310, 0x3ff0000000000000},       {-0.0001220703125, 0x3fefff0003fff555}};
+  const std::pair<double, uint64_t> cases[] = {{-0.001953125, 0x3feff003ff556aa9},
+                                               {-1e-9, 0x3fefffffff768fa1},
+                                               {-0.5, 0x3fe368b2fc6f960a},
+                                               {-1, 0x3fd78b56362cef38},
+                                               {-3.7, 0x3f99511fc6871044},
+                                               {-700, 0x00d14f2b0fb9307f},
+                                               {-745.5, 0},
+                                               {-1e300, 0},
+                                               {0.3, 0x3ff599058c8c1a96},
+                                               {709.7, 0x7ff0000000000000},  // Go's exp overflows early; so must we
+                                               {1e-310, 0x3ff0000000000000},
+                                               {-0.0001220703125, 0x3fefff0003fff555}};
   for (auto [x, bits] : cases) EXPECT_EQ(std::bit_cast<uint64_t>(legacy::GoExp(x)), bits) << x;
 }
 
@@ -133,9 +141,12 @@ TEST(LegacyScalingTest, ScaleHeapSampleMatchesGo) {
   struct Case {
     int64_t count, size, rate, want_count, want_size;
   };
-  const Case cases[] = {{1, 32, 524288, 16384, 524304},       {3, 96, 524288, 49153, 1572912},
-                        {7, 1000000, 524288, 29, 4192694},    {-5, 100, 524288, 131069, -2621390},
-                        {1, 1, 2, 2, 2},                       {123456, 789012345, 524288, 10189546, 65121806999},
+  const Case cases[] = {{1, 32, 524288, 16384, 524304},
+                        {3, 96, 524288, 49153, 1572912},
+                        {7, 1000000, 524288, 29, 4192694},
+                        {-5, 100, 524288, 131069, -2621390},
+                        {1, 1, 2, 2, 2},
+                        {123456, 789012345, 524288, 10189546, 65121806999},
                         {5, 100, 1, 5, 100}};
   for (const Case& c : cases) {
     EXPECT_EQ(legacy::ScaleHeapSample(c.count, c.size, c.rate), std::make_pair(c.want_count, c.want_size))

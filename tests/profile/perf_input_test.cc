@@ -65,11 +65,34 @@ std::string Records() {
   mmap.U32(5).U32(2).Str("/bin/app", 16);
   d += Record(10, 1 << 14, mmap.s);
   // Samples: id 7 (event 0) in the kernel under a user chain, id 8 (event 1) in user code.
-  d += Record(9, 1, Bytes().U64(7).U64(0xffffffff81000010).U32(100).U32(101).U64(5).U64(1000).U64(5)
-                        .U64(kKernelMarker).U64(0xffffffff81000010).U64(0xffffffff81000100)
-                        .U64(kUserMarker).U64(0x401000).s);
-  d += Record(9, 2, Bytes().U64(8).U64(0x401000).U32(100).U32(100).U64(6).U64(250).U64(3)
-                        .U64(kUserMarker).U64(0x401000).U64(0x402000).s);
+  d += Record(9, 1,
+              Bytes()
+                  .U64(7)
+                  .U64(0xffffffff81000010)
+                  .U32(100)
+                  .U32(101)
+                  .U64(5)
+                  .U64(1000)
+                  .U64(5)
+                  .U64(kKernelMarker)
+                  .U64(0xffffffff81000010)
+                  .U64(0xffffffff81000100)
+                  .U64(kUserMarker)
+                  .U64(0x401000)
+                  .s);
+  d += Record(9, 2,
+              Bytes()
+                  .U64(8)
+                  .U64(0x401000)
+                  .U32(100)
+                  .U32(100)
+                  .U64(6)
+                  .U64(250)
+                  .U64(3)
+                  .U64(kUserMarker)
+                  .U64(0x401000)
+                  .U64(0x402000)
+                  .s);
   return d;
 }
 
@@ -138,8 +161,7 @@ void ExpectTwoEventProfile(const Profile& p) {
   EXPECT_EQ(std::vector<int64_t>(p.values.begin() + 4, p.values.end()), (std::vector<int64_t>{0, 0, 1, 250}));
   EXPECT_EQ(LabelsOf(p, p.samples[0]), "comm=my app pid=100 tid=101 ");
   // Markers dropped; the first entry exact, the others return addresses - 1.
-  EXPECT_EQ(Addresses(p, p.samples[0]),
-            (std::vector<uint64_t>{0xffffffff81000010, 0xffffffff810000ff, 0x400fff}));
+  EXPECT_EQ(Addresses(p, p.samples[0]), (std::vector<uint64_t>{0xffffffff81000010, 0xffffffff810000ff, 0x400fff}));
   EXPECT_EQ(Addresses(p, p.samples[1]), (std::vector<uint64_t>{0x401000, 0x401fff}));
   const Location& user = p.locations[p.stacks[p.samples[1].stack_begin]];
   ASSERT_NE(user.mapping, kNone);
@@ -225,7 +247,8 @@ TEST(FoldedTest, ReadsAndWritesFoldedStacks) {
   const std::string& out = speedscope.text();
   EXPECT_NE(out.find(R"("frames":[{"name":"main"},{"name":"a"},{"name":"b"},{"name":"c"}])"), std::string::npos) << out;
   EXPECT_NE(out.find(R"("unit":"none","startValue":0,"endValue":6,"samples":[[0,1,2],[0,1,3]],"weights":[4,2])"),
-            std::string::npos) << out;
+            std::string::npos)
+      << out;
 }
 
 TEST(FoldedTest, BadLineIsOneLineError) {

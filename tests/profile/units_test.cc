@@ -4,8 +4,8 @@
 #include <initializer_list>
 #include <utility>
 
-#include "util/go_time.h"
 #include "profile/units.h"
+#include "util/go_time.h"
 
 namespace cpprof {
 namespace {
@@ -36,13 +36,21 @@ TEST(GoTimeTest, DurationsAsGoPrintsThem) {
 
 TEST(GoTimeTest, ParseGoDuration) {
   int64_t d = -1;
-  for (const auto& [text, nanos] : std::initializer_list<std::pair<const char*, int64_t>>{
-           {"0", 0}, {"1s", 1000000000}, {"500ms", 500000000}, {"1m30s", 90000000000}, {"1.5h", 5400000000000},
-           {"2us", 2000}, {"2\xc2\xb5s", 2000}, {"3ns", 3}, {"-1s", -1000000000}, {".5s", 500000000}}) {
+  for (const auto& [text, nanos] : std::initializer_list<std::pair<const char*, int64_t>>{{"0", 0},
+                                                                                          {"1s", 1000000000},
+                                                                                          {"500ms", 500000000},
+                                                                                          {"1m30s", 90000000000},
+                                                                                          {"1.5h", 5400000000000},
+                                                                                          {"2us", 2000},
+                                                                                          {"2\xc2\xb5s", 2000},
+                                                                                          {"3ns", 3},
+                                                                                          {"-1s", -1000000000},
+                                                                                          {".5s", 500000000}}) {
     ASSERT_TRUE(ParseGoDuration(text, &d)) << text;
     EXPECT_EQ(d, nanos) << text;
   }
-  for (const char* bad : {"", "1", "s", "1x", "1.2.3s", "10 s", "-", "1s2"}) EXPECT_FALSE(ParseGoDuration(bad, &d)) << bad;
+  for (const char* bad : {"", "1", "s", "1x", "1.2.3s", "10 s", "-", "1s2"})
+    EXPECT_FALSE(ParseGoDuration(bad, &d)) << bad;
 }
 
 TEST(GoTimeTest, DurationStringReadsBack) {

@@ -103,8 +103,7 @@ TEST(LeaksTest, TextAndJson) {
   EXPECT_NE(text.find("Leaks: 10 snapshots over 9s from"), std::string::npos) << text;
   EXPECT_NE(text.find("Showing top 2 sites out of 4"), std::string::npos) << text;
   // first, last, growth/min, steady, share (9 of the 9 + 40 + 30 MB that grew), trend, site
-  EXPECT_NE(text.find("1MB       10MB       60MB/min   100% 11.39%  ▁▂▃▄▅▅▆▇██  Leak\n"), std::string::npos)
-      << text;
+  EXPECT_NE(text.find("1MB       10MB       60MB/min   100% 11.39%  ▁▂▃▄▅▅▆▇██  Leak\n"), std::string::npos) << text;
   std::string json = LeaksJson(t, last, 0);
   EXPECT_EQ(json.rfind("{\"times\":[", 0), 0u) << json;
   EXPECT_NE(json.find("\"name\":\"Leak\",\"values\":[1048576,2097152,"), std::string::npos) << json;

@@ -25,8 +25,14 @@ inline Profile SmallCpuProfile() {
   p.sample_types = {{.type = S("samples"), .unit = S("count")}, {.type = S("cpu"), .unit = S("nanoseconds")}};
   p.period_type = {.type = S("cpu"), .unit = S("nanoseconds")};
   p.period = 10'000'000;
-  p.mappings.push_back({.id = 1, .start = 0x1000, .limit = 0x9000, .file = S("/bin/app"), .has_functions = true,
-                        .has_filenames = true, .has_line_numbers = true, .has_inline_frames = true});
+  p.mappings.push_back({.id = 1,
+                        .start = 0x1000,
+                        .limit = 0x9000,
+                        .file = S("/bin/app"),
+                        .has_functions = true,
+                        .has_filenames = true,
+                        .has_line_numbers = true,
+                        .has_inline_frames = true});
   uint32_t f = 0;
   for (const char* name : {"main", "a", "b", "c"}) {
     p.functions.push_back({.id = ++f, .name = S(name), .system_name = S(name)});

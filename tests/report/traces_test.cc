@@ -13,10 +13,10 @@ Profile ManySamples(int n) {
   Profile p;
   auto S = [&](const char* s) { return p.strings.Intern(s); };
   p.sample_types = {{.type = S("samples"), .unit = S("count")}};
-  p.mappings.push_back({.id = 1, .file = S("/bin/app"), .has_functions = true, .has_filenames = true,
-                        .has_line_numbers = true});
-  p.functions.push_back({.id = 1, .name = S("a_function_with_a_long_enough_name"), .filename = S("file.cc"),
-                         .start_line = 1});
+  p.mappings.push_back(
+      {.id = 1, .file = S("/bin/app"), .has_functions = true, .has_filenames = true, .has_line_numbers = true});
+  p.functions.push_back(
+      {.id = 1, .name = S("a_function_with_a_long_enough_name"), .filename = S("file.cc"), .start_line = 1});
   p.lines = {{.function = 0, .line = 10}};
   p.locations.push_back({.id = 1, .mapping = 0, .address = 0x1000, .line_begin = 0, .line_count = 1});
   for (int i = 0; i < n; ++i) {

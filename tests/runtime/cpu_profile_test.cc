@@ -238,8 +238,8 @@ LeafStacks WholeStackShare(double seconds) {
       result.missed_addresses.insert(address);
     }
   }
-  std::printf("%.1f s: %lld of %lld samples in the leaf have the whole stack\n", seconds,
-              static_cast<long long>(whole), static_cast<long long>(leaf));
+  std::printf("%.1f s: %lld of %lld samples in the leaf have the whole stack\n", seconds, static_cast<long long>(whole),
+              static_cast<long long>(leaf));
   EXPECT_GT(leaf, seconds * 500);
   result.whole_share = leaf > 0 ? static_cast<double>(whole) / leaf : 0;
   return result;

@@ -103,8 +103,10 @@ int main(int argc, char** argv) {
   }
   bool deep_a = false, deep_b = false;
   double a_sampled = Sampled(*p, "SpinForeignA", &deep_a), b_sampled = Sampled(*p, "SpinForeignB", &deep_b);
-  std::printf("foreign threads: A (before dlopen) sampled %.2f s of %.2f s CPU; B (libc pthread_create) %.2f s of "
-              "%.2f s\n", a_sampled, cpu_a, b_sampled, cpu_b);
+  std::printf(
+      "foreign threads: A (before dlopen) sampled %.2f s of %.2f s CPU; B (libc pthread_create) %.2f s of "
+      "%.2f s\n",
+      a_sampled, cpu_a, b_sampled, cpu_b);
   int failures = 0;
   // A's CPU before StartCPUProfile is not in the profile: it ran for a few ms.
   auto fail = [&failures](const char* what) {

@@ -12,7 +12,7 @@ TEST(QueryTest, FirstValueDecoded) {
   EXPECT_EQ(QueryValue("debug=1&seconds=5", "seconds"), "5");
   EXPECT_EQ(QueryValue("seconds=5&seconds=6", "seconds"), "5");
   EXPECT_EQ(QueryValue("a=%41+b", "a"), "A b");
-  EXPECT_EQ(QueryValue("a=%4", "a"), "");      // bad escape: pair skipped
+  EXPECT_EQ(QueryValue("a=%4", "a"), "");          // bad escape: pair skipped
   EXPECT_EQ(QueryValue("a=1;b=2&c=3", "c"), "3");  // ';' pairs are invalid in Go 1.17+
   EXPECT_EQ(QueryValue("debug", "debug"), "");
   EXPECT_EQ(QueryValue("", "x"), "");

@@ -136,9 +136,7 @@ __attribute__((noinline)) Stacks RealignedFrame() {
   return s;
 }
 
-TEST(StackWalkTest, RealignedStackStillMatchesLibgcc) {
-  ExpectSame(Recurse(2, RealignedFrame), false);
-}
+TEST(StackWalkTest, RealignedStackStillMatchesLibgcc) { ExpectSame(Recurse(2, RealignedFrame), false); }
 
 TEST(StackWalkTest, RulesFollowALibraryLoadedWhereAnotherWasUnloaded) {
   std::vector<uintptr_t> addresses;

@@ -33,10 +33,10 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
-#include <mutex>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -57,8 +57,8 @@ std::atomic<long> g_phases{0};                 // how many steps it began
 std::atomic<pid_t> g_child{0};                 // the fork child being waited for
 // Progress of each worker, read by the watchdog while they run.
 enum Counter { kExceptions, kDlopens, kForks, kThreads, kMallocs, kAppRaised, kLocked0, kCounters = kLocked0 + 3 };
-const char* const kCounterNames[kCounters] = {"exceptions", "dlopens",  "forks",    "threads",
-                                               "mallocs",    "app_raised", "locked0", "locked1", "locked2"};
+const char* const kCounterNames[kCounters] = {"exceptions", "dlopens", "forks",   "threads", "mallocs",
+                                              "app_raised", "locked0", "locked1", "locked2"};
 std::atomic<long> g_count[kCounters];
 
 // Async-signal-safe output: write(2) of a string or a number.
@@ -73,7 +73,8 @@ void SayNumber(long v) {
   *--p = 0;
   bool negative = v < 0;
   unsigned long u = negative ? 0 - static_cast<unsigned long>(v) : static_cast<unsigned long>(v);
-  do *--p = static_cast<char>('0' + u % 10); while ((u /= 10) != 0);
+  do *--p = static_cast<char>('0' + u % 10);
+  while ((u /= 10) != 0);
   if (negative) *--p = '-';
   Say(p);
 }
@@ -82,7 +83,8 @@ void SayHex(uintptr_t v) {
   char buf[24];
   char* p = buf + sizeof(buf);
   *--p = 0;
-  do *--p = "0123456789abcdef"[v % 16]; while ((v /= 16) != 0);
+  do *--p = "0123456789abcdef"[v % 16];
+  while ((v /= 16) != 0);
   *--p = 'x';
   *--p = '0';
   Say(p);
@@ -372,9 +374,7 @@ void MallocStorm(std::atomic<long>* count) {
         b.p = static_cast<unsigned char*>(std::calloc(1, size));
         if (b.p != nullptr && (b.p[size / 2] != 0 || b.p[size - 1] != 0)) Fail("calloc returned dirty memory");
         break;
-      default:
-        std::free(b.p);
-        b.p = static_cast<unsigned char*>(std::malloc(size));
+      default: std::free(b.p); b.p = static_cast<unsigned char*>(std::malloc(size));
     }
     if (b.p == nullptr) {
       Fail("allocation failed");
@@ -511,13 +511,15 @@ int main(int argc, char** argv) {
   if (g_app_signals.load() < app_raised) Fail("the application's SIGPROF handler missed its own signals");
   std::printf(
       "torture: %d s at 1 kHz: %ld exceptions, %ld dlopen/dlclose, %ld fork(+exec) children, %ld threads, "
-      "%ld mallocs (all sampled), %ld lock/unlock, %ld app SIGPROFs (handler saw %ld), %ld thread dumps; profile: %zu stacks, %.2f s sampled of "
-      "%.2f s CPU; wall: work until %.1f s (longest dump %.1f s, heap %.1f s, mutex %.1f s, block %.1f s), join until %.1f s, "
+      "%ld mallocs (all sampled), %ld lock/unlock, %ld app SIGPROFs (handler saw %ld), %ld thread dumps; profile: %zu "
+      "stacks, %.2f s sampled of "
+      "%.2f s CPU; wall: work until %.1f s (longest dump %.1f s, heap %.1f s, mutex %.1f s, block %.1f s), join until "
+      "%.1f s, "
       "stop %.1f-%.1f s, end %.1f s; %ld failure(s)\n",
-      seconds, g_count[kExceptions].load(), g_count[kDlopens].load(), g_count[kForks].load(),
-      g_count[kThreads].load(), g_count[kMallocs].load(), lock_ops, app_raised, g_app_signals.load(), dumps,
-      p.ok() ? p->samples.size() : 0, sampled, cpu, work_end, longest[0], longest[1], longest[2], longest[3], stop_start, stop_start, stop_end, elapsed(),
-      g_failures.load());
+      seconds, g_count[kExceptions].load(), g_count[kDlopens].load(), g_count[kForks].load(), g_count[kThreads].load(),
+      g_count[kMallocs].load(), lock_ops, app_raised, g_app_signals.load(), dumps, p.ok() ? p->samples.size() : 0,
+      sampled, cpu, work_end, longest[0], longest[1], longest[2], longest[3], stop_start, stop_start, stop_end,
+      elapsed(), g_failures.load());
   g_done = true;
   watchdog.join();
   return g_failures.load() == 0 ? 0 : 1;

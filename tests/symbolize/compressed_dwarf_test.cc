@@ -70,7 +70,8 @@ TEST(CompressedDwarfTest, SymbolizesEveryAddressAsLibdw) {
 std::string CompressedLibcDebugFile(const std::string& libc) {
   Result<ElfImage> image = ReadElfImage(libc);
   if (!image.ok() || image->build_id.size() < 3) return "";
-  std::string path = "/usr/lib/debug/.build-id/" + image->build_id.substr(0, 2) + "/" + image->build_id.substr(2) + ".debug";
+  std::string path =
+      "/usr/lib/debug/.build-id/" + image->build_id.substr(0, 2) + "/" + image->build_id.substr(2) + ".debug";
   return CompressedDwarf::Find(path) != nullptr ? path : "";
 }
 

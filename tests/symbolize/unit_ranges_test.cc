@@ -57,8 +57,8 @@ TEST(UnitRangesTest, FindsLibcUnitsAsLibdw) {
   ASSERT_NE(dladdr(reinterpret_cast<void*>(&qsort), &info), 0);
   Result<ElfImage> image = ReadElfImage(info.dli_fname);
   ASSERT_TRUE(image.ok());
-  std::string debug = "/usr/lib/debug/.build-id/" + image->build_id.substr(0, 2) + "/" + image->build_id.substr(2) +
-                      ".debug";
+  std::string debug =
+      "/usr/lib/debug/.build-id/" + image->build_id.substr(0, 2) + "/" + image->build_id.substr(2) + ".debug";
   std::unique_ptr<CompressedDwarf> dwarf = CompressedDwarf::Find(debug);
   if (dwarf == nullptr || dwarf->dwarf() == nullptr) GTEST_SKIP() << "no compressed " << debug << " (libc6-dbg)";
   EXPECT_GT(ExpectSameUnits(info.dli_fname, dwarf->dwarf(), 13), 10000);

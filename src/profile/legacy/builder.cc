@@ -53,8 +53,7 @@ void ProfileBuilder::AddSample(std::span<const int64_t> values, std::span<const 
   p_.samples.push_back(s);
 }
 
-void ProfileBuilder::AddSample(std::span<const int64_t> values, std::span<const uint32_t> locations,
-                               int64_t bytes) {
+void ProfileBuilder::AddSample(std::span<const int64_t> values, std::span<const uint32_t> locations, int64_t bytes) {
   AddSample(values, locations);
   if (bytes == 0) return;
   Label l;

@@ -61,8 +61,8 @@ struct HeapSample {
 
 // Appends one (count, bytes) pair, unsampled; block_size is bytes per object
 // before unsampling.
-Status AddPair(std::string_view line, std::string_view count_text, std::string_view size_text,
-               const char* which, const Header& h, HeapSample& s) {
+Status AddPair(std::string_view line, std::string_view count_text, std::string_view size_text, const char* which,
+               const Header& h, HeapSample& s) {
   int64_t count, size;
   std::string error;
   if (!GoParseInt(count_text, 10, &count, &error) || !GoParseInt(size_text, 10, &size, &error)) {
@@ -107,8 +107,8 @@ Result<Profile> ParseHeapProfile(std::string_view data) {
   b.SetPeriodType({"space", "bytes"});
   if (h->has_alloc) {
     // alloc first, so that pprof's default (the last type) is inuse_space.
-    b.SetSampleTypes({{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"},
-                      {"inuse_space", "bytes"}});
+    b.SetSampleTypes(
+        {{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"}, {"inuse_space", "bytes"}});
   } else {
     b.SetSampleTypes({{"objects", "count"}, {"space", "bytes"}});
   }

@@ -140,7 +140,8 @@ Status FinishJavaProfile(std::string_view text, ProfileBuilder& b) {
     if (line.empty() || !FindSubmatch(kLocationRe, line, &g)) continue;
     uint64_t address;
     std::string error;
-    if (!GoParseUint(g[0], 16, &address, &error)) return Status::Error(fmt::format("parsing sample {}: {}", line, error));
+    if (!GoParseUint(g[0], 16, &address, &error))
+      return Status::Error(fmt::format("parsing sample {}: {}", line, error));
     uint32_t loc = b.FindLocation(address);
     if (loc == kNone) continue;
     std::string_view name, file;

@@ -62,8 +62,8 @@ void SetDropFrames(Profile& p) {
 
 Result<Profile> ParseLegacyProfile(std::string_view data) {
   using Parser = Result<Profile> (*)(std::string_view);
-  constexpr std::array<Parser, 6> kParsers = {legacy::ParseCpuProfile,    legacy::ParseHeapProfile,
-                                              legacy::ParseGoCountProfile, legacy::ParseThreadProfile,
+  constexpr std::array<Parser, 6> kParsers = {legacy::ParseCpuProfile,        legacy::ParseHeapProfile,
+                                              legacy::ParseGoCountProfile,    legacy::ParseThreadProfile,
                                               legacy::ParseContentionProfile, legacy::ParseJavaProfile};
   for (Parser parse : kParsers) {
     Result<Profile> p = parse(data);

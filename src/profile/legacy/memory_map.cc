@@ -20,8 +20,9 @@ enum class Entry { kMapping, kSkipped, kUnrecognized };
 
 // One line as parseMappingEntry reads it.
 Entry ParseEntry(std::string_view line, Profile& p, Mapping* m) {
-  static const RE2 kProcMapsRe(
-      "^" CHEX_RANGE CPERM CSPACE_HEX "\\s+[[:xdigit:]]+:[[:xdigit:]]+\\s+[[:digit:]]+" CSPACE_STRING, GoRegexpOptions());
+  static const RE2 kProcMapsRe("^" CHEX_RANGE CPERM CSPACE_HEX
+                               "\\s+[[:xdigit:]]+:[[:xdigit:]]+\\s+[[:digit:]]+" CSPACE_STRING,
+                               GoRegexpOptions());
   static const RE2 kBriefMapsRe("^" CHEX_RANGE CPERM CSPACE_STRING "(?:\\s+\\(@([[:xdigit:]]+)\\))?" CSPACE_HEX,
                                 GoRegexpOptions());
   std::vector<std::string_view> g;
@@ -105,11 +106,8 @@ Status ParseMemoryMap(LineScanner& lines, Profile& p) {
     std::string line = vars.Replace(raw);
     Mapping m;
     switch (ParseEntry(line, p, &m)) {
-      case Entry::kMapping:
-        p.mappings.push_back(m);
-        break;
-      case Entry::kSkipped:
-        break;
+      case Entry::kMapping: p.mappings.push_back(m); break;
+      case Entry::kSkipped: break;
       case Entry::kUnrecognized:
         if (size_t eq = line.find('='); eq != std::string::npos) {
           vars.Add("$" + std::string(TrimSpace(std::string_view(line).substr(0, eq))),

@@ -10,11 +10,21 @@ namespace {
 // Go's unicode.IsSpace for a rune decoded from UTF-8.
 bool IsUnicodeSpace(uint32_t r) {
   switch (r) {
-    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0:
-    case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
-      return true;
-    default:
-      return r >= 0x2000 && r <= 0x200A;
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000: return true;
+    default: return r >= 0x2000 && r <= 0x200A;
   }
 }
 
@@ -186,9 +196,7 @@ bool LineScanner::Scan() {
   return true;
 }
 
-Status LineScanner::status() const {
-  return too_long_ ? Status::Error("bufio.Scanner: token too long") : Status();
-}
+Status LineScanner::status() const { return too_long_ ? Status::Error("bufio.Scanner: token too long") : Status(); }
 
 Status ScanFirstLine(LineScanner& lines) {
   if (lines.Scan()) return Status();

@@ -75,8 +75,8 @@ class PerfDataParser {
     } else if (header_size == kFileHeaderSize) {
       ReadFile(file, header);
     } else {
-      throw FormatError{fmt::format("perf.data header size {} (want {} or {})", header_size, kFileHeaderSize,
-                                    kPipeHeaderSize)};
+      throw FormatError{
+          fmt::format("perf.data header size {} (want {} or {})", header_size, kFileHeaderSize, kPipeHeaderSize)};
     }
     if (events_.empty()) throw FormatError{"perf.data has no events"};
     std::stable_sort(pending_.begin(), pending_.end(),
@@ -98,8 +98,8 @@ class PerfDataParser {
   static std::string_view Section(std::string_view file, ByteReader& r, const char* what) {
     uint64_t offset = r.U64(), size = r.U64();
     if (offset > file.size() || size > file.size() - offset) {
-      throw FormatError{fmt::format("{} section [{}, +{}) lies beyond the file's {} bytes", what, offset, size,
-                                    file.size())};
+      throw FormatError{
+          fmt::format("{} section [{}, +{}) lies beyond the file's {} bytes", what, offset, size, file.size())};
     }
     return file.substr(offset, size);
   }
@@ -235,9 +235,7 @@ class PerfDataParser {
         AddEvent(body.substr(0, attr_size), body.substr(attr_size));
         return;
       }
-      case kRecordHeaderBuildId:
-        ReadBuildIds(record);
-        return;
+      case kRecordHeaderBuildId: ReadBuildIds(record); return;
       case kRecordHeaderFeature: {
         ByteReader r(body, "feature record");
         uint64_t feature = r.U64();
@@ -362,9 +360,7 @@ class PerfDataParser {
     ByteReader r(record.substr(8));
     switch (type) {
       case kRecordMmap:
-      case kRecordMmap2:
-        ReplayMmap(type, misc, r);
-        break;
+      case kRecordMmap2: ReplayMmap(type, misc, r); break;
       case kRecordComm: {
         uint32_t pid = r.U32(), tid = r.U32();
         if (misc & kMiscCommExec) maps_.erase(pid);
@@ -381,11 +377,8 @@ class PerfDataParser {
         if (comm != comms_.end()) comms_[tid] = comm->second;
         break;
       }
-      case kRecordSample:
-        ReplaySample(misc, record.substr(8));
-        break;
-      default:
-        break;
+      case kRecordSample: ReplaySample(misc, record.substr(8)); break;
+      default: break;
     }
   }
 
@@ -452,7 +445,8 @@ class PerfDataParser {
     MapEntry* m = Find(kernel ? kernel_maps_ : *maps, address);
     if (m == nullptr && kernel) {
       // Kernel addresses outside the recorded maps still belong to the kernel.
-      if (kernel_fallback_ == kNone) kernel_fallback_ = builder_.Mapping("[kernel.kallsyms]", kKernelStart, ~uint64_t{0}, 0, "");
+      if (kernel_fallback_ == kNone)
+        kernel_fallback_ = builder_.Mapping("[kernel.kallsyms]", kKernelStart, ~uint64_t{0}, 0, "");
       return builder_.AddressLocation(kernel_fallback_, address);
     }
     return builder_.AddressLocation(m == nullptr ? kNone : MappingOf(*m), address);
@@ -485,7 +479,8 @@ class PerfDataParser {
     std::string_view chain;
     if (st & kSampleCallchain) {
       uint64_t nr = r.U64();
-      if (nr > r.left() / 8) throw FormatError{fmt::format("callchain of {} entries in a {}-byte sample", nr, body.size())};
+      if (nr > r.left() / 8)
+        throw FormatError{fmt::format("callchain of {} entries in a {}-byte sample", nr, body.size())};
       chain = r.Bytes(nr * 8);
     }
     if (st & kSampleRaw) {
@@ -517,7 +512,7 @@ class PerfDataParser {
       uint64_t pc;
       std::memcpy(&pc, chain.data() + i, 8);
       if (pc >= kContextMax) {
-        kernel = pc == static_cast<uint64_t>(-128);  // PERF_CONTEXT_KERNEL
+        kernel = pc == static_cast<uint64_t>(-128);                      // PERF_CONTEXT_KERNEL
         if (pc == static_cast<uint64_t>(-512) && has_user_stack) break;  // PERF_CONTEXT_USER: unwound below
         continue;
       }
@@ -537,8 +532,7 @@ class PerfDataParser {
     // A thread seen without its FORK (recorded after it started) has its process's name.
     auto comm = comms_.find(tid);
     if (comm == comms_.end()) comm = comms_.find(pid);
-    builder_.AddSample(values_, stack_,
-                       {comm == comms_.end() ? StrId{0} : comm->second, int64_t{pid}, int64_t{tid}});
+    builder_.AddSample(values_, stack_, {comm == comms_.end() ? StrId{0} : comm->second, int64_t{pid}, int64_t{tid}});
   }
 
   static void SkipRead(const Event& e, ByteReader& r) {
@@ -559,8 +553,8 @@ class PerfDataParser {
   // DS ES FS GS R8-R15) to DWARF's.
   static bool ReadUserRegs(const Event& e, ByteReader& r, UserStack& user) {
     if (r.U64() == 0) return false;  // abi NONE: no registers (a kernel thread)
-    constexpr int kDwarfOfPerf[24] = {0, 3, 2, 1, 4, 5, 6, 7, 16, -1, -1, -1, -1, -1, -1, -1,
-                                      8, 9, 10, 11, 12, 13, 14, 15};
+    constexpr int kDwarfOfPerf[24] = {0,  3,  2,  1,  4, 5, 6,  7,  16, -1, -1, -1,
+                                      -1, -1, -1, -1, 8, 9, 10, 11, 12, 13, 14, 15};
     for (int bit = 0; bit < 64; ++bit) {
       if ((e.regs_user >> bit & 1) == 0) continue;
       uint64_t v = r.U64();

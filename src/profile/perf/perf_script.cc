@@ -106,7 +106,8 @@ bool ParseFrame(std::string_view line, Frame& f) {
   }
   // leaf+0x34 -> leaf
   size_t plus = line.rfind("+0x");
-  if (plus != std::string_view::npos && line.find_first_not_of("0123456789abcdef", plus + 3) == std::string_view::npos) {
+  if (plus != std::string_view::npos &&
+      line.find_first_not_of("0123456789abcdef", plus + 3) == std::string_view::npos) {
     line = line.substr(0, plus);
   }
   f.symbol = line;

@@ -39,8 +39,8 @@ class StackBuilder {
   // The mapping of a binary loaded at [start, limit) from file offset
   // `offset`, created on first use. `symbolized` marks mappings whose
   // locations already carry function names (perf script, folded).
-  uint32_t Mapping(std::string_view file, uint64_t start, uint64_t limit, uint64_t offset,
-                   std::string_view build_id, bool symbolized = false);
+  uint32_t Mapping(std::string_view file, uint64_t start, uint64_t limit, uint64_t offset, std::string_view build_id,
+                   bool symbolized = false);
   // An address-only location, symbolized later by the driver.
   uint32_t AddressLocation(uint32_t mapping, uint64_t address);
   // A location with one line naming `function` (mapping may be kNone).
