@@ -1,11 +1,16 @@
-// Tests src/graph/graph.cc (a build split over threads equals a single-thread
-// build, node for node, edge for edge, tag for tag) and src/graph/names.cc
-// (ShortenFunctionName, with cases from pprof's graph_test.go).
+// Tests src/graph/graph.cc (known node values and edges of a hand-made
+// profile, residual edges across dropped nodes, the pass that records only
+// edges into inlined callees; a build split over threads equals a
+// single-thread build, node for node, edge for edge, tag for tag) and
+// src/graph/names.cc (ShortenFunctionName, with cases from pprof's
+// graph_test.go).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "../report/small_profile.h"
 #include "graph/graph.h"
 #include "profile/codec.h"
 
@@ -39,6 +44,58 @@ std::string Dump(GraphBuilder& g, const std::vector<bool>& kept, EdgeSet edges) 
     out << e.src << "->" << e.dest << " " << e.weight << " " << e.residual << e.is_inline << "\n";
   }
   return out.str();
+}
+
+// A build of SmallCpuProfile's sample counts by function name: "name
+// flat/cum" per selected node, then "src->dest weight" per edge, with
+// "residual" and "inline" where they hold.
+std::string Named(GraphBuilder& g, const std::vector<std::string>& kept_names, EdgeSet edges) {
+  std::vector<bool> kept;
+  if (!kept_names.empty()) {
+    kept.assign(g.nodes().size(), false);
+    for (uint32_t n = 0; n < kept.size(); ++n) {
+      kept[n] = std::find(kept_names.begin(), kept_names.end(), g.PrintableName(n)) != kept_names.end();
+    }
+  }
+  std::ostringstream out;
+  for (uint32_t n : g.Build(kept, edges)) {
+    out << g.PrintableName(n) << " " << g.nodes()[n].flat << "/" << g.nodes()[n].cum << "\n";
+  }
+  for (const Edge& e : g.edges()) {
+    out << g.PrintableName(e.src) << "->" << g.PrintableName(e.dest) << " " << e.weight
+        << (e.residual ? " residual" : "") << (e.is_inline ? " inline" : "") << "\n";
+  }
+  return out.str();
+}
+
+// main > a > c (5), main > b > c with c inlined into b (3), main > b (2).
+TEST(GraphTest, KnownValuesAndEdges) {
+  Profile p = SmallCpuProfile();
+  GraphBuilder g(p, GraphOptions{});
+  EXPECT_EQ(Named(g, {}, EdgeSet::kAll),
+            "main 0/10\na 0/5\nb 2/5\nc 8/8\n"
+            "main->a 5\na->c 5\nmain->b 5\nb->c 3 inline\n");
+  // Values only: the same nodes, no edges.
+  EXPECT_EQ(Named(g, {}, EdgeSet::kNone), "main 0/10\na 0/5\nb 2/5\nc 8/8\n");
+}
+
+TEST(GraphTest, DroppedNodesMakeResidualEdges) {
+  Profile p = SmallCpuProfile();
+  GraphBuilder g(p, GraphOptions{});
+  g.Build();
+  // Without a and b, main reaches c through a dropped frame: one residual
+  // edge, not inline (c was its own frame under a in 5 of its 8 samples).
+  // main's flat stays 0: the 2 samples that end in b end in a dropped frame.
+  EXPECT_EQ(Named(g, {"main", "c"}, EdgeSet::kAll), "main 0/10\nc 8/8\nmain->c 8 residual\n");
+}
+
+TEST(GraphTest, IntoInlinedRecordsOnlyEdgesIntoInlinedCallees) {
+  Profile p = SmallCpuProfile();
+  GraphBuilder g(p, GraphOptions{});
+  g.Build();
+  // The last build's values stay; of the edges, only those into c, the one
+  // function some location inlines (what -top's "(inline)" markers read).
+  EXPECT_EQ(Named(g, {}, EdgeSet::kIntoInlined), "main 0/10\na 0/5\nb 2/5\nc 8/8\na->c 5\nb->c 3 inline\n");
 }
 
 TEST(GraphTest, ThreadedBuildEqualsSingleThreadBuild) {
