@@ -507,8 +507,16 @@ int main(int argc, char** argv) {
   // Loose: thread dumps, forks and exits happen under the timers, and CPU of
   // threads that live for a fraction of a period is sampled only on average.
   if (sampled < 0.5 * cpu) Fail("the profile accounts for less than half of the CPU time");
+  // Standard signals do not queue: a raise while another SIGPROF is pending
+  // for the thread (a thread dump's, sent from another thread) is merged into
+  // it by the kernel (kernel/signal.c, legacy_queue), and only cpprof's
+  // signal is seen. One `make test` run lost 1 raise of 2298 (a timer alone
+  // never took one: 0 of 2M raises under a 10 kHz thread CPU timer); a
+  // handler that cpprof did not pass signals on to would miss all of them.
   long app_raised = g_count[kAppRaised].load();
-  if (g_app_signals.load() < app_raised) Fail("the application's SIGPROF handler missed its own signals");
+  if (g_app_signals.load() < app_raised - app_raised / 100) {
+    Fail("the application's SIGPROF handler missed its own signals");
+  }
   std::printf(
       "torture: %d s at 1 kHz: %ld exceptions, %ld dlopen/dlclose, %ld fork(+exec) children, %ld threads, "
       "%ld mallocs (all sampled), %ld lock/unlock, %ld app SIGPROFs (handler saw %ld), %ld thread dumps; profile: %zu "
