@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <string_view>
@@ -36,7 +37,7 @@ Details:
     -files -lines -addresses -noinlines -nodecount -nodefraction -edgefraction -trim
     -compact_labels -relative_percentages -drop_negative -tagroot -tagleaf
     -focus -ignore -hide -show -show_from -prune_from -tagfocus -tagignore -tagshow -taghide
-    -output -source_path -trim_path -intel_syntax
+    -output -source_path -trim_path -intel_syntax -tools (default $PPROF_TOOLS)
   Source options: -base -diff_base -normalize -add_comment -buildid -symbolize -all_frames
     -seconds -timeout -tls_cert -tls_key -tls_ca (a source that is not a file is a URL)
   Leaks over time: -leaks [-count=K -interval=D] <snapshot>... (heap snapshots of one
@@ -184,6 +185,8 @@ Result<std::optional<CommandLine>> ParseFlags(const std::vector<std::string>& ar
   CommandFlags commands;
   commands.Register(flags);
   bool no_browser = false;
+  // pprof's default for -tools is $PPROF_TOOLS.
+  if (const char* tools = std::getenv("PPROF_TOOLS")) cl.tools = tools;
   flags.String("tools", &cl.tools);
   flags.String("http", &cl.http);
   flags.Bool("no_browser", &no_browser);

@@ -69,6 +69,10 @@ for tools in "$out/tools" "objdump:$out/tools"; do  # pprof keys llvm-objdump as
   [ -s "$out/tools.log" ] || fail "-tools=$tools: the objdump there was not run"
   cmp -s "$out/plain.txt" "$out/tools.txt" || fail "-tools=$tools: another listing than without -tools"
 done
+# Without the flag, $PPROF_TOOLS, as in pprof.
+rm -f "$out/tools.log"
+PPROF_TOOLS=$out/tools "$cpprof" -disasm=Accumulate "$out/raw.pb.gz" >/dev/null 2>&1 || fail "PPROF_TOOLS: exit status"
+[ -s "$out/tools.log" ] || fail "PPROF_TOOLS: the objdump there was not run"
 
 "$cpprof" -disasm=nosuchsymbol "$out/raw.pb.gz" >/dev/null 2>"$out/none.err" && fail "no match: exit 0"
 grep -qx "no matches found for regexp: nosuchsymbol" "$out/none.err" || fail "no match: $(cat "$out/none.err")"
