@@ -22,11 +22,12 @@ build=(build-essential cmake ninja-build pkg-config libdeflate-dev libprotozero-
 # dpkg-shlibdeps that `make deb` and the package test run; linux-perf records the perf.data files
 # the perf input tests and the perf benchmark read, and is the peer they compare with (`perf report`);
 # python3-jsonschema validates -speedscope's output against speedscope's schema; clang-format
-# checks that the tree is formatted as .clang-format says (tests/format_test.sh).
+# checks that the tree is formatted as .clang-format says (tests/format_test.sh); protobuf-compiler's
+# protoc decodes every execution trace the tests write against Perfetto's schema.
 testing=(libgtest-dev golang-go golang-github-google-pprof-dev clang libclang-rt-14-dev graphviz util-linux
          chromium nodejs npm google-perftools libgoogle-perftools-dev heaptrack python3 libc6-dbg
          libstdc++6-12-dbg prometheus dpkg-dev linux-perf
-         python3-jsonschema clang-format)
+         python3-jsonschema clang-format protobuf-compiler)
 want=("${build[@]}")
 [ "${1:-build}" = test ] && want+=("${testing[@]}")
 missing=()
