@@ -18,6 +18,7 @@
 #include "driver/output_file.h"
 #include "driver/render.h"
 #include "profile/codec.h"
+#include "util/json.h"
 #include "web/assets.h"
 
 namespace cpprof {
