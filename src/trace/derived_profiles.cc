@@ -26,6 +26,15 @@ class ProfileBuilder {
     p_.period_type = Type(period_type);
     p_.period = 1;
     p_.sample_types = {Type(count), Type(value)};
+    // One mapping naming the program, so reports say whose profile it is
+    // ("File: server") instead of "Main binary filename not available";
+    // its frames are symbolized already, so nothing looks for the binary.
+    Mapping main;
+    main.id = 1;
+    main.file = p_.strings.Intern(m.cmdline.empty() ? m.str(m.process_name) : m.str(m.cmdline[0]));
+    main.has_functions = main.has_filenames = main.has_line_numbers = main.has_inline_frames = true;
+    p_.mappings.push_back(main);
+    p_.time_nanos = m.start_unix_ns;
     p_.duration_nanos = m.end_ns - m.start_ns;
     state_key_ = p_.strings.Intern("state");
     thread_key_ = p_.strings.Intern("thread");
@@ -91,7 +100,7 @@ class ProfileBuilder {
     if (new_function) p_.functions.push_back({p_.functions.size() + 1, function_name, function_name, file, 0});
     auto [l, new_location] = locations_.emplace(std::pair(f->second, line), static_cast<uint32_t>(p_.locations.size()));
     if (new_location) {
-      p_.locations.push_back({p_.locations.size() + 1, kNone, 0, static_cast<uint32_t>(p_.lines.size()), 1, false});
+      p_.locations.push_back({p_.locations.size() + 1, 0, 0, static_cast<uint32_t>(p_.lines.size()), 1, false});
       p_.lines.push_back({f->second, line, 0});
     }
     return l->second;

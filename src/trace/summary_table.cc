@@ -59,6 +59,7 @@ std::string ShortDuration(int64_t d) {
 
 std::string FormatSummaryTable(const TraceModel& m, const ThreadSummary& s) {
   std::string out = fmt::format("Process: {} (pid {})\n", m.str(m.process_name), m.pid);
+  if (m.start_unix_ns != 0) out += fmt::format("Started: {}\n", GoTimeString(m.start_unix_ns));
   out +=
       fmt::format("Trace: {}{}, scheduler waits from {}, waits shorter than {} not recorded\n",
                   ShortDuration(m.end_ns - m.start_ns), m.has_end_event ? "" : " (cut short: no end event)",

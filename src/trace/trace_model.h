@@ -124,6 +124,7 @@ struct TraceModel {
   int64_t start_ns = 0;
   int64_t end_ns = 0;          // "trace end", else the last timestamp seen
   bool has_end_event = false;  // false: the recording was cut short
+  int64_t start_unix_ns = 0;   // start_ns in CLOCK_REALTIME, from the clock snapshot; 0: unknown
   StrId sched_source = 0;
   int64_t wait_threshold_ns = 0;
   uint64_t dropped_events = 0;

@@ -108,6 +108,7 @@ class Reader {
     }
     if (!saw_start_) throw ReadError{"not a cpprof trace: no \"trace start\" event"};
     if (!m_.has_end_event) m_.end_ns = std::max(m_.end_ns, last_ns_);
+    if (has_realtime_) m_.start_unix_ns = m_.start_ns + realtime_offset_;
     Finish();
   }
 
@@ -117,7 +118,7 @@ class Reader {
   void Packet(protozero::data_view bytes) {
     uint64_t timestamp = 0;
     uint32_t sequence = 0, flags = 0;
-    protozero::data_view event, descriptor, interned, perf_sample;
+    protozero::data_view event, descriptor, interned, perf_sample, clocks;
     pbf_reader r(bytes);
     while (r.next()) {
       switch (r.tag()) {
@@ -163,6 +164,12 @@ class Reader {
             continue;
           }
           break;
+        case pf::kClockSnapshot:
+          if (IsBytes(r)) {
+            clocks = r.get_view();
+            continue;
+          }
+          break;
       }
       r.skip();
     }
@@ -170,11 +177,42 @@ class Reader {
     if (timestamp != 0) last_ns_ = std::max(last_ns_, ts);
     // Fields are read in their meaning's order, not the packet's: a packet
     // that clears the incremental state may also define new entries.
+    if (clocks.data() != nullptr) ClockSnapshot(clocks);
     if (flags & pf::kSeqIncrementalStateCleared) ClearInterned(sequence);
     if (interned.data() != nullptr) Interned(sequence, interned);
     if (descriptor.data() != nullptr) Descriptor(descriptor);
     if (event.data() != nullptr) Event(sequence, ts, event);
     if (perf_sample.data() != nullptr) Sample(sequence, ts, perf_sample);
+  }
+
+  // The realtime clock's offset from the monotonic one, which timestamps are in.
+  void ClockSnapshot(protozero::data_view bytes) {
+    uint64_t monotonic = 0, realtime = 0;
+    pbf_reader r(bytes);
+    while (r.next()) {
+      if (r.tag() != pf::kClockSnapshotClocks || !IsBytes(r)) {
+        r.skip();
+        continue;
+      }
+      uint32_t id = 0;
+      uint64_t ts = 0;
+      pbf_reader clock(r.get_view());
+      while (clock.next()) {
+        if (clock.tag() == pf::kClockId && IsVarint(clock)) {
+          id = clock.get_uint32();
+        } else if (clock.tag() == pf::kClockTimestamp && IsVarint(clock)) {
+          ts = clock.get_uint64();
+        } else {
+          clock.skip();
+        }
+      }
+      if (id == pf::kClockMonotonic) monotonic = ts;
+      if (id == pf::kClockRealtime) realtime = ts;
+    }
+    if (monotonic != 0 && realtime != 0) {
+      realtime_offset_ = static_cast<int64_t>(realtime - monotonic);
+      has_realtime_ = true;
+    }
   }
 
   // ---- interning ----
@@ -620,6 +658,8 @@ class Reader {
   IidMap<uint32_t> frames_, callstacks_;
   bool saw_start_ = false;
   int64_t last_ns_ = 0;
+  int64_t realtime_offset_ = 0;
+  bool has_realtime_ = false;
 };
 
 }  // namespace

@@ -65,6 +65,8 @@ TEST(DerivedProfiles, GoShape) {
   EXPECT_EQ(p.str(p.period_type.type), "trace");
   EXPECT_EQ(p.str(p.period_type.unit), "count");
   EXPECT_EQ(p.period, 1);
+  EXPECT_EQ(p.time_nanos, 1700000000 * kSec + kStart);
+  EXPECT_EQ(p.duration_nanos, 1 * kSec);
   ASSERT_EQ(p.sample_types.size(), 2u);
   EXPECT_EQ(p.str(p.sample_types[0].type), "contentions");
   EXPECT_EQ(p.str(p.sample_types[0].unit), "count");

@@ -43,6 +43,7 @@ TEST(TraceReader, ReadsEveryTable) {
   ASSERT_EQ(m.cmdline.size(), 2u);
   EXPECT_EQ(m.str(m.cmdline[1]), "--port=0");
   EXPECT_EQ(m.start_ns, 1 * kSec);
+  EXPECT_EQ(m.start_unix_ns, 1700000000 * kSec + 1 * kSec);  // the builder's clock snapshot
   EXPECT_EQ(m.end_ns, 1 * kSec + 100 * kMs);
   EXPECT_TRUE(m.has_end_event);
   EXPECT_EQ(m.str(m.sched_source), kSchedSourcePerfSwitch);
