@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "driver/fetch.h"
 #include "driver/flags.h"
@@ -80,7 +82,8 @@ Status RunTraceCommand(const std::vector<std::string>& args, const TraceWebUI& w
     kind = trace::ParseDerivedKind(f.pprof);
     if (!kind) return Status::Error(fmt::format("-pprof={}: want net, sync, syscall, sched or wall", f.pprof));
   }
-  if (int(f.summary) + int(kind.has_value()) + int(f.json) + int(!f.http.empty()) > 1) {
+  const bool modes[] = {f.summary, kind.has_value(), f.json, !f.http.empty()};
+  if (std::count(std::begin(modes), std::end(modes), true) > 1) {
     return Status::Error("choose one of -summary, -pprof, -json and -http");
   }
   if (!f.http.empty() && !f.output.empty()) return Status::Error("-output does not go with -http");

@@ -60,10 +60,12 @@ std::string ShortDuration(int64_t d) {
 std::string FormatSummaryTable(const TraceModel& m, const ThreadSummary& s) {
   std::string out = fmt::format("Process: {} (pid {})\n", m.str(m.process_name), m.pid);
   if (m.start_unix_ns != 0) out += fmt::format("Started: {}\n", GoTimeString(m.start_unix_ns));
-  out +=
-      fmt::format("Trace: {}{}, scheduler waits from {}, waits shorter than {} not recorded\n",
-                  ShortDuration(m.end_ns - m.start_ns), m.has_end_event ? "" : " (cut short: no end event)",
-                  m.str(m.sched_source).empty() ? "none" : m.str(m.sched_source), ShortDuration(m.wait_threshold_ns));
+  out += fmt::format("Trace: {}{}, scheduler waits from {}", ShortDuration(m.end_ns - m.start_ns),
+                     m.has_end_event ? "" : " (cut short: no end event)",
+                     m.str(m.sched_source).empty() ? "none" : m.str(m.sched_source));
+  if (m.wait_threshold_ns > 0)
+    out += fmt::format(", waits shorter than {} not recorded", ShortDuration(m.wait_threshold_ns));
+  out += '\n';
   if (m.dropped_events != 0) {
     out += fmt::format("Dropped events: {} (the recorder's buffers were full; the times below miss them)\n",
                        m.dropped_events);

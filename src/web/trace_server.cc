@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "driver/config.h"
@@ -53,6 +54,13 @@ Status ServeTraceUI(const trace::TraceModel& m, std::string_view trace_bytes, co
                                   trace::DerivedKind::kSched, trace::DerivedKind::kWall}) {
     profiles.push_back(std::make_unique<ProfileViews>(server, "/pprof/" + std::string(trace::DerivedKindName(kind)),
                                                       trace::BuildDerivedProfile(m, kind), Config(), ui));
+  }
+  // go tool trace's paths of the four profiles lead to them.
+  for (auto [go_path, kind] : {std::pair("/io", "net"), std::pair("/block", "sync"), std::pair("/syscall", "syscall"),
+                               std::pair("/sched", "sched")}) {
+    server.Get(go_path, [kind](const httplib::Request&, httplib::Response& res) {
+      res.set_redirect(std::string("/pprof/") + kind + "/ui/flamegraph", 307);
+    });
   }
   return ListenAndServe(server, address, open_browser, "", ui);
 }

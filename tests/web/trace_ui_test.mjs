@@ -103,6 +103,10 @@ try {
   await ready(page);
   const top = await page.textContent('main');
   check('sync profile in the top view', top.includes('Dopthread_mutex_lock'), top.slice(0, 300));
+  // go tool trace's path of the sync profile leads to it.
+  await page.goto(url + '/block');
+  await ready(page);
+  check('/block opens the sync profile', page.url().endsWith('/pprof/sync/ui/flamegraph'), page.url());
   check('no script errors', errors.length === 0, errors.join('; '));
 } finally {
   await browser.close();
