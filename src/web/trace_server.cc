@@ -16,6 +16,19 @@
 #include "web/trace_json.h"
 
 namespace cpprof {
+namespace {
+
+// Sends body as it is. cpp-httplib compresses a JSON body with brotli at its
+// highest quality when the browser accepts it: a 53 MB timeline (1.28M
+// waits) took about 2 minutes, where loopback carries it in 0.3 s. A
+// content provider of known length is not compressed.
+void SetUncompressed(httplib::Response& res, const std::string& body, const char* type) {
+  res.set_content_provider(body.size(), type, [&body](size_t offset, size_t length, httplib::DataSink& sink) {
+    return sink.write(body.data() + offset, length);
+  });
+}
+
+}  // namespace
 
 Status ServeTraceUI(const trace::TraceModel& m, std::string_view trace_bytes, const std::string& address,
                     bool open_browser, Ui& ui) {
@@ -38,7 +51,7 @@ Status ServeTraceUI(const trace::TraceModel& m, std::string_view trace_bytes, co
     res.set_content(summary, "application/json");
   });
   server.Get("/data/timeline", [&timeline](const httplib::Request&, httplib::Response& res) {
-    res.set_content(timeline, "application/json");
+    SetUncompressed(res, timeline, "application/json");
   });
   server.Get("/data/stack", [&m](const httplib::Request& req, httplib::Response& res) {
     res.set_content(TraceStackJson(m, std::strtoull(req.get_param_value("id").c_str(), nullptr, 10)),

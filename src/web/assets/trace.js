@@ -260,23 +260,23 @@ async function showTimeline() {
     }
   }
 
-  // Spans of a row in [t0, t1], merged per pixel column so a million of them
-  // draw as fast as the canvas is wide.
+  // Spans of a row in [t0, t1], at most one per pixel column (the first
+  // that reaches it), so that a million of them draw as fast as the canvas
+  // is wide: 1.28M waits drew in seconds one rectangle each.
   function drawSpans(flat, row, colorOf, top, heightOf) {
-    let last = -1, lastColor = '';
+    let last = -1;
     for (let k = firstFrom(flat, row.items, t0 - row.longest); k < row.items.length; k++) {
       const i = row.items[k];
       const start = flat[i + 2], end = start + flat[i + 3];
       if (start > t1) break;
       if (end < t0) continue;
       const x0 = Math.max(kLabelWidth, xOf(start)), x1 = Math.min(width, xOf(end));
-      const color = colorOf(i);
-      if (Math.floor(x1) <= last && color === lastColor) continue;
-      ctx.fillStyle = color;
+      if (Math.floor(x1) <= last) continue;
+      ctx.fillStyle = colorOf(i);
       const [y, h] = heightOf(i);
-      ctx.fillRect(x0, top + y, Math.max(1, x1 - x0), h);
-      last = Math.floor(x1);
-      lastColor = color;
+      const from = Math.max(x0, last + 1);
+      ctx.fillRect(from, top + y, Math.max(1, x1 - from), h);
+      last = Math.floor(Math.max(x1, from + 1));
     }
   }
 
