@@ -34,6 +34,24 @@ std::string_view GetString(pbf_reader& r) {
   return {v.data(), v.size()};
 }
 
+// Reads the current field into out when it has the wire type out's field
+// has in the schema; false when it does not (the caller skips it).
+bool Take(pbf_reader& r, uint64_t& out) {
+  if (!IsVarint(r)) return false;
+  out = r.get_uint64();
+  return true;
+}
+bool Take(pbf_reader& r, protozero::data_view& out) {
+  if (!IsBytes(r)) return false;
+  out = r.get_view();
+  return true;
+}
+bool Take(pbf_reader& r, std::string_view& out) {
+  if (!IsBytes(r)) return false;
+  out = GetString(r);
+  return true;
+}
+
 struct AnnotationValue {
   std::string_view name;
   std::string_view str;
@@ -116,73 +134,34 @@ class Reader {
 
  private:
   void Packet(protozero::data_view bytes) {
-    uint64_t timestamp = 0;
-    uint32_t sequence = 0, flags = 0;
+    uint64_t timestamp = 0, sequence = 0, flags = 0;
     protozero::data_view event, descriptor, interned, perf_sample, clocks;
     pbf_reader r(bytes);
     while (r.next()) {
+      bool taken = false;
       switch (r.tag()) {
-        case pf::kTimestamp:
-          if (IsVarint(r)) {
-            timestamp = r.get_uint64();
-            continue;
-          }
-          break;
-        case pf::kTrustedPacketSequenceId:
-          if (IsVarint(r)) {
-            sequence = r.get_uint32();
-            continue;
-          }
-          break;
-        case pf::kSequenceFlags:
-          if (IsVarint(r)) {
-            flags = r.get_uint32();
-            continue;
-          }
-          break;
-        case pf::kTrackEvent:
-          if (IsBytes(r)) {
-            event = r.get_view();
-            continue;
-          }
-          break;
-        case pf::kTrackDescriptor:
-          if (IsBytes(r)) {
-            descriptor = r.get_view();
-            continue;
-          }
-          break;
-        case pf::kInternedData:
-          if (IsBytes(r)) {
-            interned = r.get_view();
-            continue;
-          }
-          break;
-        case pf::kPerfSample:
-          if (IsBytes(r)) {
-            perf_sample = r.get_view();
-            continue;
-          }
-          break;
-        case pf::kClockSnapshot:
-          if (IsBytes(r)) {
-            clocks = r.get_view();
-            continue;
-          }
-          break;
+        case pf::kTimestamp: taken = Take(r, timestamp); break;
+        case pf::kTrustedPacketSequenceId: taken = Take(r, sequence); break;
+        case pf::kSequenceFlags: taken = Take(r, flags); break;
+        case pf::kTrackEvent: taken = Take(r, event); break;
+        case pf::kTrackDescriptor: taken = Take(r, descriptor); break;
+        case pf::kInternedData: taken = Take(r, interned); break;
+        case pf::kPerfSample: taken = Take(r, perf_sample); break;
+        case pf::kClockSnapshot: taken = Take(r, clocks); break;
       }
-      r.skip();
+      if (!taken) r.skip();
     }
     int64_t ts = static_cast<int64_t>(timestamp);
     if (timestamp != 0) last_ns_ = std::max(last_ns_, ts);
     // Fields are read in their meaning's order, not the packet's: a packet
     // that clears the incremental state may also define new entries.
+    const uint32_t seq = static_cast<uint32_t>(sequence);
     if (clocks.data() != nullptr) ClockSnapshot(clocks);
-    if (flags & pf::kSeqIncrementalStateCleared) ClearInterned(sequence);
-    if (interned.data() != nullptr) Interned(sequence, interned);
+    if (flags & pf::kSeqIncrementalStateCleared) ClearInterned(seq);
+    if (interned.data() != nullptr) Interned(seq, interned);
     if (descriptor.data() != nullptr) Descriptor(descriptor);
-    if (event.data() != nullptr) Event(sequence, ts, event);
-    if (perf_sample.data() != nullptr) Sample(sequence, ts, perf_sample);
+    if (event.data() != nullptr) Event(seq, ts, event);
+    if (perf_sample.data() != nullptr) Sample(seq, ts, perf_sample);
   }
 
   // The realtime clock's offset from the monotonic one, which timestamps are in.
@@ -321,45 +300,21 @@ class Reader {
   void Descriptor(protozero::data_view bytes) {
     uint64_t uuid = 0, parent = 0;
     std::string_view name;
-    protozero::data_view process, thread;
-    bool is_counter = false;
+    protozero::data_view process, thread, counter;
     pbf_reader r(bytes);
     while (r.next()) {
+      bool taken = false;
       switch (r.tag()) {
-        case pf::kTrackUuid:
-          if (IsVarint(r)) {
-            uuid = r.get_uint64();
-            continue;
-          }
-          break;
-        case pf::kTrackParentUuid:
-          if (IsVarint(r)) {
-            parent = r.get_uint64();
-            continue;
-          }
-          break;
-        case pf::kTrackName:
-          if (IsBytes(r)) {
-            name = GetString(r);
-            continue;
-          }
-          break;
-        case pf::kTrackProcess:
-          if (IsBytes(r)) {
-            process = r.get_view();
-            continue;
-          }
-          break;
-        case pf::kTrackThread:
-          if (IsBytes(r)) {
-            thread = r.get_view();
-            continue;
-          }
-          break;
-        case pf::kTrackCounter: is_counter = true; break;
+        case pf::kTrackUuid: taken = Take(r, uuid); break;
+        case pf::kTrackParentUuid: taken = Take(r, parent); break;
+        case pf::kTrackName: taken = Take(r, name); break;
+        case pf::kTrackProcess: taken = Take(r, process); break;
+        case pf::kTrackThread: taken = Take(r, thread); break;
+        case pf::kTrackCounter: taken = Take(r, counter); break;
       }
-      r.skip();
+      if (!taken) r.skip();
     }
+    const bool is_counter = counter.data() != nullptr;
     Track& track = tracks_[uuid];
     if (process.data() != nullptr) {
       track.kind = TrackKind::kProcess;
@@ -434,60 +389,32 @@ class Reader {
   // ---- events ----
 
   void ParseEvent(protozero::data_view bytes) {
-    e_.type = 0;
+    uint64_t type = 0, counter_value = 0;
     e_.track_uuid = 0;
     e_.name = e_.category = {};
     e_.callstack_iid = 0;
-    e_.counter_value = 0;
     e_.annotations.clear();
     pbf_reader r(bytes);
     while (r.next()) {
+      bool taken = false;
+      protozero::data_view annotation;
       switch (r.tag()) {
-        case pf::kEventType:
-          if (IsVarint(r)) {
-            e_.type = r.get_uint32();
-            continue;
-          }
-          break;
-        case pf::kEventTrackUuid:
-          if (IsVarint(r)) {
-            e_.track_uuid = r.get_uint64();
-            continue;
-          }
-          break;
-        case pf::kEventName:
-          if (IsBytes(r)) {
-            e_.name = GetString(r);
-            continue;
-          }
-          break;
-        case pf::kEventCategories:
-          if (IsBytes(r)) {
-            if (e_.category.empty()) e_.category = GetString(r);
-            continue;
-          }
-          break;
-        case pf::kEventCallstackIid:
-          if (IsVarint(r)) {
-            e_.callstack_iid = r.get_uint64();
-            continue;
-          }
-          break;
-        case pf::kEventCounterValue:
-          if (IsVarint(r)) {
-            e_.counter_value = r.get_int64();
-            continue;
-          }
-          break;
+        case pf::kEventType: taken = Take(r, type); break;
+        case pf::kEventTrackUuid: taken = Take(r, e_.track_uuid); break;
+        case pf::kEventName: taken = Take(r, e_.name); break;
+        // The first category; a second one would be another writer's.
+        case pf::kEventCategories: taken = e_.category.empty() ? Take(r, e_.category) : false; break;
+        case pf::kEventCallstackIid: taken = Take(r, e_.callstack_iid); break;
+        case pf::kEventCounterValue: taken = Take(r, counter_value); break;
         case pf::kEventDebugAnnotations:
-          if (IsBytes(r)) {
-            e_.annotations.push_back(ParseAnnotation(r.get_view()));
-            continue;
-          }
+          taken = Take(r, annotation);
+          if (taken) e_.annotations.push_back(ParseAnnotation(annotation));
           break;
       }
-      r.skip();
+      if (!taken) r.skip();
     }
+    e_.type = static_cast<uint32_t>(type);
+    e_.counter_value = static_cast<int64_t>(counter_value);  // int64 on the wire: two's complement
   }
 
   static AnnotationValue ParseAnnotation(protozero::data_view bytes) {
