@@ -2,6 +2,8 @@
 // (a file, or a URL fetched from /debug/pprof/trace) and prints the thread
 // summary, writes a derived profile (-pprof) or Chrome JSON (-json), or
 // serves the trace's web UI (-http).
+//
+// Tested by tests/trace/trace_cli_test.sh.
 #ifndef CPPROF_DRIVER_TRACE_COMMAND_H_
 #define CPPROF_DRIVER_TRACE_COMMAND_H_
 

@@ -1,6 +1,8 @@
 // Serving a web UI: binding the -http address, answering only this machine
 // when bound to a loopback address, and opening the browser. The profile's
 // UI (server.cc) and the trace's (trace_server.cc) share it.
+//
+// Tested by tests/web/ui_test.mjs and tests/web/trace_ui_test.mjs.
 #ifndef CPPROF_WEB_LISTEN_H_
 #define CPPROF_WEB_LISTEN_H_
 

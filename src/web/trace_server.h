@@ -4,6 +4,8 @@
 // latency histograms, the derived profiles in the pprof views (flame graph,
 // top, graph) at /pprof/<kind>/ui/, and the trace itself to download or open
 // in ui.perfetto.dev.
+//
+// Tested by tests/web/trace_ui_test.mjs.
 #ifndef CPPROF_WEB_TRACE_SERVER_H_
 #define CPPROF_WEB_TRACE_SERVER_H_
 
