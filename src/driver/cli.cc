@@ -43,6 +43,7 @@ Details:
   Leaks over time: -leaks [-count=K -interval=D] <snapshot>... (heap snapshots of one
     process as a series, ranked by steady growth; K snapshots D apart from a URL)
   Web interface: -http -no_browser
+  Execution traces (go tool trace's counterpart): cpprof trace [flags] <trace> (cpprof trace -h)
   Legacy convenience options: -inuse_space -inuse_objects -alloc_space -alloc_objects
     -total_delay -contentions -mean_delay
 )";

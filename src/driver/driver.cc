@@ -42,9 +42,11 @@ Status PProf(const std::vector<std::string>& args, const WebUI& web, Ui& ui) {
 
 }  // namespace
 
-int RunCommandLine(const std::vector<std::string>& args, const WebUI& web) {
+int RunCommandLine(const std::vector<std::string>& args, const WebUI& web, const TraceWebUI& trace_web) {
   Ui ui;
-  Status s = PProf(args, web, ui);
+  Status s = !args.empty() && args[0] == "trace"
+                 ? RunTraceCommand(std::vector<std::string>(args.begin() + 1, args.end()), trace_web, ui)
+                 : PProf(args, web, ui);
   if (s.ok()) return 0;
   ui.Err(s.message());
   return 2;

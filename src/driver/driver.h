@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "driver/config.h"
+#include "driver/trace_command.h"
 #include "driver/ui.h"
 #include "profile/profile.h"
 #include "util/status.h"
@@ -21,8 +22,11 @@ using WebUI = std::function<Status(const Profile& p, const std::vector<Profile>*
                                    const std::string& address, bool open_browser, Ui& ui)>;
 
 // Runs cpprof with argv[1..]; returns the process exit status: as pprof's,
-// 0 or 2 for every error.
-int RunCommandLine(const std::vector<std::string>& args, const WebUI& web = nullptr);
+// 0 or 2 for every error. `cpprof trace ...` runs trace_command.h's command
+// (a profile file named "trace" is read with a flag before it, as in
+// `cpprof -top trace`).
+int RunCommandLine(const std::vector<std::string>& args, const WebUI& web = nullptr,
+                   const TraceWebUI& trace_web = nullptr);
 
 }  // namespace cpprof
 

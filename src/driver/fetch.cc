@@ -65,21 +65,6 @@ Result<Profile> Combine(std::vector<Profile>& profiles) {
   return Merge(std::move(profiles));
 }
 
-// The bytes of a source: the file when there is one, else the URL it names
-// (*fetched_url is then set).
-Result<Bytes> ReadSource(const std::string& source, const SourceOptions& s, std::string* fetched_url) {
-  struct stat st;
-  std::optional<RemoteSource> url;
-  if (stat(source.c_str(), &st) != 0) url = AdjustURL(source, s.http);
-  if (!url) return ReadFile(source);
-  s.progress("Fetching profile over HTTP from " + url->url);
-  if (url->duration_nanos > 0) s.progress(fmt::format("Please wait... ({})", GoDurationString(url->duration_nanos)));
-  Result<std::string> data = FetchURL(*url, s.http);
-  if (!data.ok()) return data.status();
-  *fetched_url = url->url;
-  return Bytes(data->begin(), data->end());
-}
-
 // Reads all sources, in parallel when there are several; failed ones become
 // warnings ("<source>: <error>"). *remote tells whether one came over HTTP;
 // the mappings of those are added to mapping_sources, in source order.
@@ -93,7 +78,7 @@ Result<Profile> Grab(const std::vector<std::string>& sources, const SourceOption
   std::vector<std::thread> threads;
   auto load = [&](size_t i) {
     std::string url;
-    Result<Bytes> data = ReadSource(sources[i], s, &url);
+    Result<Bytes> data = ReadSource(sources[i], s.http, kProfilePath, s.progress, &url);
     if (!data.ok()) {
       results[i] = data.status();
       return;
@@ -229,6 +214,20 @@ void SaveFetched(const Profile& p, const std::function<void(const std::string&)>
 }
 
 }  // namespace
+
+Result<Bytes> ReadSource(const std::string& source, const HttpOptions& http, std::string_view default_path,
+                         const std::function<void(const std::string&)>& progress, std::string* fetched_url) {
+  struct stat st;
+  std::optional<RemoteSource> url;
+  if (stat(source.c_str(), &st) != 0) url = AdjustURL(source, http, default_path);
+  if (!url) return ReadFile(source);
+  progress("Fetching profile over HTTP from " + url->url);
+  if (url->duration_nanos > 0) progress(fmt::format("Please wait... ({})", GoDurationString(url->duration_nanos)));
+  Result<std::string> data = FetchURL(*url, http);
+  if (!data.ok()) return data.status();
+  *fetched_url = url->url;
+  return Bytes(data->begin(), data->end());
+}
 
 Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& warnings) {
   std::atomic<bool> remote = false;

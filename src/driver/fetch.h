@@ -6,9 +6,11 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "driver/http_fetch.h"
+#include "profile/column.h"
 #include "profile/profile.h"
 #include "util/status.h"
 
@@ -34,6 +36,12 @@ struct SourceOptions {
 // Messages that are not fatal (a source that failed among several) go to
 // warnings.
 Result<Profile> FetchProfiles(const SourceOptions& s, std::vector<std::string>& warnings);
+
+// The bytes of a source: the file when there is one, else the URL it names,
+// an empty path standing for default_path (AdjustURL); *fetched_url is then
+// set. Used for profiles and for `cpprof trace`'s traces.
+Result<Bytes> ReadSource(const std::string& source, const HttpOptions& http, std::string_view default_path,
+                         const std::function<void(const std::string&)>& progress, std::string* fetched_url);
 
 }  // namespace cpprof
 

@@ -69,14 +69,15 @@ std::optional<Url> ParseUrl(std::string_view s) {
 
 }  // namespace
 
-std::optional<RemoteSource> AdjustURL(std::string_view source, const HttpOptions& options) {
+std::optional<RemoteSource> AdjustURL(std::string_view source, const HttpOptions& options,
+                                      std::string_view default_path) {
   std::optional<Url> u = ParseUrl(source);
   if (!u || (u->host.empty() && !u->scheme.empty() && u->scheme != "file")) {
     // "hostname:port/path" parses with "hostname" as the scheme.
     u = ParseUrl("http://" + std::string(source));
   }
   if (!u || u->host.empty()) return std::nullopt;
-  if (u->path.empty() || u->path == "/") u->path = "/debug/pprof/profile";
+  if (u->path.empty() || u->path == "/") u->path = default_path;
   RemoteSource r;
   if (options.seconds > 0) {
     std::erase_if(u->query, [](const auto& kv) { return kv.first == "seconds"; });

@@ -24,11 +24,17 @@ struct RemoteSource {
   int64_t timeout_nanos = 0;
 };
 
+// Where a URL without a path points: the CPU profile, as in go tool pprof,
+// and, for `cpprof trace`, the execution trace.
+inline constexpr std::string_view kProfilePath = "/debug/pprof/profile";
+inline constexpr std::string_view kTracePath = "/debug/pprof/trace";
+
 // go tool pprof's adjustURL: "host:port/path" gets "http://", an empty path
-// becomes /debug/pprof/profile, -seconds sets seconds=, and the timeout is
+// becomes default_path, -seconds sets seconds=, and the timeout is
 // -timeout, else 1.5 x the duration, else 60 s. Nothing for a source that is
 // not a URL with a host.
-std::optional<RemoteSource> AdjustURL(std::string_view source, const HttpOptions& options);
+std::optional<RemoteSource> AdjustURL(std::string_view source, const HttpOptions& options,
+                                      std::string_view default_path = kProfilePath);
 
 // GETs the profile bytes, or with post_body POSTs it (remote symbolization).
 // Errors read like pprof's: "server response: 404 Not Found" (with the body

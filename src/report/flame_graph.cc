@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "report/report.h"
+#include "util/json.h"
 
 namespace cpprof {
 namespace {
@@ -113,25 +114,6 @@ std::vector<TreeNode> BuildTree(const Profile& p, const GraphBuilder& g, const s
 }
 
 }  // namespace
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
 
 Status PrintFlameGraph(Report& r, std::string& out) {
   Profile& p = r.profile();

@@ -9,6 +9,7 @@
 
 #include "profile/units.h"
 #include "util/go_time.h"
+#include "util/json.h"
 
 namespace cpprof {
 namespace {

@@ -206,9 +206,6 @@ Status PrintWebList(Report& r, std::string& out);                   // -weblist 
 Status PrintFolded(Report& r, std::string& out, ReportSink& sink);  // -folded
 Status PrintSpeedscope(Report& r, std::string& out);                // -speedscope (JSON)
 
-// Appends s as a JSON string literal.
-void AppendJsonString(std::string& out, std::string_view s);
-
 }  // namespace cpprof
 
 #endif  // CPPROF_REPORT_REPORT_H_

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "report/folded_stacks.h"
+#include "util/json.h"
 
 namespace cpprof {
 namespace {

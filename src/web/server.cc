@@ -18,18 +18,12 @@
 #include "driver/output_file.h"
 #include "driver/render.h"
 #include "profile/codec.h"
+#include "util/json.h"
 #include "web/assets.h"
+#include "web/listen.h"
 
 namespace cpprof {
 namespace {
-
-bool IsLoopbackHost(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
-bool IsLoopbackPeer(const std::string& addr) {
-  return addr == "::1" || addr.starts_with("127.") || addr.starts_with("::ffff:127.");
-}
 
 std::string JsonString(std::string_view s) {
   std::string out;
@@ -101,63 +95,32 @@ class ResponseSink final : public ReportSink {
   const char* type_;
 };
 
+}  // namespace
+
 class WebServer {
  public:
-  WebServer(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg, Ui& ui)
-      : p_(p), leaks_(leaks), reports_(p), cfg_(cfg), ui_(ui), labels_json_(LabelsJson(p)) {}
+  // The views of p (with -leaks, leaks the series, p its last) on server,
+  // below prefix ("" or "/pprof/net": the views are then at prefix/ui/).
+  WebServer(httplib::Server& server, std::string prefix, const Profile& p, const std::vector<Profile>* leaks,
+            const Config& cfg, Ui& ui)
+      : server_(server),
+        prefix_(std::move(prefix)),
+        p_(p),
+        leaks_(leaks),
+        reports_(p),
+        cfg_(cfg),
+        ui_(ui),
+        labels_json_(LabelsJson(p)) {}
 
-  Status Run(const std::string& address, bool open_browser) {
-    size_t colon = address.rfind(':');
-    std::string host = colon == std::string::npos ? address : address.substr(0, colon);
-    std::string port_text = colon == std::string::npos ? "" : address.substr(colon + 1);
-    if (host.empty()) host = "localhost";
-    int port = 0;
-    if (!port_text.empty()) {
-      char* end = nullptr;
-      long v = std::strtol(port_text.c_str(), &end, 10);
-      if (*end != '\0' || v < 0 || v > 65535) {
-        return Status::Error(fmt::format("invalid -http port \"{}\"", port_text));
-      }
-      port = static_cast<int>(v);
-    }
-    loopback_only_ = IsLoopbackHost(host);
-    Routes();
-    if (port == 0) {
-      port = server_.bind_to_any_port(host);
-    } else if (!server_.bind_to_port(host, port)) {
-      port = -1;
-    }
-    if (port < 0) {
-      return Status::Error(fmt::format("failed to listen on {}:{}", host, port_text));
-    }
-    // pprof's address: / sends the browser on to /ui/, the graph.
-    std::string url = fmt::format("http://{}:{}", host.find(':') != std::string::npos ? "[" + host + "]" : host, port);
-    ui_.Err("Serving web UI on " + url);
-    std::string query = ConfigQuery(cfg_);
-    std::string start = leaks_ != nullptr ? url + "/ui/leaks" : url;
-    if (open_browser) OpenBrowser(query.empty() ? start : start + "?" + query);
-    if (!server_.listen_after_bind()) return Status::Error("serving web UI on " + url + " failed");
-    return Status();
-  }
-
- private:
-  // pprof's routes: the pages and their assets, the reports they load, and
-  // the saved configurations.
-  void Routes() {
+  // Adds the views' routes, below prefix_.
+  void Mount() {
     RoutePages();
     RouteReports();
     RouteConfigs();
   }
 
+ private:
   void RoutePages() {
-    server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      if (loopback_only_ && !IsLoopbackPeer(req.remote_addr)) {
-        res.status = 403;
-        res.set_content("forbidden: the web UI only answers this machine\n", "text/plain");
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
     // pprof's paths: its views under /ui/ (the graph at /ui/ itself), where
     // pprof puts them so that serving below a proxy's path prefix works
     // (google/pprof#348). The page reaches its script, style and data by
@@ -166,30 +129,31 @@ class WebServer {
       res.set_content(std::string(kAsset_index_html), "text/html; charset=utf-8");
     };
     for (const char* view : {"/ui/", "/ui/flamegraph", "/ui/top", "/ui/peek", "/ui/source", "/ui/disasm"}) {
-      server_.Get(view, page);
+      server_.Get(prefix_ + view, page);
     }
     // -leaks: the series' table and chart; the other views show the last snapshot.
-    if (leaks_ != nullptr) server_.Get("/ui/leaks", page);
+    if (leaks_ != nullptr) server_.Get(prefix_ + "/ui/leaks", page);
     // / and /ui go to /ui/ as in pprof (307, the query kept); the paths of
     // cpprof's earlier UI go to their views, so that old links still open.
-    server_.Get(R"(/(ui|flamegraph|top|graph|peek|source|disasm|download)?)",
-                [](const httplib::Request& req, httplib::Response& res) {
+    server_.Get(prefix_ + R"(/(ui|flamegraph|top|graph|peek|source|disasm|download)?)",
+                [this](const httplib::Request& req, httplib::Response& res) {
                   std::string view = req.matches[1].str();
                   if (view == "ui" || view == "graph") view.clear();
                   size_t query = req.target.find('?');
-                  res.set_redirect("/ui/" + view + (query == std::string::npos ? "" : req.target.substr(query)), 307);
+                  res.set_redirect(
+                      prefix_ + "/ui/" + view + (query == std::string::npos ? "" : req.target.substr(query)), 307);
                 });
-    server_.Get("/ui/app.js", [](const httplib::Request&, httplib::Response& res) {
+    server_.Get(prefix_ + "/ui/app.js", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kAsset_app_js), "text/javascript; charset=utf-8");
     });
-    server_.Get("/ui/style.css", [](const httplib::Request&, httplib::Response& res) {
+    server_.Get(prefix_ + "/ui/style.css", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kAsset_style_css), "text/css; charset=utf-8");
     });
   }
 
   void RouteReports() {
     if (leaks_ != nullptr) {
-      server_.Get("/ui/data/leaks", [this](const httplib::Request& req, httplib::Response& res) {
+      server_.Get(prefix_ + "/ui/data/leaks", [this](const httplib::Request& req, httplib::Response& res) {
         Result<Config> cfg = ConfigFor(req, cfg_);
         if (!cfg.ok()) return Fail(res, cfg.status());
         std::lock_guard<std::mutex> lock(mu_);
@@ -198,40 +162,43 @@ class WebServer {
         if (Status s = response.Flush(); !s.ok()) return Fail(res, s);
       });
     }
-    server_.Get("/ui/data/header", [this](const httplib::Request& req, httplib::Response& res) { Header(req, res); });
-    server_.Get("/ui/data/flamegraph", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.Get(prefix_ + "/ui/data/header",
+                [this](const httplib::Request& req, httplib::Response& res) { Header(req, res); });
+    server_.Get(prefix_ + "/ui/data/flamegraph", [this](const httplib::Request& req, httplib::Response& res) {
       Report(req, res, Command{.name = "flamegraph", .format = ReportFormat::kFlameGraph}, "application/json");
     });
-    server_.Get("/ui/data/top", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.Get(prefix_ + "/ui/data/top", [this](const httplib::Request& req, httplib::Response& res) {
       // At most 500 rows, as pprof's top view.
       Report(req, res, Command{.name = "top", .format = ReportFormat::kText}, "text/plain; charset=utf-8",
              [](Config& cfg) { cfg.nodecount = 500; });
     });
-    server_.Get("/ui/data/graph", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.Get(prefix_ + "/ui/data/graph", [this](const httplib::Request& req, httplib::Response& res) {
       // graphviz's own SVG: the page pans and zooms it through its viewBox.
       Command dot{.name = "svg", .format = ReportFormat::kDot, .render = "svg"};
       Report(req, res, dot, "image/svg+xml");
     });
     // The reports of a regexp: peek (by line, as pprof's peek view), source
     // (list, or weblist's page with expandable assembly) and disassembly.
-    server_.Get(R"(/ui/data/(peek|list|disasm|weblist))", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.Get(prefix_ + R"(/ui/data/(peek|list|disasm|weblist))", [this](const httplib::Request& req,
+                                                                           httplib::Response& res) {
       const Command& c = *FindCommand(req.matches[1].str());  // the route names only existing ones
       bool html = c.format == ReportFormat::kWebList;
       Report(req, res, c, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8", [&](Config& cfg) {
         if (req.matches[1] == "peek") cfg.granularity = "lines";
       });
     });
-    server_.Get("/ui/download", [this](const httplib::Request&, httplib::Response& res) {
+    server_.Get(prefix_ + "/ui/download", [this](const httplib::Request&, httplib::Response& res) {
       res.set_header("Content-Disposition", "attachment;filename=profile.pb.gz");
       res.set_content(WriteProfile(p_), "application/vnd.google.protobuf+gzip");
     });
   }
 
   void RouteConfigs() {
-    server_.Get("/ui/data/configs", [this](const httplib::Request&, httplib::Response& res) { Configs(res); });
+    server_.Get(prefix_ + "/ui/data/configs",
+                [this](const httplib::Request&, httplib::Response& res) { Configs(res); });
     // pprof's saveconfig and deleteconfig: the config named by config=,
     // saved with the request's other parameters.
-    server_.Post("/ui/saveconfig", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.Post(prefix_ + "/ui/saveconfig", [this](const httplib::Request& req, httplib::Response& res) {
       std::string name = req.get_param_value("config");
       if (name.empty() || name.find_first_of("\t\n\r") != std::string::npos) {
         return Fail(res, Status::Error("invalid config name: one without tabs or line breaks is needed"));
@@ -246,7 +213,7 @@ class WebServer {
         return Status();
       });
     });
-    server_.Delete("/ui/deleteconfig", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.Delete(prefix_ + "/ui/deleteconfig", [this](const httplib::Request& req, httplib::Response& res) {
       std::string name = req.get_param_value("config");
       EditConfigs(res, [&](std::vector<std::pair<std::string, std::string>>& configs) {
         if (std::erase_if(configs, [&](const auto& c) { return c.first == name; }) == 0) {
@@ -379,29 +346,36 @@ class WebServer {
     res.set_content("{\"error\":" + JsonString(s.message()) + "}", "application/json");
   }
 
-  // $BROWSER, else xdg-open, in the background; a missing one is fine.
-  static void OpenBrowser(const std::string& url) {
-    const char* browser = std::getenv("BROWSER");
-    std::string cmd = fmt::format("{} '{}' >/dev/null 2>&1 &", browser && *browser ? browser : "xdg-open", url);
-    if (std::system(cmd.c_str()) != 0) return;
-  }
-
+  httplib::Server& server_;
+  std::string prefix_;
   const Profile& p_;
   const std::vector<Profile>* leaks_;  // -leaks: the snapshots, p_ the last; else null
   ReportCache reports_;                // the copy of p_ reports work on, kept between them
   Config cfg_;
   Ui& ui_;
-  httplib::Server server_;
   std::mutex mu_;
   std::string labels_json_;
-  bool loopback_only_ = true;
 };
-
-}  // namespace
 
 Status ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg, const std::string& address,
                   bool open_browser, Ui& ui) {
-  return WebServer(p, leaks, cfg, ui).Run(address, open_browser);
+  httplib::Server server;
+  WebServer views(server, "", p, leaks, cfg, ui);
+  views.Mount();
+  // pprof's address: / sends the browser on to /ui/, the graph; the
+  // command line's settings go along as URL parameters.
+  std::string query = ConfigQuery(cfg);
+  std::string start = leaks != nullptr ? "/ui/leaks" : "";
+  if (!query.empty()) start += "?" + query;
+  return ListenAndServe(server, address, open_browser, start, ui);
 }
+
+ProfileViews::ProfileViews(httplib::Server& server, const std::string& prefix, Profile p, const Config& cfg, Ui& ui)
+    : profile_(std::make_unique<Profile>(std::move(p))),
+      server_(std::make_unique<WebServer>(server, prefix, *profile_, nullptr, cfg, ui)) {
+  server_->Mount();
+}
+
+ProfileViews::~ProfileViews() = default;
 
 }  // namespace cpprof

@@ -4,6 +4,7 @@
 #ifndef CPPROF_WEB_SERVER_H_
 #define CPPROF_WEB_SERVER_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,10 @@
 #include "driver/ui.h"
 #include "profile/profile.h"
 #include "util/status.h"
+
+namespace httplib {
+class Server;
+}
 
 namespace cpprof {
 
@@ -25,6 +30,21 @@ namespace cpprof {
 // Returns when serving fails.
 Status ServeWebUI(const Profile& p, const std::vector<Profile>* leaks, const Config& cfg, const std::string& address,
                   bool open_browser, Ui& ui);
+
+class WebServer;
+
+// The views of a profile mounted below prefix/ui/ on a server its owner
+// runs: the trace's web UI (trace_server.cc) shows its derived profiles so.
+// Holds the profile; must outlive the server's serving.
+class ProfileViews {
+ public:
+  ProfileViews(httplib::Server& server, const std::string& prefix, Profile p, const Config& cfg, Ui& ui);
+  ~ProfileViews();
+
+ private:
+  std::unique_ptr<Profile> profile_;  // on the heap: the views keep a reference to it
+  std::unique_ptr<WebServer> server_;
+};
 
 }  // namespace cpprof
 

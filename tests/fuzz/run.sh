@@ -8,6 +8,9 @@
 #   perf:    perf.data, `perf script` text and folded stacks, seeded with
 #            tests/perf/testdata and, where perf can record, perf.data files
 #            of every mode (file, pipe, -z, --call-graph dwarf).
+#   trace:   the execution trace reader (src/trace/) and the summary,
+#            derived profiles and JSON export over its model, seeded with
+#            traces written by tests/trace/make_trace.cc (built here too).
 # `build` compiles the sources once for all the targets (the decoder and
 # legacy targets share all their sources; building them per test took 280 s
 # of a 300 s timeout under `ctest -j4`); `fuzz` fuzzes one built target for
@@ -27,6 +30,7 @@ if [ "$mode" = build ]; then
   legacy_sources=(builder contention_profile cpu_profile go_count_profile heap_profile heap_scaling java_profile
     legacy memory_map text thread_profile)
   perf_sources=(folded perf_data perf_script stack_builder zstd_stream)
+  trace_sources=(chrome_json derived_profiles summary_table thread_summary trace_model trace_reader perfetto_writer)
   symbolize_sources=(compressed_dwarf debuginfo_search elf_image elf_symbolizer plt_entries scope_index unit_ranges)
   rm -rf "$dir" && mkdir -p "$dir/obj"
   profile=$(for s in "${util_sources[@]}"; do echo "$src/util/$s.cc"; done
@@ -34,9 +38,10 @@ if [ "$mode" = build ]; then
     for s in "${legacy_sources[@]}"; do echo "$src/profile/legacy/$s.cc"; done
     for s in "${perf_sources[@]}"; do echo "$src/profile/perf/$s.cc"; done)
   symbolize=$(for s in "${symbolize_sources[@]}"; do echo "$src/symbolize/$s.cc"; done)
+  trace=$(for s in "${trace_sources[@]}"; do echo "$src/trace/$s.cc"; done; echo "$src/util/json.cc")
   # Every file once, on every core; the objects are named by their file's basename (all distinct).
   # shellcheck disable=SC2086  # lists of words
-  (cd "$dir/obj" && printf '%s\n' $profile $symbolize "$here"/{decoder,legacy,elf,perf}_fuzzer.cc |
+  (cd "$dir/obj" && printf '%s\n' $profile $symbolize $trace "$here"/{decoder,legacy,elf,perf,trace}_fuzzer.cc |
     xargs -P "$(nproc)" -n 1 "${cxx[@]}" -c) || { echo "fuzzer build failed"; exit 1; }
   objs() { for f in "$@"; do echo "$dir/obj/$(basename "${f%.cc}").o"; done; }
   # shellcheck disable=SC2086
@@ -44,6 +49,12 @@ if [ "$mode" = build ]; then
     "${cxx[@]}" $(objs "$here/${t}_fuzzer.cc" $profile) -o "$dir/${t}_fuzzer" \
       $(pkg-config --libs libdeflate re2 libzstd) -lfmt || { echo "linking the $t fuzzer failed"; exit 1; }
   done
+  # shellcheck disable=SC2086
+  "${cxx[@]}" $(objs "$here/trace_fuzzer.cc" $profile $trace) -o "$dir/trace_fuzzer" \
+    $(pkg-config --libs libdeflate re2 libzstd) -lfmt || { echo "linking the trace fuzzer failed"; exit 1; }
+  # The seeds' writer: plain clang++, no fuzzer runtime (it has a main).
+  clang++ -std=c++20 -O1 -I"$src" "$here/../trace/make_trace.cc" "$src/trace/perfetto_writer.cc" -o "$dir/make_trace" ||
+    { echo "building make_trace failed"; exit 1; }
   # shellcheck disable=SC2086
   "${cxx[@]}" $(objs "$here/elf_fuzzer.cc" $symbolize) -o "$dir/elf_fuzzer" $(pkg-config --libs libdw libdeflate) -lfmt ||
     { echo "linking the elf fuzzer failed"; exit 1; }
@@ -67,6 +78,10 @@ elif [ "$target" = elf ]; then
   clang++ -g -gz=zlib -O1 -fPIC -shared "$here/elf_seed.cc" -o "$out/corpus/compressed.so"
   clang++ -g -O1 -fcf-protection=full -Wl,-z,ibtplt "$here/elf_seed.cc" -o "$out/corpus/ibt"
   clang++ -O1 -s "$here/elf_seed.cc" -o "$out/corpus/stripped"
+elif [ "$target" = trace ]; then
+  "$dir/make_trace" "$out/corpus/small.pftrace" 1 5
+  "$dir/make_trace" "$out/corpus/medium.pftrace" 5 12
+  head -c 700 "$out/corpus/medium.pftrace" > "$out/corpus/cut.pftrace"
 elif [ "$target" = perf ]; then
   cp "$here"/../perf/testdata/* "$out/corpus/"
   if command -v perf >/dev/null; then
