@@ -1,4 +1,5 @@
-// Tested by tests/runtime/named_profiles_test.cc and tests/runtime/http_test.sh.
+// Tested by tests/runtime/named_profiles_test.cc, tests/runtime/http_test.sh and
+// tests/runtime/wall_profile_test.cc.
 #include "runtime/thread_dump.h"
 
 #include <dirent.h>
@@ -148,6 +149,19 @@ bool Ask(pid_t tid, StackBounds fallback, LeafCallerCheck& leaf_check, std::vect
   return true;
 }
 
+// Ask, then again with the mapping around sp as the stack of a thread
+// cpprof never saw; *fallback is what the last ask used.
+bool AskWithFallback(pid_t tid, LeafCallerCheck& leaf_check, std::vector<uintptr_t>* pcs, StackBounds* fallback) {
+  uintptr_t sp = 0;
+  bool bounds_known = false;
+  bool answered = Ask(tid, *fallback, leaf_check, pcs, &sp, &bounds_known);
+  if (answered && !bounds_known) {
+    *fallback = MappingAround(sp);
+    answered = Ask(tid, *fallback, leaf_check, pcs, &sp, &bounds_known);
+  }
+  return answered;
+}
+
 }  // namespace
 
 bool OnDumpSignal(siginfo_t* info, void* ucontext) {
@@ -197,18 +211,13 @@ std::vector<ThreadStack> DumpAllThreads() {
     if (std::chrono::steady_clock::now() > budget_end) {
       ts.state += ", not asked: dump time budget spent";
     } else {
-      uintptr_t sp = 0;
-      bool bounds_known = false;
       StackBounds fallback;
-      bool answered = Ask(tid, fallback, leaf_check, &ts.pcs, &sp, &bounds_known);
-      if (answered && !bounds_known) {
-        // A thread cpprof never saw: its stack is the mapping around sp.
-        fallback = MappingAround(sp);
-        answered = Ask(tid, fallback, leaf_check, &ts.pcs, &sp, &bounds_known);
-      }
+      bool answered = AskWithFallback(tid, leaf_check, &ts.pcs, &fallback);
       // A walk leaves the cached rules at the first frame the cache lacks;
       // once its rule is in, asking again walks further.
       for (int round = 0; answered && round < kRuleRounds && ResolveMissedFrameRules() > 0; ++round) {
+        uintptr_t sp = 0;
+        bool bounds_known = false;
         Ask(tid, fallback, leaf_check, &ts.pcs, &sp, &bounds_known);
       }
       if (!answered) ts.state += ", no answer within 100 ms";
@@ -217,6 +226,13 @@ std::vector<ThreadStack> DumpAllThreads() {
     out.push_back(std::move(ts));
   }
   return out;
+}
+
+bool DumpThreadStack(pid_t tid, LeafCallerCheck& leaf_check, std::vector<uintptr_t>* pcs) {
+  if (!InstallSigprofHandler().ok()) return false;
+  std::lock_guard lock(g_dump_mu);
+  StackBounds fallback;
+  return AskWithFallback(tid, leaf_check, pcs, &fallback);
 }
 
 int64_t CountThreads() {
