@@ -1,4 +1,4 @@
-// Tested by tests/runtime/wall_profile_test.cc and tests/runtime/wall_http_test.sh.
+// Tested by tests/runtime/wall_profile_test.cc and tests/runtime/wall_test.sh.
 #include "runtime/wall_profiler.h"
 
 #include <fcntl.h>
