@@ -103,11 +103,11 @@ __attribute__((noinline)) auto Observed(uint32_t observers, const char* name, ui
   return rc;
 }
 
-template <typename Classify, typename Call>
-auto Observe(const char* name, uint64_t object, Classify classify, Call call) {
-  uint32_t observers = g_wait_observers.load(std::memory_order_relaxed);
-  if (__builtin_expect((observers & kWaitObserverTimed) == 0, 1) || t_in_hook) return call();
-  return Observed(observers, name, object, classify, call);
+// The fast path's test: whether no one listens (or the hook is cpprof's own
+// work), loading the listeners into observers for the observed path.
+inline bool Unobserved(uint32_t& observers) {
+  observers = g_wait_observers.load(std::memory_order_relaxed);
+  return __builtin_expect((observers & kWaitObserverTimed) == 0, 1) || t_in_hook;
 }
 
 // open and openat take a mode only with O_CREAT or O_TMPFILE.
@@ -122,11 +122,13 @@ using namespace cpprof::runtime;  // NOLINT: the hooks below are extern "C"
 
 // One hook: ret name(params), calling the real function with args, waiting
 // on object (a descriptor, an address, 0), its kind from classify.
-#define CPPROF_WAIT_HOOK(ret, name, params, args, object, classify)                          \
-  CPPROF_INTERPOSE ret name params {                                                         \
-    static std::atomic<ret(*) params> real;                                                  \
-    auto fn = Real(real, #name);                                                             \
-    return Observe(#name, static_cast<uint64_t>(object), classify, [&] { return fn args; }); \
+#define CPPROF_WAIT_HOOK(ret, name, params, args, object, classify)                                      \
+  CPPROF_INTERPOSE ret name params {                                                                     \
+    static std::atomic<ret(*) params> real;                                                              \
+    auto fn = Real(real, #name);                                                                         \
+    uint32_t observers;                                                                                  \
+    if (Unobserved(observers)) return fn args;                                                           \
+    return Observed(observers, #name, static_cast<uint64_t>(object), classify, [=] { return fn args; }); \
   }
 
 CPPROF_WAIT_HOOK(ssize_t, recv, (int fd, void* buf, size_t n, int flags), (fd, buf, n, flags), fd,
@@ -191,15 +193,17 @@ CPPROF_WAIT_HOOK(int, sem_clockwait, (sem_t * s, clockid_t clock, const timespec
                  reinterpret_cast<uintptr_t>(s), Fixed(WaitKind::kSync))
 
 // The opens (a FIFO's blocks until the other end opens) take a variadic mode.
-#define CPPROF_OPEN_HOOK(name, params, args)                                      \
-  CPPROF_INTERPOSE int name params {                                              \
-    static std::atomic<int(*) params> real;                                       \
-    va_list va;                                                                   \
-    va_start(va, flags);                                                          \
-    mode_t mode = ModeArg(flags, va);                                             \
-    va_end(va);                                                                   \
-    auto fn = Real(real, #name);                                                  \
-    return Observe(#name, 0, Fixed(WaitKind::kSyscall), [&] { return fn args; }); \
+#define CPPROF_OPEN_HOOK(name, params, args)                                                  \
+  CPPROF_INTERPOSE int name params {                                                          \
+    static std::atomic<int(*) params> real;                                                   \
+    va_list va;                                                                               \
+    va_start(va, flags);                                                                      \
+    mode_t mode = ModeArg(flags, va);                                                         \
+    va_end(va);                                                                               \
+    auto fn = Real(real, #name);                                                              \
+    uint32_t observers;                                                                       \
+    if (Unobserved(observers)) return fn args;                                                \
+    return Observed(observers, #name, 0, Fixed(WaitKind::kSyscall), [=] { return fn args; }); \
   }
 
 CPPROF_OPEN_HOOK(open, (const char* path, int flags, ...), (path, flags, mode))
