@@ -182,6 +182,7 @@ void WallProfiler::SampleRound(int64_t weight_ns, bool rescan) {
     }
   }
   int64_t now = MonotonicNanos();
+  if (rescan) std::erase_if(quiet_until_ns_, [now](const auto& e) { return e.second <= now; });
   std::vector<uintptr_t> pcs;
   for (const Pending& p : to_ask) {
     pcs.clear();
