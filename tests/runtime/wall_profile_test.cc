@@ -1,9 +1,11 @@
 // Tests the wall-clock profiler end to end (src/runtime/wall_profiler.cc,
 // wait_state.cc, wait_interpose.cc, lock_interpose.cc, thread_dump.cc):
 // known answers for threads that sleep, wait in recv, wait for a contended
-// mutex and spin, each sampled with its state label at its own function.
+// mutex, block in a system call no hook sees and spin, each sampled with its
+// state label at its own function.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -34,6 +36,15 @@ __attribute__((noinline)) void SleepForWallTest() {
 __attribute__((noinline)) ssize_t RecvForWallTest(int fd) {
   char c;
   ssize_t n = recv(fd, &c, 1, 0);
+  asm volatile("" ::: "memory");
+  return n;
+}
+
+// A blocking read no hook sees (a raw system call): sampled through the
+// dump signal, which SA_RESTART restarts the read after.
+__attribute__((noinline)) long OtherForWallTest(int fd) {
+  char c;
+  long n = syscall(SYS_read, fd, &c, 1);
   asm volatile("" ::: "memory");
   return n;
 }
@@ -87,8 +98,10 @@ Profile ReadProfile(const std::string& path) {
 TEST(WallProfileTest, KnownAnswers) {
   constexpr double kSeconds = 1.5;
   constexpr int kHz = 100;
-  int sv[2];
+  int sv[2], other[2];
   ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, other), 0);
+  long other_read = 0;
   g_stop = false;
   g_held.lock();
   std::string path = ::testing::TempDir() + "/wall_known.pb.gz";
@@ -110,6 +123,10 @@ TEST(WallProfileTest, KnownAnswers) {
     ScopedLabels labels({{"worker", "sync"}});
     LockForWallTest();
   });
+  threads.emplace_back([&] {
+    ScopedLabels labels({{"worker", "other"}});
+    other_read = OtherForWallTest(other[0]);
+  });
   threads.emplace_back([] {
     ScopedLabels labels({{"worker", "running"}});
     SpinForWallTest();
@@ -121,9 +138,10 @@ TEST(WallProfileTest, KnownAnswers) {
   g_stop = true;
   g_held.unlock();
   ASSERT_EQ(write(sv[1], "x", 1), 1);
+  ASSERT_EQ(write(other[1], "y", 1), 1);
   for (auto& t : threads) t.join();
-  close(sv[0]);
-  close(sv[1]);
+  EXPECT_EQ(other_read, 1) << "the dump signals ended the raw read early";
+  for (int fd : {sv[0], sv[1], other[0], other[1]}) close(fd);
 
   Profile p = ReadProfile(path);
   ASSERT_EQ(p.sample_types.size(), 2u);
@@ -135,6 +153,7 @@ TEST(WallProfileTest, KnownAnswers) {
   const std::map<std::string, std::string> functions = {{"sleep", "SleepForWallTest"},
                                                         {"network", "RecvForWallTest"},
                                                         {"sync", "LockForWallTest"},
+                                                        {"other", "OtherForWallTest"},
                                                         {"running", "SpinForWallTest"}};
   std::map<std::string, Tally> tally;
   for (size_t i = 0; i < p.samples.size(); ++i) {

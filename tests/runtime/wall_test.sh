@@ -6,7 +6,8 @@
 # state labels (sleep; sync on the history lock) and its stdin reader,
 # blocked in a read that began before the profile, as `other`, still
 # running afterwards (the dump signal restarts its read: SA_RESTART);
-# CPPROF_WALLPROFILE writes a whole run's profile at exit.
+# CPPROF_WALLPROFILE writes a whole run's profile at exit; a second wall
+# profile while one runs is a 500.
 # usage: wall_test.sh LEAKY_SERVER CPPROF LIBCPPROF CPU_WORKLOAD
 set -uo pipefail
 server=$1 cpprof=$2 lib=$(realpath "$3") workload=$4
@@ -37,6 +38,23 @@ CPPROF_WALLPROFILE=$tmp/run.pb.gz CPPROF_WALLPROFILE_HZ=50 LD_PRELOAD=$lib "$wor
 both_read run.pb.gz HashBlock
 $pprof -raw "$tmp/run.pb.gz" 2>/dev/null | grep -q "^Period: 20000000$" || fail "CPPROF_WALLPROFILE_HZ=50 not applied"
 $pprof -tags "$tmp/run.pb.gz" 2>/dev/null | grep -qE ": running$" || fail "CPPROF_WALLPROFILE: no running samples"
+
+# A second wall profile while one runs (CPPROF_WALLPROFILE's, for the whole
+# run) is refused as Go refuses a second CPU profile: 500 and the reason.
+coproc BUSY { CPPROF_WALLPROFILE=$tmp/busy.pb.gz CPPROF_HTTP=127.0.0.1:0 LD_PRELOAD=$lib \
+  exec timeout 60 "$workload" 1 1000000000 2>&1 >/dev/null; }
+busy_pid=$BUSY_PID
+read -r line <&"${BUSY[0]}"
+if [[ $line =~ serving\ http://127\.0\.0\.1:([0-9]+)/ ]]; then
+  busy_base="http://127.0.0.1:${BASH_REMATCH[1]}/debug/pprof"
+  expect_status busy "$(fetch busy "$busy_base/wall?seconds=1")" 500
+  expect_body busy "Could not enable wall-clock profiling: wall profiling already in use"
+  expect_header busy "X-Go-Pprof: 1"
+else
+  fail "workload with CPPROF_HTTP did not start: $line"
+fi
+kill "$busy_pid" 2>/dev/null
+wait "$busy_pid" 2>/dev/null
 
 echo "wall_test: $fails failure(s)"
 [ $fails -eq 0 ]
