@@ -19,8 +19,11 @@
 // predicted branch before the real function, called through a cached
 // pointer (bench/heap_overhead.sh measures it). errno is the real call's;
 // the hooks take no lock (they may run in the program's signal handlers).
-// Calls made inside glibc (fread's read, getaddrinfo's poll) and raw
-// syscall()s are not seen.
+// _FORTIFY_SOURCE's checked variants (__read_chk, __recv_chk, __poll_chk,
+// __open_2, ...: what Ubuntu's default -D_FORTIFY_SOURCE=2 compiles read,
+// recv, poll and open into when it knows the buffer's size) are hooked as
+// the calls they check. Calls made inside glibc (fread's read, getaddrinfo's
+// poll) and raw syscall()s are not seen.
 // Tested by tests/runtime/wait_hooks_test.cc and tests/runtime/wall_profile_test.cc.
 #include <errno.h>
 #include <fcntl.h>
@@ -133,6 +136,11 @@ using namespace cpprof::runtime;  // NOLINT: the hooks below are extern "C"
 
 CPPROF_WAIT_HOOK(ssize_t, recv, (int fd, void* buf, size_t n, int flags), (fd, buf, n, flags), fd,
                  Fixed(WaitKind::kNetwork))
+CPPROF_WAIT_HOOK(ssize_t, __recv_chk, (int fd, void* buf, size_t n, size_t size, int flags), (fd, buf, n, size, flags),
+                 fd, Fixed(WaitKind::kNetwork))
+CPPROF_WAIT_HOOK(ssize_t, __recvfrom_chk,
+                 (int fd, void* buf, size_t n, size_t size, int flags, sockaddr* addr, socklen_t* len),
+                 (fd, buf, n, size, flags, addr, len), fd, Fixed(WaitKind::kNetwork))
 CPPROF_WAIT_HOOK(ssize_t, recvfrom, (int fd, void* buf, size_t n, int flags, sockaddr* addr, socklen_t* len),
                  (fd, buf, n, flags, addr, len), fd, Fixed(WaitKind::kNetwork))
 CPPROF_WAIT_HOOK(ssize_t, recvmsg, (int fd, msghdr* msg, int flags), (fd, msg, flags), fd, Fixed(WaitKind::kNetwork))
@@ -152,6 +160,10 @@ CPPROF_WAIT_HOOK(int, epoll_wait, (int epfd, epoll_event* events, int max, int t
 CPPROF_WAIT_HOOK(int, epoll_pwait, (int epfd, epoll_event* events, int max, int timeout, const sigset_t* mask),
                  (epfd, events, max, timeout, mask), epfd, Fixed(WaitKind::kNetwork))
 CPPROF_WAIT_HOOK(int, poll, (pollfd * fds, nfds_t n, int timeout), (fds, n, timeout), 0, ByPollFds(fds, n))
+CPPROF_WAIT_HOOK(int, __poll_chk, (pollfd * fds, nfds_t n, int timeout, size_t size), (fds, n, timeout, size), 0,
+                 ByPollFds(fds, n))
+CPPROF_WAIT_HOOK(int, __ppoll_chk, (pollfd * fds, nfds_t n, const timespec* timeout, const sigset_t* mask, size_t size),
+                 (fds, n, timeout, mask, size), 0, ByPollFds(fds, n))
 CPPROF_WAIT_HOOK(int, ppoll, (pollfd * fds, nfds_t n, const timespec* timeout, const sigset_t* mask),
                  (fds, n, timeout, mask), 0, ByPollFds(fds, n))
 CPPROF_WAIT_HOOK(int, select, (int nfds, fd_set* r, fd_set* w, fd_set* e, timeval* timeout), (nfds, r, w, e, timeout),
@@ -161,6 +173,7 @@ CPPROF_WAIT_HOOK(int, pselect,
                  (nfds, r, w, e, timeout, mask), 0, BySelectSets(nfds, r, w, e))
 
 CPPROF_WAIT_HOOK(ssize_t, read, (int fd, void* buf, size_t n), (fd, buf, n), fd, ByFd(fd))
+CPPROF_WAIT_HOOK(ssize_t, __read_chk, (int fd, void* buf, size_t n, size_t size), (fd, buf, n, size), fd, ByFd(fd))
 CPPROF_WAIT_HOOK(ssize_t, write, (int fd, const void* buf, size_t n), (fd, buf, n), fd, ByFd(fd))
 CPPROF_WAIT_HOOK(ssize_t, readv, (int fd, const iovec* iov, int n), (fd, iov, n), fd, ByFd(fd))
 CPPROF_WAIT_HOOK(ssize_t, writev, (int fd, const iovec* iov, int n), (fd, iov, n), fd, ByFd(fd))
@@ -168,6 +181,10 @@ CPPROF_WAIT_HOOK(ssize_t, pread, (int fd, void* buf, size_t n, off_t at), (fd, b
                  Fixed(WaitKind::kSyscall))
 CPPROF_WAIT_HOOK(ssize_t, pread64, (int fd, void* buf, size_t n, off64_t at), (fd, buf, n, at), fd,
                  Fixed(WaitKind::kSyscall))
+CPPROF_WAIT_HOOK(ssize_t, __pread_chk, (int fd, void* buf, size_t n, off_t at, size_t size), (fd, buf, n, at, size), fd,
+                 Fixed(WaitKind::kSyscall))
+CPPROF_WAIT_HOOK(ssize_t, __pread64_chk, (int fd, void* buf, size_t n, off64_t at, size_t size), (fd, buf, n, at, size),
+                 fd, Fixed(WaitKind::kSyscall))
 CPPROF_WAIT_HOOK(ssize_t, pwrite, (int fd, const void* buf, size_t n, off_t at), (fd, buf, n, at), fd,
                  Fixed(WaitKind::kSyscall))
 CPPROF_WAIT_HOOK(ssize_t, pwrite64, (int fd, const void* buf, size_t n, off64_t at), (fd, buf, n, at), fd,
@@ -210,3 +227,10 @@ CPPROF_OPEN_HOOK(open, (const char* path, int flags, ...), (path, flags, mode))
 CPPROF_OPEN_HOOK(open64, (const char* path, int flags, ...), (path, flags, mode))
 CPPROF_OPEN_HOOK(openat, (int dirfd, const char* path, int flags, ...), (dirfd, path, flags, mode))
 CPPROF_OPEN_HOOK(openat64, (int dirfd, const char* path, int flags, ...), (dirfd, path, flags, mode))
+// _FORTIFY_SOURCE's opens without a mode (flags not known at compile time).
+CPPROF_WAIT_HOOK(int, __open_2, (const char* path, int flags), (path, flags), 0, Fixed(WaitKind::kSyscall))
+CPPROF_WAIT_HOOK(int, __open64_2, (const char* path, int flags), (path, flags), 0, Fixed(WaitKind::kSyscall))
+CPPROF_WAIT_HOOK(int, __openat_2, (int dirfd, const char* path, int flags), (dirfd, path, flags), 0,
+                 Fixed(WaitKind::kSyscall))
+CPPROF_WAIT_HOOK(int, __openat64_2, (int dirfd, const char* path, int flags), (dirfd, path, flags), 0,
+                 Fixed(WaitKind::kSyscall))

@@ -60,10 +60,13 @@ extern __thread bool t_in_hook __attribute__((tls_model("initial-exec")));
 
 class HookScope {
  public:
-  HookScope() { t_in_hook = true; }
-  ~HookScope() { t_in_hook = false; }
+  HookScope() : saved_(t_in_hook) { t_in_hook = true; }
+  ~HookScope() { t_in_hook = saved_; }
   HookScope(const HookScope&) = delete;
   HookScope& operator=(const HookScope&) = delete;
+
+ private:
+  bool saved_;  // scopes nest: the lock hooks' recording ends a wait
 };
 
 // The wait a thread is in, published by the thread itself for the wall

@@ -20,14 +20,16 @@
 #include <thread>
 
 #include "cpprof/cpprof.h"
+#include "fortified_calls.h"
 
 namespace cpprof {
 namespace {
 
 // The program's calls go to libcpprof's definitions.
 TEST(WaitHooksTest, InterposedByLibcpprof) {
-  for (const char* name : {"read", "write", "recv", "send", "poll", "epoll_wait", "nanosleep", "usleep", "open",
-                           "openat", "pthread_join", "sem_wait", "waitpid", "pread64", "select"}) {
+  for (const char* name :
+       {"read", "write", "recv", "send", "poll", "epoll_wait", "nanosleep", "usleep", "open", "openat", "pthread_join",
+        "sem_wait", "waitpid", "pread64", "select", "__read_chk", "__recv_chk", "__poll_chk", "__open_2"}) {
     Dl_info info{};
     void* sym = dlsym(RTLD_DEFAULT, name);
     ASSERT_NE(sym, nullptr) << name;
@@ -100,6 +102,23 @@ TEST_P(WaitHooksResultTest, ReturnValuesAndErrno) {
   EXPECT_EQ(pwrite(fd2, "q", 1, 0), 1);
   EXPECT_EQ(fsync(fd2), 0);
   close(fd2);
+}
+
+// __read_chk, __recv_chk and __poll_chk forward as read, recv and poll do.
+TEST_P(WaitHooksResultTest, FortifiedCalls) {
+  int sv[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+  char buf[8] = {};
+  errno = 0;
+  EXPECT_EQ(FortifiedRecv(sv[0], 4, buf), -1);
+  EXPECT_EQ(errno, EAGAIN);
+  EXPECT_EQ(send(sv[1], "abcdef", 6, 0), 6);
+  EXPECT_EQ(FortifiedPoll(sv[0], 1, 1000), 1);
+  EXPECT_EQ(FortifiedRecv(sv[0], 2, buf), 2);
+  EXPECT_EQ(FortifiedRead(sv[0], 8, buf), 4);
+  EXPECT_EQ(std::string(buf, 4), "cdef");
+  close(sv[0]);
+  close(sv[1]);
 }
 
 // A signal without SA_RESTART ends nanosleep with EINTR and the time left,
