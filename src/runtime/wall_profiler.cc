@@ -3,11 +3,13 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <new>
 
 #include "profile/codec.h"
@@ -45,6 +47,73 @@ char ProcStateLetter(pid_t tid) {
     if (buf[i] == ')') close_paren = buf + i;
   }
   return close_paren != nullptr && close_paren + 2 < buf + n ? close_paren[2] : '?';
+}
+
+// The state label of a sample: a WaitKind's value, or one of these.
+constexpr int kRunning = 5;
+constexpr int kOther = 6;
+
+// System calls a signal ends with EINTR whatever SA_RESTART says
+// (signal(7)), and the state a wait in each counts as.
+struct NoRestartCall {
+  long nr;
+  const char* name;
+  int state;
+};
+constexpr int kSleepState = static_cast<int>(WaitKind::kSleep);
+constexpr int kNetworkState = static_cast<int>(WaitKind::kNetwork);
+constexpr NoRestartCall kNoRestartCalls[] = {
+    {SYS_nanosleep, "nanosleep", kSleepState},
+    {SYS_clock_nanosleep, "clock_nanosleep", kSleepState},
+    {SYS_epoll_pwait, "epoll_pwait", kNetworkState},
+#ifdef SYS_epoll_wait
+    {SYS_epoll_wait, "epoll_wait", kNetworkState},
+#endif
+#ifdef SYS_epoll_pwait2
+    {SYS_epoll_pwait2, "epoll_pwait2", kNetworkState},
+#endif
+#ifdef SYS_poll
+    {SYS_poll, "poll", kOther},
+#endif
+#ifdef SYS_select
+    {SYS_select, "select", kOther},
+#endif
+#ifdef SYS_pause
+    {SYS_pause, "pause", kOther},
+#endif
+#ifdef SYS_semop
+    {SYS_semop, "semop", kOther},
+#endif
+    {SYS_ppoll, "ppoll", kOther},
+    {SYS_pselect6, "pselect6", kOther},
+    {SYS_io_getevents, "io_getevents", kOther},
+    {SYS_rt_sigtimedwait, "rt_sigtimedwait", kOther},
+    {SYS_rt_sigsuspend, "rt_sigsuspend", kOther},
+    {SYS_semtimedop, "semtimedop", kOther},
+    {SYS_msgrcv, "msgrcv", kOther},
+    {SYS_msgsnd, "msgsnd", kOther},
+};
+
+// The call a blocked thread is in when a signal would end it with EINTR
+// (/proc/self/task/<tid>/syscall: its number first, "running" when on
+// CPU); null otherwise.
+const NoRestartCall* NoRestartCallOf(pid_t tid) {
+  char path[64];
+  std::snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", static_cast<int>(tid));
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  char buf[32];
+  ssize_t n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0) return nullptr;
+  buf[n] = 0;
+  char* end = nullptr;
+  long nr = std::strtol(buf, &end, 10);
+  if (end == buf) return nullptr;
+  for (const NoRestartCall& c : kNoRestartCalls) {
+    if (c.nr == nr) return &c;
+  }
+  return nullptr;
 }
 
 WallProfiler* g_instance = nullptr;
@@ -186,6 +255,14 @@ void WallProfiler::SampleRound(int64_t weight_ns, bool rescan) {
   std::vector<uintptr_t> pcs;
   for (const Pending& p : to_ask) {
     pcs.clear();
+    if (p.state == kOther) {
+      if (const NoRestartCall* call = NoRestartCallOf(p.tid)) {
+        Totals& v = totals_[{{}, p.labels, call->state, call->name}];
+        v.count += 1;
+        v.wall_ns += weight_ns;
+        continue;
+      }
+    }
     auto quiet = quiet_until_ns_.find(p.tid);
     bool asked = quiet == quiet_until_ns_.end() || now >= quiet->second;
     if (asked && !DumpThreadStack(p.tid, leaf_check_, &pcs)) {
@@ -214,7 +291,10 @@ std::string WallProfiler::BuildAndEncode() {
                         : key.state == kOther ? "other"
                                               : WaitKindName(static_cast<WaitKind>(key.state));
     const LabelSetData* labels = MergeLabels(key.labels, {{"state", state}});
-    records.push_back({key.pcs, labels, {v.count, v.wall_ns}, key.pcs.empty() ? "cpprof.noStack" : "", {}});
+    std::string frame = key.syscall != nullptr ? std::string(key.syscall) + " (entered before the profile started)"
+                        : key.pcs.empty()      ? "cpprof.noStack"
+                                               : "";
+    records.push_back({key.pcs, labels, {v.count, v.wall_ns}, frame, {}});
   }
   // Gzip level 1, as Go writes profiles (BestSpeed).
   return Gzip(EncodeProfile(BuildProfile(h, records).profile), 1);

@@ -8,8 +8,14 @@
 //     comes from the thread-dump signal (thread_dump.h);
 //   other: off CPU in a call no hook sees (a raw futex, a page fault, a
 //     glibc-internal read); the stack comes from the thread-dump signal
-//     too, which, like /debug/pprof/goroutine, may end such a call with
-//     EINTR when it is one SA_RESTART does not restart (signal(7)).
+//     too, whose handler has SA_RESTART, so that most calls resume after
+//     it. /debug/pprof/goroutine signals such threads alike, and so may end
+//     with EINTR a call SA_RESTART does not restart (signal(7): epoll,
+//     poll, select, nanosleep, ...); the wall profiler does not: a thread
+//     that /proc/self/task/<tid>/syscall shows in one of those (a hooked
+//     call entered before the profile started, so with no published wait)
+//     is counted without a signal, with the call's name as its stack and
+//     sleep (nanosleep), network (epoll) or other as its state.
 // Each sample counts 1 and the wall time since the sampler's previous
 // round, so per-thread totals add up to the profile's duration even when a
 // round runs late. cpprof's own threads are left out.
@@ -60,13 +66,13 @@ class WallProfiler {
   std::string BuildAndEncode();
   void ResetInChild();
 
-  // The state label: WaitKind values, then these two.
-  static constexpr int kRunning = 5;
-  static constexpr int kOther = 6;
   struct Key {
     std::vector<uintptr_t> pcs;
     const LabelSetData* labels;
-    int state;
+    int state;  // a WaitKind, or running or other (wall_profiler.cc)
+    // A system call the thread was found in without a signal (stack
+    // unknown): a string literal, shown as the sample's one frame.
+    const char* syscall = nullptr;
     auto operator<=>(const Key&) const = default;
   };
   struct Totals {

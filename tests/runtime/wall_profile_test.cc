@@ -4,6 +4,8 @@
 // mutex, block in a system call no hook sees and spin, each sampled with its
 // state label at its own function.
 #include <gtest/gtest.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <string>
@@ -176,6 +179,72 @@ TEST(WallProfileTest, KnownAnswers) {
     EXPECT_GE(t.expected, t.samples * 0.75) << worker;
     EXPECT_NEAR(t.wall_ns / 1e9, kSeconds, kSeconds * 0.25) << worker;
   }
+}
+
+// The system call glibc's epoll_wait makes.
+#ifdef SYS_epoll_wait
+constexpr long kEpollWaitCall = SYS_epoll_wait;
+#else
+constexpr long kEpollWaitCall = SYS_epoll_pwait;
+#endif
+
+// What /proc/self/task/<tid>/syscall says the thread is in: a number, -1
+// or "running".
+std::string SyscallOf(pid_t tid) {
+  std::string s;
+  if (FILE* f = std::fopen(("/proc/self/task/" + std::to_string(tid) + "/syscall").c_str(), "r")) {
+    char buf[64];
+    if (std::fgets(buf, sizeof(buf), f) != nullptr) s = buf;
+    std::fclose(f);
+  }
+  return s.substr(0, s.find(' '));
+}
+
+// A thread already in epoll_wait when the profile starts published no wait;
+// a signal would end its epoll_wait with EINTR (never restarted). It is
+// counted without one, as network, with the call as its stack.
+TEST(WallProfileTest, CallEnteredBeforeTheProfileIsNotInterrupted) {
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  int ev = eventfd(0, EFD_CLOEXEC);
+  ASSERT_GE(ep, 0);
+  ASSERT_GE(ev, 0);
+  epoll_event e{};
+  e.events = EPOLLIN;
+  ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, ev, &e), 0);
+  std::atomic<pid_t> tid{0};
+  int rc = 0, err = 0;
+  std::thread waiter([&] {
+    ScopedLabels labels({{"worker", "early"}});
+    tid = static_cast<pid_t>(syscall(SYS_gettid));
+    epoll_event out;
+    rc = epoll_wait(ep, &out, 1, -1);
+    err = errno;
+  });
+  while (tid.load() == 0 || SyscallOf(tid.load()) != std::to_string(kEpollWaitCall)) std::this_thread::yield();
+  std::string path = ::testing::TempDir() + "/wall_early.pb.gz";
+  SetWallProfileRate(100);
+  ASSERT_TRUE(StartWallProfile(path).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(StopWallProfile().ok());
+  uint64_t one = 1;
+  ASSERT_EQ(write(ev, &one, sizeof(one)), static_cast<ssize_t>(sizeof(one)));
+  waiter.join();
+  EXPECT_EQ(rc, 1) << "epoll_wait ended early: " << std::strerror(err);
+  close(ep);
+  close(ev);
+
+  Profile p = ReadProfile(path);
+  int64_t samples = 0, expected = 0;
+  for (size_t i = 0; i < p.samples.size(); ++i) {
+    const Sample& s = p.samples[i];
+    if (LabelValue(p, s, "worker") != "early") continue;
+    samples += p.values_of(i)[0];
+    if (LabelValue(p, s, "state") == "network" && HasFunction(p, s, "epoll_wait")) expected += p.values_of(i)[0];
+  }
+  std::printf("early epoll_wait: %lld samples, %lld as network at epoll_wait\n", static_cast<long long>(samples),
+              static_cast<long long>(expected));
+  EXPECT_GE(samples, 50 * 0.75);
+  EXPECT_GE(expected, samples * 0.75);
 }
 
 TEST(WallProfileTest, StopWithoutStartFails) { EXPECT_EQ(StopWallProfile().message, "wall profiling is not running"); }
