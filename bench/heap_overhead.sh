@@ -6,7 +6,9 @@
 # cpprof loaded with sampling off (CPPROF_MEMPROFILE_RATE=0); tcmalloc alone
 # and with gperftools' HEAPPROFILE (full tracking, which needs its tcmalloc);
 # and heaptrack. Then the cost of an uncontended pthread_mutex_lock/unlock
-# pair with libcpprof loaded and mutex profiling off. Runs are interleaved,
+# pair with libcpprof loaded and mutex profiling off, and of a one-byte
+# write(2) to /dev/null (a system call the wait hooks interpose) with
+# libcpprof loaded and no listener. Runs are interleaved,
 # REPS rounds of one run of each; the figures are the workload's median CPU
 # ns per op (a malloc/free pair, a request of 3 allocations and 3 frees, or a
 # lock/unlock pair) and the median change of its CPU cycles against the
@@ -20,7 +22,8 @@
 # Targets: <= 3% at 512 KiB on a malloc-heavy workload where gperftools is
 # about 23x slower and heaptrack 3x (strings is heavier than that; churn and
 # mt, a bare malloc/free loop, far heavier: there the floor alone costs about
-# 4%), <= 2 ns per pair loaded but off, <= 2 ns per lock/unlock pair.
+# 4%), <= 2 ns per pair loaded but off, <= 2 ns per lock/unlock pair and
+# per write.
 # usage: bench/heap_overhead.sh [BUILD_DIR (build)] [REPS (5)]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -83,4 +86,12 @@ for rep in $(seq $((reps * 2 + 1))); do
 done
 none=$(cut -d' ' -f1 "$tmp/lock.none" | median) loaded=$(cut -d' ' -f1 "$tmp/lock.cpprof" | median)
 printf 'uncontended lock/unlock pair: %.2f ns without cpprof, %.2f ns with it loaded (mutex profiling off): %+.2f ns\n' \
+  "$none" "$loaded" "$(echo "$loaded $none" | awk '{print $1 - $2}')"
+
+for rep in $(seq $((reps * 2 + 1))); do
+  run none write 2 0 >>"$tmp/write.none"
+  run cpprof@off write 2 0 >>"$tmp/write.cpprof"
+done
+none=$(cut -d' ' -f1 "$tmp/write.none" | median) loaded=$(cut -d' ' -f1 "$tmp/write.cpprof" | median)
+printf 'write(2) of 1 byte to /dev/null: %.2f ns without cpprof, %.2f ns with it loaded (no trace or wall profile): %+.2f ns\n' \
   "$none" "$loaded" "$(echo "$loaded $none" | awk '{print $1 - $2}')"

@@ -10,9 +10,10 @@
 //          such request, 3 allocations and 3 frees, with the hashing,
 //          formatting and copying around them
 //   lock   uncontended pthread_mutex_lock/unlock pairs on one thread
+//   write  one-byte write(2)s to /dev/null on one thread
 // Blocks are written once (memset), as programs write what they allocate.
 // Prints "<mode> <ops> <cpu s> <ns per op> <cycles per op>": an op is a
-// malloc/free pair, a request (strings) or a lock/unlock pair; CPU time
+// malloc/free pair, a request (strings), a lock/unlock pair or a write; CPU time
 // (getrusage) and CPU cycles (perf_event_open, user and kernel, all threads;
 // "-" where perf events are not allowed) of the whole process. Cycles do
 // not move with the clock frequency, which on a shared host drifts by 20%
@@ -23,6 +24,7 @@
 // shift them too; heap_overhead.sh varies the shift across runs so that no
 // configuration is measured on one lucky or unlucky layout.
 // usage: malloc_workload MODE MILLION_OPS [HEAP_SHIFT]
+#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <pthread.h>
 #include <sys/resource.h>
@@ -106,11 +108,22 @@ __attribute__((noinline)) void Locks(int64_t ops) {
   }
 }
 
+// write(2) of one byte to /dev/null: a system call libcpprof interposes
+// (wait_interpose.cc) that never blocks.
+__attribute__((noinline)) void Writes(int64_t ops) {
+  int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  char c = 0;
+  for (int64_t i = 0; i < ops; ++i) {
+    if (write(fd, &c, 1) != 1) break;
+  }
+  close(fd);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: malloc_workload churn|mixed|mt|strings|lock MILLION_OPS [HEAP_SHIFT]\n");
+    std::fprintf(stderr, "usage: malloc_workload churn|mixed|mt|strings|lock|write MILLION_OPS [HEAP_SHIFT]\n");
     return 2;
   }
   void* volatile shift = std::malloc(argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 0);
@@ -121,6 +134,8 @@ int main(int argc, char** argv) {
   double start = CpuSeconds();
   if (std::strcmp(mode, "lock") == 0) {
     Locks(ops);
+  } else if (std::strcmp(mode, "write") == 0) {
+    Writes(ops);
   } else if (std::strcmp(mode, "strings") == 0) {
     Strings(ops, 88172645463325252ULL);
   } else if (std::strcmp(mode, "mt") == 0) {

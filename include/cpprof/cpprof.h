@@ -50,6 +50,24 @@ CPPROF_EXPORT Error StopCPUProfile() noexcept;
 // tick, so higher rates are not delivered faithfully).
 CPPROF_EXPORT void SetCPUProfileRate(int hz) noexcept;
 
+// --- Wall-clock profile ----------------------------------------------------
+// Samples every thread's stack, on CPU or off, SetWallProfileRate times a
+// second until StopWallProfile, each sample labelled with the thread's
+// `state`: sync, network, syscall or sleep inside a blocking call cpprof
+// interposes (locks, condition variables, semaphores, joins, socket and file
+// calls, sleeps: no signal is sent to such a thread), running when on CPU,
+// other when off CPU in a call cpprof does not see. Sample types
+// samples/count and wall/nanoseconds. One wall profile at a time: a second
+// Start fails with "wall profiling already in use"; it runs beside a CPU
+// profile. The fd is not closed. Off, it costs nothing.
+CPPROF_EXPORT Error StartWallProfile(const std::string& path) noexcept;
+CPPROF_EXPORT Error StartWallProfile(int fd) noexcept;
+// Stops sampling and writes the profile; returns the write error, if any.
+CPPROF_EXPORT Error StopWallProfile() noexcept;
+// Rounds per second, applied at the next start; default 100, clamped to
+// [1, 250] (each round signals every thread that is not in a blocking call).
+CPPROF_EXPORT void SetWallProfileRate(int hz) noexcept;
+
 // --- Heap and allocs --------------------------------------------------------
 // Allocations through the malloc family (operator new included) are sampled
 // as a Poisson process over bytes: on average one sample per `bytes`

@@ -1,6 +1,6 @@
 // The public API of include/cpprof/cpprof.h: thin noexcept wrappers that turn
 // internal Status values into cpprof::Error and never let an exception out.
-// Tested by tests/runtime/named_profiles_test.cc and cpu_profile_test.cc.
+// Tested by tests/runtime/named_profiles_test.cc, cpu_profile_test.cc and wall_profile_test.cc.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -18,6 +18,7 @@
 #include "runtime/profile_builder.h"
 #include "runtime/signal_safe.h"
 #include "runtime/thread_dump.h"
+#include "runtime/wall_profiler.h"
 
 namespace cpprof {
 
@@ -53,16 +54,16 @@ Status WriteAll(int fd, const std::string& bytes) {
   return {};
 }
 
-}  // namespace
-
-Error StartCPUProfile(const std::string& path) noexcept {
+// Starts a profile written to path at its end. The file is opened now so
+// that a bad path fails at start, as os.Create would in Go; truncated only
+// once the profile started, so a refused second start leaves the running
+// profile's file alone.
+template <typename Start>
+Error StartToFile(const std::string& path, Start start) noexcept {
   return Guard([&] {
-    // Opened now so that a bad path fails at start, as os.Create would in Go;
-    // truncated only once the profile started, so a refused second start
-    // leaves the running profile's file alone.
     int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return Error{"open " + path + ": " + std::strerror(errno)};
-    Status s = runtime::CpuProfiler::Get().Start([fd](const std::string& bytes) {
+    Status s = start([fd](const std::string& bytes) {
       Status w = WriteAll(fd, bytes);
       close(fd);
       return w;
@@ -70,10 +71,17 @@ Error StartCPUProfile(const std::string& path) noexcept {
     if (!s.ok()) {
       close(fd);
     } else if (ftruncate(fd, 0) != 0) {
-      LogLine("cannot truncate the CPU profile file; it may keep old bytes at its end");
+      LogLine("cannot truncate the profile file; it may keep old bytes at its end");
     }
     return ToError(s);
   });
+}
+
+}  // namespace
+
+Error StartCPUProfile(const std::string& path) noexcept {
+  return StartToFile(path,
+                     [](runtime::ProfileSink sink) { return runtime::CpuProfiler::Get().Start(std::move(sink)); });
 }
 
 Error StartCPUProfile(int fd) noexcept {
@@ -96,6 +104,23 @@ Error StopCPUProfile() noexcept {
 }
 
 void SetCPUProfileRate(int hz) noexcept { runtime::CpuProfiler::Get().SetRate(hz); }
+
+Error StartWallProfile(const std::string& path) noexcept {
+  return StartToFile(path,
+                     [](runtime::ProfileSink sink) { return runtime::WallProfiler::Get().Start(std::move(sink)); });
+}
+
+Error StartWallProfile(int fd) noexcept {
+  return Guard([&] {
+    return ToError(runtime::WallProfiler::Get().Start([fd](const std::string& bytes) { return WriteAll(fd, bytes); }));
+  });
+}
+
+Error StopWallProfile() noexcept {
+  return Guard([] { return ToError(runtime::WallProfiler::Get().Stop()); });
+}
+
+void SetWallProfileRate(int hz) noexcept { runtime::WallProfiler::Get().SetRate(hz); }
 
 int64_t ProfileRef::Count() const noexcept {
   try {

@@ -11,10 +11,9 @@
 #include "runtime/spin_lock.h"
 #include "runtime/stack_walk.h"
 #include "runtime/thread_registry.h"
+#include "runtime/wait_state.h"
 
 namespace cpprof::runtime {
-
-std::atomic<bool> g_contention_on{false};
 
 namespace {
 
@@ -75,9 +74,8 @@ void Save(ContentionKind kind, double count, int64_t delay) {
   v.delay += delay;
 }
 
-void UpdateOn() {
-  g_contention_on.store(g_mutex_fraction.load() > 0 || g_block_rate.load() > 0, std::memory_order_relaxed);
-}
+// Either profile on sets the lock hooks' bit of the word they load.
+void UpdateOn() { SetWaitObserver(kWaitObserverContention, g_mutex_fraction.load() > 0 || g_block_rate.load() > 0); }
 
 void PrepareFork() {
   for (Table& t : g_tables) t.lock.lock();

@@ -20,16 +20,12 @@
 #ifndef CPPROF_RUNTIME_CONTENTION_PROFILER_H_
 #define CPPROF_RUNTIME_CONTENTION_PROFILER_H_
 
-#include <atomic>
 #include <cstdint>
 #include <vector>
 
 #include "runtime/labels.h"
 
 namespace cpprof::runtime {
-
-// Whether either profile is on: the hooks' fast path reads only this.
-extern std::atomic<bool> g_contention_on;
 
 int64_t MutexProfileFraction();
 int64_t BlockProfileRate();

@@ -23,6 +23,7 @@
 #include "runtime/named_profiles.h"
 #include "runtime/profile_builder.h"
 #include "runtime/query.h"
+#include "runtime/wall_profiler.h"
 #include "symbolize/elf_symbolizer.h"
 
 namespace cpprof {
@@ -107,6 +108,10 @@ std::string Description(const std::string& name) {
     return "CPU profile. You can specify the duration in the seconds GET parameter. After you get the profile "
            "file, use the go tool pprof command to investigate the profile.";
   }
+  if (name == "wall") {
+    return "Wall-clock profile: every thread's stack, on CPU or off, with a state label. You can specify the "
+           "duration in the seconds GET parameter.";
+  }
   return "";
 }
 
@@ -121,6 +126,7 @@ void Index(HttpResponse& r) {
   for (const std::string& n : runtime::ProfileNames()) entries.push_back({n, runtime::ProfileCount(n)});
   entries.push_back({"cmdline", 0});
   entries.push_back({"profile", 0});
+  entries.push_back({"wall", 0});
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
   std::string& b = r.body;
   b = "<html>\n<head>\n<title>/debug/pprof/</title>\n<style>\n.profile-name{\n\tdisplay:inline-block;\n"
@@ -166,6 +172,26 @@ void CpuProfile(const HttpRequest& req, HttpResponse& r) {
   if (!s.ok()) return ServeError(r, 500, "Could not enable CPU profiling: " + s.message());
   std::this_thread::sleep_for(std::chrono::seconds(sec));
   if (!runtime::CpuProfiler::Get().Stop().ok()) return ServeError(r, 500, "Could not write CPU profile");
+  r.body = std::move(bytes);
+}
+
+// As CpuProfile, for the wall-clock profile; `hz` sets this profile's rate.
+void WallProfile(const HttpRequest& req, HttpResponse& r) {
+  SetHeader(r, "X-Content-Type-Options", "nosniff");
+  int64_t sec = IntOr(QueryValue(req.query, "seconds"), 0);
+  if (sec <= 0) sec = 30;
+  int64_t hz = IntOr(QueryValue(req.query, "hz"), 0);
+  Binary(r, "wall");
+  std::string bytes;
+  Status s = runtime::WallProfiler::Get().Start(
+      [&bytes](const std::string& b) {
+        bytes = b;
+        return Status();
+      },
+      static_cast<int>(std::clamp<int64_t>(hz, 0, 1000)));  // 0: the default rate; Start clamps the rest
+  if (!s.ok()) return ServeError(r, 500, "Could not enable wall-clock profiling: " + s.message());
+  std::this_thread::sleep_for(std::chrono::seconds(sec));
+  if (!runtime::WallProfiler::Get().Stop().ok()) return ServeError(r, 500, "Could not write wall-clock profile");
   r.body = std::move(bytes);
 }
 
@@ -286,6 +312,8 @@ HttpResponse HandleDebugRequest(const HttpRequest& req) noexcept {
       Cmdline(r);
     } else if (path == "/debug/pprof/profile") {
       CpuProfile(req, r);
+    } else if (path == "/debug/pprof/wall") {
+      WallProfile(req, r);
     } else if (path == "/debug/pprof/symbol") {
       Symbol(req, r);
     } else if (path.starts_with(kPrefix) && path.size() > sizeof(kPrefix) - 1) {

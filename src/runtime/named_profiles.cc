@@ -92,7 +92,8 @@ bool ProfileExists(const std::string& name) {
 Status CreateCustomProfile(const std::string& name) {
   if (name.empty()) return Status::Error("NewProfile: empty profile name");
   // Names of the routes next to the profiles, to keep /debug/pprof/<name> unambiguous.
-  if (IsBuiltIn(name) || name == "profile" || name == "cmdline" || name == "symbol" || name == "trace") {
+  if (IsBuiltIn(name) || name == "profile" || name == "cmdline" || name == "symbol" || name == "trace" ||
+      name == "wall") {
     return Status::Error("NewProfile: name " + name + " is reserved");
   }
   std::lock_guard lock(S().mu);

@@ -2,6 +2,9 @@
 // the environment configures it:
 //   CPPROF_CPUPROFILE=path    profile the whole run; written at exit
 //   CPPROF_CPUPROFILE_HZ=n    sampling rate (default 100, at most 1000)
+//   CPPROF_WALLPROFILE=path   wall-clock profile of the whole run; written
+//                             at exit
+//   CPPROF_WALLPROFILE_HZ=n   its rate (default 100, at most 250)
 //   CPPROF_HTTP=host:port     serve /debug/pprof there (port 0: any free
 //                             port, said on stderr)
 //   CPPROF_HEAPPROFILE=path   write a heap profile at exit
@@ -63,6 +66,11 @@ void WriteAtExit() {
   if (!e.ok() && e.message != "cpu profiling is not running") LogError("CPPROF_CPUPROFILE", e);
 }
 
+void WriteWallAtExit() {
+  Error e = StopWallProfile();
+  if (!e.ok() && e.message != "wall profiling is not running") LogError("CPPROF_WALLPROFILE", e);
+}
+
 std::string& HeapProfilePath() {
   static std::string* path = new std::string;  // immortal: read by the atexit handler
   return *path;
@@ -121,7 +129,10 @@ __attribute__((constructor)) void StartFromEnvironment() {
     const char* heap = getenv("CPPROF_HEAPPROFILE");
     const char* mem_rate = getenv("CPPROF_MEMPROFILE_RATE");
     const char* heap_interval = getenv("CPPROF_HEAPPROFILE_INTERVAL");
-    if (path == nullptr && http == nullptr && heap == nullptr && mem_rate == nullptr && heap_interval == nullptr)
+    const char* wall = getenv("CPPROF_WALLPROFILE");
+    const char* wall_hz = getenv("CPPROF_WALLPROFILE_HZ");
+    if (path == nullptr && http == nullptr && heap == nullptr && mem_rate == nullptr && heap_interval == nullptr &&
+        wall == nullptr)
       return;
     std::string owner_pid;
     Role role = TakeRole(&owner_pid);
@@ -135,6 +146,15 @@ __attribute__((constructor)) void StartFromEnvironment() {
         atexit(WriteAtExit);
       } else {
         LogError("CPPROF_CPUPROFILE", e);
+      }
+    }
+    if (wall_hz != nullptr && atoi(wall_hz) > 0) SetWallProfileRate(atoi(wall_hz));
+    if (wall != nullptr && *wall != 0) {
+      Error e = StartWallProfile(OwnPath("CPPROF_WALLPROFILE", wall, role, owner_pid));
+      if (e.ok()) {
+        atexit(WriteWallAtExit);
+      } else {
+        LogError("CPPROF_WALLPROFILE", e);
       }
     }
     if (heap != nullptr && *heap != 0) {

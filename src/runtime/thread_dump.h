@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "runtime/labels.h"
+#include "runtime/leaf_caller.h"
 #include "runtime/signal_safe.h"
 
 namespace cpprof::runtime {
@@ -31,6 +32,12 @@ struct ThreadStack {
 // Every thread except cpprof's own, ordered by tid. Thread-safe; dumps are
 // serialized.
 std::vector<ThreadStack> DumpAllThreads();
+
+// One thread's stack, asked as DumpAllThreads asks each (a thread cpprof
+// never saw is asked again with the stack mapping around its sp); false
+// when it did not answer within 100 ms. Serialized with the dumps. For the
+// wall-clock profiler, which resolves the missed frame rules itself.
+bool DumpThreadStack(pid_t tid, LeafCallerCheck& leaf_check, std::vector<uintptr_t>* pcs);
 
 // Number of threads in /proc/self/task minus cpprof's own.
 int64_t CountThreads();

@@ -23,6 +23,7 @@
 #include "runtime/sample_ring.h"
 #include "runtime/signal_safe.h"
 #include "runtime/stack_walk.h"
+#include "runtime/wait_state.h"
 
 namespace cpprof::runtime {
 
@@ -36,6 +37,10 @@ struct ThreadState {
   std::atomic<const LabelSetData*> labels{nullptr};
   std::atomic<SampleRing*> ring{nullptr};  // only while a CPU profile runs
   std::atomic<int> timer{-1};              // kernel POSIX timer id, -1 if none
+
+  // Wait hooks and wall-clock profiler (wait_state.h): the hooked call the
+  // thread is blocked in, published by the thread while a wall profile runs.
+  CurrentWait wait;
 
   CPPROF_SIGNAL_SAFE StackBounds bounds() const {
     return {stack_lo.load(std::memory_order_relaxed), stack_hi.load(std::memory_order_relaxed)};
