@@ -15,6 +15,7 @@
 #include "runtime/leaf_caller.h"
 #include "runtime/profile_builder.h"
 #include "runtime/signal_handler.h"
+#include "runtime/trace_recorder.h"
 
 namespace cpprof::runtime {
 namespace {
@@ -147,6 +148,7 @@ bool CpuProfiler::OnTimerSignal(void* ucontext, bool from_process_timer, int ove
       }
       uint32_t weight = 1 + static_cast<uint32_t>(std::clamp(overrun, 0, 1000));
       t->ring.load(std::memory_order_relaxed)->TryWrite(weight, labels, leaf_word, pcs, static_cast<size_t>(n));
+      TraceCpuSample(t, pcs, static_cast<size_t>(n));  // a running trace gets the sample too
     }
   }
   p->in_handler_.fetch_sub(1, std::memory_order_seq_cst);

@@ -26,6 +26,8 @@
 
 namespace cpprof::runtime {
 
+struct TraceThread;  // trace_recorder.cc
+
 struct ThreadState {
   pid_t tid = 0;
   bool foreign = false;   // found in /proc, not registered by itself
@@ -36,6 +38,7 @@ struct ThreadState {
   std::atomic<const LabelSetData*> labels{nullptr};
   std::atomic<SampleRing*> ring{nullptr};  // only while a CPU profile runs
   std::atomic<int> timer{-1};              // kernel POSIX timer id, -1 if none
+  std::atomic<TraceThread*> trace{nullptr};  // from its first trace until drained after exit
 
   CPPROF_SIGNAL_SAFE StackBounds bounds() const {
     return {stack_lo.load(std::memory_order_relaxed), stack_hi.load(std::memory_order_relaxed)};
