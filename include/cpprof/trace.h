@@ -86,8 +86,8 @@ class CPPROF_EXPORT TaskScope {
 class Region {
  public:
   explicit Region(std::string_view type) noexcept
-      : session_(trace_internal::session.load(std::memory_order_relaxed) != 0 ? trace_internal::RegionBegin(type)
-                                                                               : 0) {}
+      : session_(trace_internal::session.load(std::memory_order_relaxed) != 0 ? trace_internal::RegionBegin(type) : 0) {
+  }
   ~Region() {
     if (session_ != 0) trace_internal::RegionEnd(session_);
   }

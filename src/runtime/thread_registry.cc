@@ -138,6 +138,7 @@ void ThreadRegistry::RegisterNewThread(const LabelSetData* labels, bool internal
     if (exit_key_ok_) pthread_setspecific(exit_key_, t);
     if (internal) {
       BlockSigprof();
+      TraceThreadGoneLocked(t);  // found by a rescan before it registered: not the host's
     } else {
       CpuProfiler::Get().ThreadStartedLocked(t);
       TraceThreadRegisteredLocked(t);
@@ -154,6 +155,7 @@ void ThreadRegistry::MarkSelfInternal() noexcept {
   std::lock_guard lock(mu_);
   t->internal = true;
   CpuProfiler::Get().ThreadExitingLocked(t);
+  TraceThreadGoneLocked(t);
 }
 
 void ThreadRegistry::OnThreadExit(void* state) { Get().Unregister(static_cast<ThreadState*>(state)); }

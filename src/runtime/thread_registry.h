@@ -36,8 +36,8 @@ struct ThreadState {
   std::atomic<uintptr_t> stack_lo{0};
   std::atomic<uintptr_t> stack_hi{0};
   std::atomic<const LabelSetData*> labels{nullptr};
-  std::atomic<SampleRing*> ring{nullptr};  // only while a CPU profile runs
-  std::atomic<int> timer{-1};              // kernel POSIX timer id, -1 if none
+  std::atomic<SampleRing*> ring{nullptr};    // only while a CPU profile runs
+  std::atomic<int> timer{-1};                // kernel POSIX timer id, -1 if none
   std::atomic<TraceThread*> trace{nullptr};  // from its first trace until drained after exit
 
   CPPROF_SIGNAL_SAFE StackBounds bounds() const {

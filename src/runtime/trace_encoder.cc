@@ -176,9 +176,7 @@ void TraceEncoder::Record(const TraceBatch::Record& r, const uint64_t* w,
                      .flow_ids = task != 0 ? std::span<const uint64_t>(&w[2], 1) : std::span<const uint64_t>()});
       return;
     }
-    case kRecRegionEnd:
-      writer_.Event({.timestamp_ns = ts, .track_uuid = thread, .type = pf::kTypeSliceEnd});
-      return;
+    case kRecRegionEnd: writer_.Event({.timestamp_ns = ts, .track_uuid = thread, .type = pf::kTypeSliceEnd}); return;
     case kRecLog: {
       std::string category = type_name(static_cast<uint32_t>(w[1]));
       annotations.push_back(Annotation::String(trace::kAnnotMessage, Bytes(w, 3)));
@@ -258,9 +256,7 @@ void TraceEncoder::Record(const TraceBatch::Record& r, const uint64_t* w,
                      .category = trace::kCategoryThread});
       Counters({thread, static_cast<int64_t>(ts), static_cast<int64_t>(w[1]), static_cast<int64_t>(w[2])});
       return;
-    case kRecThreadName:
-      DescribeThread(thread, r.tid, std::string(Bytes(w, 1)), true);
-      return;
+    case kRecThreadName: DescribeThread(thread, r.tid, std::string(Bytes(w, 1)), true); return;
   }
 }
 

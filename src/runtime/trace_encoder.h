@@ -25,7 +25,7 @@
 namespace cpprof {
 class ElfSymbolizer;
 struct SymbolizedAddress;
-}
+}  // namespace cpprof
 
 namespace cpprof::runtime {
 
@@ -106,7 +106,7 @@ class TraceEncoder {
   std::unique_ptr<ElfSymbolizer> symbolizer_;
   std::vector<Module> modules_;
   std::vector<bool> module_added_;
-  bool modules_reloaded_ = false;  // in this batch
+  bool modules_reloaded_ = false;                           // in this batch
   std::unordered_map<uint64_t, std::string> thread_names_;  // described threads
   std::unordered_map<uint64_t, bool> state_tracks_;
   std::unordered_map<uint64_t, bool> task_tracks_;

@@ -191,7 +191,7 @@ Status Recorder::Start(TraceSink sink) {
     perf_ = probe.Open(CurrentTid());
   }
   int64_t cpu, delay;
-  const char* source = perf_                                     ? trace::kSchedSourcePerfSwitch
+  const char* source = perf_                                       ? trace::kSchedSourcePerfSwitch
                        : ReadSchedstat(CurrentTid(), &cpu, &delay) ? trace::kSchedSourceSchedstat
                                                                    : trace::kSchedSourceNone;
   sink_ = std::move(sink);
@@ -204,10 +204,6 @@ Status Recorder::Start(TraceSink sink) {
   encoder_ = std::make_unique<TraceEncoder>(&out_);
   encoder_->Begin(source);
   session_ = ++last_session_ == 0 ? ++last_session_ : last_session_;
-  // CPU samples come from the CPU profiler's timers; a profile the program
-  // runs gets the same samples.
-  CpuProfiler& cpu_profiler = CpuProfiler::Get();
-  owns_cpu_profile_ = !cpu_profiler.active() && cpu_profiler.Start([](const std::string&) { return Status(); }).ok();
   ThreadRegistry& registry = ThreadRegistry::Get();
   registry.Self();
   {
@@ -218,6 +214,11 @@ Status Recorder::Start(TraceSink sink) {
     registry.RescanForeignThreadsLocked();
     registry.ForEachLocked([&](ThreadState* t) { ThreadRegisteredLocked(t, true); });
   }
+  // CPU samples come from the CPU profiler's timers; a profile the program
+  // runs gets the same samples. Started after the threads were listed, so
+  // that its collector thread is not mistaken for one of the host's.
+  CpuProfiler& cpu_profiler = CpuProfiler::Get();
+  owns_cpu_profile_ = !cpu_profiler.active() && cpu_profiler.Start([](const std::string&) { return Status(); }).ok();
   try {
     InternalThreadScope internal;
     flusher_ = std::thread([this] { FlusherLoop(); });
@@ -300,8 +301,8 @@ void Recorder::CollectLocked(bool final) {
     if (tt->buffer != nullptr) {
       tt->buffer->Drain(session_, [&](uint8_t type, const uint64_t* w, size_t n) {
         if (n == 0) return;
-        batch_.records.push_back({tt->uuid, tt->tid, type, static_cast<uint32_t>(batch_.words.size()),
-                                  static_cast<uint32_t>(n)});
+        batch_.records.push_back(
+            {tt->uuid, tt->tid, type, static_cast<uint32_t>(batch_.words.size()), static_cast<uint32_t>(n)});
         batch_.words.insert(batch_.words.end(), w, w + n);
       });
       dropped_ += tt->buffer->TakeLost();
@@ -537,7 +538,7 @@ void TraceThreadRegisteredLocked(ThreadState* t) { TheRecorder().ThreadRegistere
 void TraceThreadExiting(ThreadState* t) {
   uint32_t s = session.load(std::memory_order_relaxed);
   TraceThread* tt = TraceOf(t);
-  if (s == 0 || tt == nullptr) return;
+  if (s == 0 || tt == nullptr || t->internal) return;
   int64_t cpu = 0, delay = 0;
   ReadSchedstat(t->tid, &cpu, &delay);
   const uint64_t w[] = {static_cast<uint64_t>(MonotonicNanos()), static_cast<uint64_t>(cpu),
