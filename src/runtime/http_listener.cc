@@ -34,7 +34,13 @@ void ServeOrThrow(const httplib::Request& req, httplib::Response& res) {
       res.set_header(k, v);
     }
   }
-  res.set_content(std::move(out.body), content_type);
+  if (!out.stream) return res.set_content(std::move(out.body), content_type);
+  // Chunked: the trace goes out as it is recorded.
+  res.set_chunked_content_provider(content_type, [stream = std::move(out.stream)](size_t, httplib::DataSink& sink) {
+    stream([&sink](std::string_view bytes) { return sink.write(bytes.data(), bytes.size()); });
+    sink.done();
+    return true;
+  });
 }
 
 void Serve(const httplib::Request& req, httplib::Response& res) noexcept {

@@ -109,7 +109,7 @@ void TraceEncoder::DescribeThread(uint64_t uuid, pid_t tid, const std::string& n
 }
 
 void TraceEncoder::DescribeState(uint64_t thread_uuid) {
-  if (state_tracks_.emplace(thread_uuid, true).second) {
+  if (child_tracks_.emplace(thread_uuid, true).second) {
     writer_.ChildTrack(trace::StateTrackUuid(thread_uuid), thread_uuid, trace::kStateTrackName);
   }
 }
@@ -122,7 +122,7 @@ void TraceEncoder::DescribeTask(uint64_t task, const std::string& type) {
 
 void TraceEncoder::Counters(const TraceBatch::Counters& c) {
   uint64_t cpu = trace::CpuTimeTrackUuid(c.thread_uuid), delay = trace::RunDelayTrackUuid(c.thread_uuid);
-  if (state_tracks_.emplace(cpu, true).second) {
+  if (child_tracks_.emplace(cpu, true).second) {
     writer_.TimeCounterTrack(cpu, c.thread_uuid, trace::kCpuTimeTrackName);
     writer_.TimeCounterTrack(delay, c.thread_uuid, trace::kRunDelayTrackName);
   }

@@ -108,7 +108,7 @@ class TraceEncoder {
   std::vector<bool> module_added_;
   bool modules_reloaded_ = false;                           // in this batch
   std::unordered_map<uint64_t, std::string> thread_names_;  // described threads
-  std::unordered_map<uint64_t, bool> state_tracks_;
+  std::unordered_map<uint64_t, bool> child_tracks_;
   std::unordered_map<uint64_t, bool> task_tracks_;
   std::map<std::vector<uint64_t>, uint64_t> callstacks_;
   std::unordered_map<uintptr_t, std::vector<uint64_t>> frames_by_pc_;
