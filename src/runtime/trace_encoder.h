@@ -30,7 +30,8 @@ struct SymbolizedAddress;
 namespace cpprof::runtime {
 
 // Records in a thread's TraceBuffer; the payload's first word is always the
-// timestamp (CLOCK_MONOTONIC ns), then:
+// timestamp (trace_clock.h's ticks, CLOCK_MONOTONIC ns for kRecWait and
+// once collected into a TraceBatch), then:
 enum TraceRecordType : uint8_t {
   kRecRegionBegin = 1,  // type id, task, labels (LabelSetData*)
   kRecRegionEnd,        //

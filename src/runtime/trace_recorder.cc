@@ -25,6 +25,7 @@
 #include "runtime/stack_walk.h"
 #include "runtime/thread_registry.h"
 #include "runtime/trace_buffer.h"
+#include "runtime/trace_clock.h"
 #include "runtime/trace_encoder.h"
 #include "trace/trace_format.h"
 
@@ -121,6 +122,7 @@ class Recorder {
   std::string out_;
   std::unique_ptr<TraceEncoder> encoder_;
   TraceBatch batch_;
+  TraceTickConverter ticks_;
   uint64_t dropped_ = 0;  // flusher only
 };
 
@@ -201,6 +203,9 @@ Status Recorder::Start(TraceSink sink) {
   g_dropped.store(0);
   stop_.store(false);
   write_failed_.store(false);
+  TraceClockInit();
+  ticks_ = {};
+  ticks_.Calibrate();
   encoder_ = std::make_unique<TraceEncoder>(&out_);
   encoder_->Begin(source);
   session_ = ++last_session_ == 0 ? ++last_session_ : last_session_;
@@ -285,6 +290,7 @@ void Recorder::ThreadGoneLocked(ThreadState* t) {
 
 void Recorder::CollectLocked(bool final) {
   ThreadRegistry& registry = ThreadRegistry::Get();
+  ticks_.Calibrate();
   bool rename = g_names_dirty.exchange(false);
   std::vector<std::pair<int64_t, int64_t>> preemptions;
   registry.ForEachLocked([&](ThreadState* t) {
@@ -304,6 +310,8 @@ void Recorder::CollectLocked(bool final) {
         batch_.records.push_back(
             {tt->uuid, tt->tid, type, static_cast<uint32_t>(batch_.words.size()), static_cast<uint32_t>(n)});
         batch_.words.insert(batch_.words.end(), w, w + n);
+        // Waits come timed by their hooks, in ns; the rest in ticks.
+        if (type != kRecWait) batch_.words[batch_.records.back().offset] = ticks_.ToNanos(w[0]);
       });
       dropped_ += tt->buffer->TakeLost();
     }
@@ -441,7 +449,7 @@ uint32_t TraceRegionBegin(std::string_view type) {
   if (s == 0) return 0;
   TraceThread* tt = SelfTrace();
   ThreadState* t = ThreadRegistry::Get().SelfIfRegistered();
-  const uint64_t w[] = {static_cast<uint64_t>(MonotonicNanos()), TraceInternType(type), tls_task,
+  const uint64_t w[] = {TraceTicks(), TraceInternType(type), tls_task,
                         reinterpret_cast<uint64_t>(t != nullptr ? t->labels.load(std::memory_order_relaxed) : nullptr)};
   Write(tt, kRecRegionBegin, s, w, 4);
   return s;
@@ -449,7 +457,7 @@ uint32_t TraceRegionBegin(std::string_view type) {
 
 void TraceRegionEnd(uint32_t s) {
   if (session.load(std::memory_order_relaxed) != s) return;  // a later trace did not see the begin
-  const uint64_t w[] = {static_cast<uint64_t>(MonotonicNanos())};
+  const uint64_t w[] = {TraceTicks()};
   Write(SelfTrace(), kRecRegionEnd, s, w, 1);
 }
 
@@ -458,21 +466,21 @@ void TraceTaskBegin(uint64_t id, uint64_t parent, uint32_t type) {
   if (s == 0) return;
   uintptr_t pcs[kMaxStackDepth];
   int n = CaptureStackOutsideRuntime(SelfStackBoundsIfRegistered(), pcs, kMaxStackDepth);
-  const uint64_t w[] = {static_cast<uint64_t>(MonotonicNanos()), id, parent, type};
+  const uint64_t w[] = {TraceTicks(), id, parent, type};
   Write(SelfTrace(), kRecTaskBegin, s, w, 4, reinterpret_cast<const uint64_t*>(pcs), static_cast<size_t>(n));
 }
 
 void TraceTaskEnd(uint64_t id, uint32_t type) {
   uint32_t s = session.load(std::memory_order_relaxed);
   if (s == 0) return;
-  const uint64_t w[] = {static_cast<uint64_t>(MonotonicNanos()), id, type};
+  const uint64_t w[] = {TraceTicks(), id, type};
   Write(SelfTrace(), kRecTaskEnd, s, w, 3);
 }
 
 void TraceLogMessage(std::string_view category, std::string_view message) {
   uint32_t s = session.load(std::memory_order_relaxed);
   if (s == 0) return;
-  const uint64_t w[] = {static_cast<uint64_t>(MonotonicNanos()), TraceInternType(category), tls_task};
+  const uint64_t w[] = {TraceTicks(), TraceInternType(category), tls_task};
   uint64_t bytes[1 + kMaxMessage / 8];
   size_t n = PackBytes(message, bytes, std::size(bytes));
   Write(SelfTrace(), kRecLog, s, w, 3, bytes, n);
@@ -497,13 +505,13 @@ void TraceWait(WaitKind kind, const char* call, uint64_t object, int64_t start_n
 void TraceCpuSample(ThreadState* t, const uintptr_t* pcs, size_t n) {
   uint32_t s = session.load(std::memory_order_relaxed);
   if (s == 0) return;
-  const uint64_t w[] = {static_cast<uint64_t>(MonotonicNanos())};
+  const uint64_t w[] = {TraceTicks()};
   Write(TraceOf(t), kRecCpuSample, s, w, 1, reinterpret_cast<const uint64_t*>(pcs), n);
 }
 
 void TraceCaptureOrigin(void* (*start)(void*), TraceThreadOrigin* origin) {
   if (session.load(std::memory_order_relaxed) == 0) return;
-  origin->created_ns = MonotonicNanos();
+  origin->created_ticks = TraceTicks();
   origin->start_routine = reinterpret_cast<uintptr_t>(start);
   origin->depth = CaptureStackOutsideRuntime(SelfStackBoundsIfRegistered(), origin->pcs, std::size(origin->pcs));
 }
@@ -513,9 +521,8 @@ void TraceThreadStarted(const TraceThreadOrigin& origin) {
   if (s == 0) return;
   int64_t cpu = 0, delay = 0;
   ReadSchedstat(CurrentTid(), &cpu, &delay);
-  int64_t ts = origin.created_ns != 0 ? origin.created_ns : MonotonicNanos();
-  const uint64_t w[] = {static_cast<uint64_t>(ts), origin.start_routine, static_cast<uint64_t>(cpu),
-                        static_cast<uint64_t>(delay)};
+  const uint64_t w[] = {origin.created_ticks != 0 ? origin.created_ticks : TraceTicks(), origin.start_routine,
+                        static_cast<uint64_t>(cpu), static_cast<uint64_t>(delay)};
   Write(SelfTrace(), kRecThreadStart, s, w, 4, reinterpret_cast<const uint64_t*>(origin.pcs),
         static_cast<size_t>(origin.depth));
 }
@@ -527,7 +534,7 @@ void TraceThreadRenamed(const char* own_name) {
     g_names_dirty.store(true);
     return;
   }
-  const uint64_t w[] = {static_cast<uint64_t>(MonotonicNanos())};
+  const uint64_t w[] = {TraceTicks()};
   uint64_t bytes[3];  // 15 characters, as the kernel keeps
   size_t n = PackBytes(std::string_view(own_name, strnlen(own_name, 15)), bytes, std::size(bytes));
   Write(SelfTrace(), kRecThreadName, s, w, 1, bytes, n);
@@ -541,8 +548,7 @@ void TraceThreadExiting(ThreadState* t) {
   if (s == 0 || tt == nullptr || t->internal) return;
   int64_t cpu = 0, delay = 0;
   ReadSchedstat(t->tid, &cpu, &delay);
-  const uint64_t w[] = {static_cast<uint64_t>(MonotonicNanos()), static_cast<uint64_t>(cpu),
-                        static_cast<uint64_t>(delay)};
+  const uint64_t w[] = {TraceTicks(), static_cast<uint64_t>(cpu), static_cast<uint64_t>(delay)};
   Write(tt, kRecThreadExit, s, w, 3);
 }
 

@@ -69,7 +69,7 @@ CPPROF_SIGNAL_SAFE void TraceCpuSample(ThreadState* t, const uintptr_t* pcs, siz
 // pthread_create's side (interpose.cc): what the creator knows, captured
 // only while tracing, and handed to the new thread.
 struct TraceThreadOrigin {
-  int64_t created_ns = 0;  // 0: not tracing when created
+  uint64_t created_ticks = 0;  // trace_clock.h; 0: not tracing when created
   uintptr_t start_routine = 0;
   int depth = 0;
   uintptr_t pcs[64];

@@ -214,8 +214,9 @@ TEST(TraceTest, SecondStartFails) {
 }
 
 // Two threads spinning for 1 s on one CPU each run about half of it and wait
-// in the run queue the other half: with perf_switch, their sched slices add
-// up to the time they did not run (±25%).
+// in the run queue the other half (more when other processes share the CPU):
+// with perf_switch, their sched slices add up to the time they did not run
+// (±25%), and to at least 375 ms (0.5 s - 25%).
 TEST(TraceTest, PreemptionsOfTwoThreadsOnOneCpu) {
   std::atomic<pid_t> tids[2] = {0, 0};
   DecodedTrace t = TraceOf("sched", [&] {
@@ -253,7 +254,7 @@ TEST(TraceTest, PreemptionsOfTwoThreadsOnOneCpu) {
     std::printf("tid %d: sched slices %.0f ms, run delay %.0f ms, not running %.0f ms\n", tid, sched / 1e6,
                 (delay1 - delay0) / 1e6, waited / 1e6);
     EXPECT_NEAR(static_cast<double>(sched), waited, waited * 0.25);
-    EXPECT_NEAR(static_cast<double>(sched), 0.5e9, 0.25e9);
+    EXPECT_GE(static_cast<double>(sched), 0.375e9);
   }
 }
 
