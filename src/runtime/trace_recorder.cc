@@ -95,7 +95,7 @@ class Recorder {
  public:
   Status Start(TraceSink sink);
   Status Stop();
-  void ThreadRegisteredLocked(ThreadState* t, bool at_start);
+  void ThreadRegisteredLocked(ThreadState* t, bool at_start) noexcept;
   void ThreadGoneLocked(ThreadState* t);
   bool running() const { return running_; }
   void ResetInChild();
@@ -107,6 +107,8 @@ class Recorder {
   // Encodes batch_ and hands the bytes to the sink; false on a write error.
   bool EncodeAndWrite();
   void FreeLocked(ThreadState* t);
+  // Gives t its TraceThread and what the trace says about it first.
+  void DescribeLocked(ThreadState* t, bool at_start);
   Status StopLocked();  // REQUIRES: control_mu_ held
 
   std::mutex control_mu_;
@@ -151,8 +153,9 @@ TraceThread* SelfTrace() {
 
 CPPROF_SIGNAL_SAFE void Write(TraceThread* tt, uint8_t type, uint32_t s, const uint64_t* fixed, size_t nfixed,
                               const uint64_t* tail = nullptr, size_t ntail = 0) {
-  if (tt == nullptr || tt->buffer == nullptr) {
-    g_dropped.fetch_add(1, std::memory_order_relaxed);
+  if (tt == nullptr) return;  // a thread the trace does not follow (cpprof's own)
+  if (tt->buffer == nullptr) {
+    g_dropped.fetch_add(1, std::memory_order_relaxed);  // beyond the memory budget
     return;
   }
   bool half_full = false;
@@ -234,8 +237,16 @@ Status Recorder::Start(TraceSink sink) {
   return {};
 }
 
-void Recorder::ThreadRegisteredLocked(ThreadState* t, bool at_start) {
+void Recorder::ThreadRegisteredLocked(ThreadState* t, bool at_start) noexcept {
   if (!running_ || t->internal || t->exited) return;
+  try {
+    DescribeLocked(t, at_start);
+  } catch (...) {
+    // Out of memory naming the thread: it is described by its tid alone.
+  }
+}
+
+void Recorder::DescribeLocked(ThreadState* t, bool at_start) {
   TraceThread* tt = t->trace.load(std::memory_order_relaxed);
   if (tt == nullptr) {
     tt = new (std::nothrow) TraceThread;
@@ -251,7 +262,7 @@ void Recorder::ThreadRegisteredLocked(ThreadState* t, bool at_start) {
   }
   tt->described = false;
   // A thread found at start is described now, with its counters; a new
-  // thread by its "thread start" record.
+  // one at the next flush, its counters in its "thread start" record.
   if (at_start) {
     tt->name = ThreadName(t->tid);
     int64_t cpu, delay;
@@ -364,11 +375,19 @@ void Recorder::FlusherLoop() {
     uint64_t count;
     (void)!read(g_wake_fd, &count, sizeof(count));
     if (stop_.load()) break;
-    {
-      std::lock_guard rlock(registry.mu());
-      CollectLocked(false);
+    try {
+      {
+        std::lock_guard rlock(registry.mu());
+        CollectLocked(false);
+      }
+      EncodeAndWrite();
+    } catch (...) {
+      // Out of memory: this trace records nothing more; StopTrace ends it.
+      session.store(0, std::memory_order_relaxed);
+      batch_.Clear();
+      LogLine("trace: out of memory; tracing stopped");
+      break;
     }
-    EncodeAndWrite();
   }
 }
 
@@ -491,10 +510,7 @@ void TraceWait(WaitKind kind, const char* call, uint64_t object, int64_t start_n
   if (s == 0) return;
   ThreadState* t = ThreadRegistry::Get().SelfIfRegistered();
   TraceThread* tt = TraceOf(t);
-  if (tt == nullptr) {
-    g_dropped.fetch_add(1, std::memory_order_relaxed);
-    return;
-  }
+  if (tt == nullptr) return;  // cpprof's own threads, and threads it has not seen yet
   uintptr_t pcs[kMaxStackDepth];
   int n = CaptureStackOutsideRuntime(t->bounds(), pcs, kMaxStackDepth);
   const uint64_t w[] = {static_cast<uint64_t>(start_ns), static_cast<uint64_t>(end_ns), static_cast<uint64_t>(kind),
