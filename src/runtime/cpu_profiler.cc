@@ -237,6 +237,10 @@ Status CpuProfiler::Stop() {
     registry.ForEachLocked([&](ThreadState* t) { delete t->ring.exchange(nullptr); });
     registry.ReapLocked();
   }
+  if (!sink_) {  // the samples only fed a trace (trace_recorder.h): no profile to build
+    counts_.clear();
+    return {};
+  }
   try {
     bytes = BuildAndEncode();
   } catch (...) {

@@ -33,7 +33,8 @@ class CpuProfiler {
  public:
   static CpuProfiler& Get();
 
-  // Fails with "cpu profiling already in use" when one runs.
+  // Fails with "cpu profiling already in use" when one runs. A null sink:
+  // the samples only feed a running trace, and Stop builds no profile.
   Status Start(ProfileSink sink);
   // Stops, builds and hands the profile to the sink; an error when none runs.
   Status Stop();

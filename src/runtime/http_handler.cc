@@ -2,7 +2,7 @@
 // headers and messages (Go 1.19 net/http/pprof/pprof.go), served from a plain
 // (method, path, query, body) request so any server can mount it.
 // Tested by tests/runtime/http_test.sh (read by cpprof and by go tool pprof,
-// and garbage sent over a raw socket).
+// and garbage sent over a raw socket) and trace_test.sh (the trace).
 #include <malloc.h>
 #include <unistd.h>
 

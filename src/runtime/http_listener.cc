@@ -2,7 +2,7 @@
 // why it is a library of its own). Every request goes to HandleDebugRequest;
 // bad requests are answered by httplib or the handler and never reach the
 // host program.
-// Tested by tests/runtime/http_test.sh and preload_test.sh.
+// Tested by tests/runtime/http_test.sh, preload_test.sh and trace_test.sh (streaming).
 #include "runtime/http_listener.h"
 
 #include <httplib.h>

@@ -4,7 +4,7 @@
 // profile runs, "thread start" while a trace runs) before user code runs.
 // pthread_setname_np and prctl(PR_SET_NAME) tell a running trace the new
 // name.
-// Tested by tests/runtime/named_profiles_test.cc and torture_test.cc.
+// Tested by tests/runtime/named_profiles_test.cc, torture_test.cc and trace_test.cc.
 #include <dlfcn.h>
 #include <linux/prctl.h>
 #include <pthread.h>

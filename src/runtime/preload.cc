@@ -31,7 +31,7 @@
 //      serve; each says so in one line on stderr.
 // A program that execs in place (env, nohup, `sh -c 'one command'`) keeps its
 // pid, so what it execs is still the owner.
-// Tested by tests/runtime/preload_test.sh.
+// Tested by tests/runtime/preload_test.sh and trace_test.sh.
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>

@@ -16,7 +16,7 @@
 namespace cpprof::runtime {
 namespace {
 
-constexpr size_t kDataPages = 4;  // power of two, as perf requires
+constexpr size_t kDataPages = 2;  // power of two, as perf requires
 
 // PERF_RECORD_SWITCH with sample_id_all and sample_type TID|TIME: the
 // header, then {pid, tid, time}.

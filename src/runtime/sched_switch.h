@@ -16,8 +16,10 @@ namespace cpprof::runtime {
 
 // One thread's PERF_COUNT_SW_DUMMY event with context_switch=1: a switch out
 // flagged PREEMPT starts a preemption, the next switch in ends it. The ring
-// is 16 KiB of 24-byte records: ~680 switches, 6,800 a second at the
-// flusher's 100 ms, before the kernel drops (and counts) records.
+// is 8 KiB of 24-byte records (~170 switches in and out, 1,700 a second at
+// the flusher's 100 ms) before the kernel drops records (counted as dropped
+// events): small, because an unprivileged process may lock only
+// perf_event_mlock_kb (516 KiB) per CPU of perf rings, 12 KiB per thread here.
 class SchedSwitchReader {
  public:
   SchedSwitchReader() = default;

@@ -74,7 +74,7 @@ Task Task::New(std::string_view type) noexcept {
 }
 
 void Task::End() noexcept {
-  if (ended_ || id_ == 0) return;
+  if (ended_ || type_ == 0) return;  // type_ 0: created while no trace ran, nothing to end
   ended_ = true;
   if (trace_internal::session.load(std::memory_order_relaxed) != 0) runtime::TraceTaskEnd(id_, type_);
 }

@@ -5,6 +5,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -116,6 +117,11 @@ class Recorder {
   uint32_t session_ = 0;
   uint32_t last_session_ = 0;
   bool perf_ = false;
+  // Perf events open, and how many may be: each holds a file descriptor, so
+  // at most a quarter of RLIMIT_NOFILE's soft limit (256 of the usual 1024)
+  // lest the host's own open() fail. Guarded by the registry mutex.
+  int perf_events_ = 0;
+  int perf_limit_ = 0;
   bool owns_cpu_profile_ = false;
   TraceSink sink_;
   std::thread flusher_;
@@ -151,16 +157,18 @@ TraceThread* SelfTrace() {
   return TraceOf(t);
 }
 
-CPPROF_SIGNAL_SAFE void Write(TraceThread* tt, uint8_t type, uint32_t s, const uint64_t* fixed, size_t nfixed,
+// False when the record was not written (dropped, or not traced).
+CPPROF_SIGNAL_SAFE bool Write(TraceThread* tt, uint8_t type, uint32_t s, const uint64_t* fixed, size_t nfixed,
                               const uint64_t* tail = nullptr, size_t ntail = 0) {
-  if (tt == nullptr) return;  // a thread the trace does not follow (cpprof's own)
+  if (tt == nullptr) return false;  // a thread the trace does not follow (cpprof's own)
   if (tt->buffer == nullptr) {
     g_dropped.fetch_add(1, std::memory_order_relaxed);  // beyond the memory budget
-    return;
+    return false;
   }
   bool half_full = false;
-  tt->buffer->TryWrite(type, s, fixed, nfixed, tail, ntail, &half_full);
+  bool written = tt->buffer->TryWrite(type, s, fixed, nfixed, tail, ntail, &half_full);
   if (half_full) Kick();
+  return written;
 }
 
 // Copies text into words after a length word: [n, bytes...].
@@ -195,6 +203,10 @@ Status Recorder::Start(TraceSink sink) {
     SchedSwitchReader probe;  // refused at perf_event_paranoid 3, or by seccomp
     perf_ = probe.Open(CurrentTid());
   }
+  perf_events_ = 0;
+  rlimit files{};
+  perf_limit_ =
+      getrlimit(RLIMIT_NOFILE, &files) == 0 ? static_cast<int>(std::min<rlim_t>(files.rlim_cur / 4, 4096)) : 0;
   int64_t cpu, delay;
   const char* source = perf_                                       ? trace::kSchedSourcePerfSwitch
                        : ReadSchedstat(CurrentTid(), &cpu, &delay) ? trace::kSchedSourceSchedstat
@@ -226,7 +238,7 @@ Status Recorder::Start(TraceSink sink) {
   // runs gets the same samples. Started after the threads were listed, so
   // that its collector thread is not mistaken for one of the host's.
   CpuProfiler& cpu_profiler = CpuProfiler::Get();
-  owns_cpu_profile_ = !cpu_profiler.active() && cpu_profiler.Start([](const std::string&) { return Status(); }).ok();
+  owns_cpu_profile_ = !cpu_profiler.active() && cpu_profiler.Start(nullptr).ok();
   try {
     InternalThreadScope internal;
     flusher_ = std::thread([this] { FlusherLoop(); });
@@ -276,12 +288,16 @@ void Recorder::DescribeLocked(ThreadState* t, bool at_start) {
     prctl(PR_GET_NAME, name);  // the thread registers itself
     tt->name = name;
   }
-  if (perf_ && !tt->sched.open()) tt->sched.Open(t->tid);
+  // Unprivileged, the kernel also bounds the events' locked ring pages
+  // (perf_event_mlock_kb, 516 KiB per CPU): past ~50 threads on 2 CPUs
+  // Open fails and a thread has only its schedstat counters.
+  if (perf_ && !tt->sched.open() && perf_events_ < perf_limit_ && tt->sched.Open(t->tid)) ++perf_events_;
 }
 
 void Recorder::FreeLocked(ThreadState* t) {
   TraceThread* tt = t->trace.exchange(nullptr);
   if (tt == nullptr) return;
+  perf_events_ -= tt->sched.open();
   if (tt->buffer != nullptr) {
     munmap(tt->buffer, sizeof(TraceBuffer));
     g_buffer_bytes.fetch_sub(sizeof(TraceBuffer));
@@ -336,6 +352,7 @@ void Recorder::CollectLocked(bool final) {
     if (tt->exited) {
       FreeLocked(t);
     } else if (final) {
+      perf_events_ -= tt->sched.open();
       tt->sched.Close();
       if (tt->buffer != nullptr) tt->buffer->ReleasePages();
     }
@@ -424,11 +441,18 @@ Status Recorder::StopLocked() {
 }
 
 void Recorder::ResetInChild() {
+  // The flusher may have been changing any of these at fork: they are
+  // abandoned (leaked), not destroyed.
   new (&control_mu_) std::mutex;
   new (&flusher_) std::thread;  // the parent's flusher does not exist here
   new (&sink_) TraceSink;       // the parent's destination
-  encoder_.release();           // another thread may have held the allocator's lock at fork
+  new (&out_) std::string;
+  new (&batch_) TraceBatch;
+  (void)encoder_.release();
+  new (&encoder_) std::unique_ptr<TraceEncoder>;
+  new (&Types().mu) std::mutex;
   running_ = false;
+  perf_events_ = 0;
   session.store(0);
   g_wait_observers.fetch_and(~kWaitObserverTrace);
   if (g_wake_fd >= 0) close(g_wake_fd);  // shared with the parent
@@ -436,7 +460,10 @@ void Recorder::ResetInChild() {
   // The registry kept only the forking thread; its perf event watches the
   // parent's thread.
   ThreadState* self = ThreadRegistry::Get().SelfIfRegistered();
-  if (TraceThread* tt = TraceOf(self)) tt->sched.Close();
+  TraceThread* tt = TraceOf(self);
+  if (tt != nullptr) tt->sched.Close();
+  // Only this thread's buffer came along.
+  g_buffer_bytes.store(tt != nullptr && tt->buffer != nullptr ? sizeof(TraceBuffer) : 0);
 }
 
 }  // namespace
@@ -470,8 +497,8 @@ uint32_t TraceRegionBegin(std::string_view type) {
   ThreadState* t = ThreadRegistry::Get().SelfIfRegistered();
   const uint64_t w[] = {TraceTicks(), TraceInternType(type), tls_task,
                         reinterpret_cast<uint64_t>(t != nullptr ? t->labels.load(std::memory_order_relaxed) : nullptr)};
-  Write(tt, kRecRegionBegin, s, w, 4);
-  return s;
+  // A dropped begin has no end either: slices stay balanced.
+  return Write(tt, kRecRegionBegin, s, w, 4) ? s : 0;
 }
 
 void TraceRegionEnd(uint32_t s) {
