@@ -131,7 +131,7 @@ void TraceEncoder::Counters(const TraceBatch::Counters& c) {
   writer_.Event({.timestamp_ns = ts, .track_uuid = delay, .type = pf::kTypeCounter, .counter_value = c.run_delay_ns});
 }
 
-void TraceEncoder::Encode(const TraceBatch& batch, const std::function<std::string(uint32_t)>& type_name) {
+void TraceEncoder::Encode(const TraceBatch& batch, TypeNameFn type_name) {
   modules_reloaded_ = false;
   for (const TraceBatch::Thread& t : batch.threads) DescribeThread(t.uuid, t.tid, t.name, t.rename);
   for (const TraceBatch::Counters& c : batch.counters) Counters(c);
@@ -152,8 +152,7 @@ void TraceEncoder::Preemption(const TraceBatch::Slice& s) {
   writer_.Event({.timestamp_ns = static_cast<uint64_t>(s.end), .track_uuid = track, .type = pf::kTypeSliceEnd});
 }
 
-void TraceEncoder::Record(const TraceBatch::Record& r, const uint64_t* w,
-                          const std::function<std::string(uint32_t)>& type_name) {
+void TraceEncoder::Record(const TraceBatch::Record& r, const uint64_t* w, TypeNameFn type_name) {
   uint64_t ts = w[0];
   uint64_t thread = r.thread_uuid;
   std::vector<Annotation> annotations;

@@ -9,7 +9,6 @@
 #include <sys/types.h>
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -75,6 +74,10 @@ struct TraceBatch {
   void Clear();
 };
 
+// The string of an interned type or category id. A plain function: a
+// std::function of std::string would make libcpprof export its typeinfo.
+using TypeNameFn = std::string (*)(uint32_t id);
+
 class TraceEncoder {
  public:
   // Packets go to *out, which the caller drains between calls.
@@ -85,11 +88,11 @@ class TraceEncoder {
   void Begin(std::string_view sched_source);
   // Encodes a flush's records; type_name gives the strings of interned
   // type and category ids.
-  void Encode(const TraceBatch& batch, const std::function<std::string(uint32_t)>& type_name);
+  void Encode(const TraceBatch& batch, TypeNameFn type_name);
   void End(int64_t ts, uint64_t dropped_events);
 
  private:
-  void Record(const TraceBatch::Record& r, const uint64_t* w, const std::function<std::string(uint32_t)>& type_name);
+  void Record(const TraceBatch::Record& r, const uint64_t* w, TypeNameFn type_name);
   void Preemption(const TraceBatch::Slice& s);
   void DescribeThread(uint64_t uuid, pid_t tid, const std::string& name, bool rename);
   void DescribeState(uint64_t thread_uuid);

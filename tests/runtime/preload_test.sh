@@ -26,7 +26,7 @@ both_read() {  # file, text that -top must show
 # that a host's own libraries could bind to by accident (std:: templates,
 # etext; see src/runtime/exports.map).
 extra=$(nm -D --defined-only "$lib" | awk '{print $3}' | grep -v '^_ZNK\?6cpprof' | grep -vxE \
-  'malloc|free|calloc|realloc|reallocarray|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|malloc_usable_size|pthread_create|pthread_(mutex|rwlock)_(lock|rdlock|wrlock|unlock)|pthread_cond_(wait|timedwait|clockwait)|dlclose|__(de)?register_frame')
+  'malloc|free|calloc|realloc|reallocarray|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|malloc_usable_size|pthread_create|pthread_setname_np|prctl|pthread_(mutex|rwlock)_(lock|rdlock|wrlock|unlock)|pthread_cond_(wait|timedwait|clockwait)|dlclose|__(de)?register_frame')
 [ -z "$extra" ] || fail "libcpprof exports more than its API and interposed functions: $(echo $extra)"
 
 CPPROF_CPUPROFILE=$tmp/w.pb.gz CPPROF_CPUPROFILE_HZ=500 LD_PRELOAD=$lib "$workload" 2 300 >/dev/null ||
