@@ -74,7 +74,8 @@ struct WorkerArgs {
 void* WorkerMain(void* p) {
   auto* args = static_cast<WorkerArgs*>(p);
   *args->tid = static_cast<pid_t>(gettid());
-  pthread_setname_np(pthread_self(), "worker-1");
+  pthread_setname_np(pthread_self(), "worker-0");
+  prctl(PR_SET_NAME, "worker-1");
   TaskScope scope(*args->task);
   Region r("work");
   SpinCpu(std::chrono::milliseconds(400));
@@ -127,6 +128,7 @@ TEST(TraceTest, HoldsThreadsAnnotationsAndSamples) {
     TaskScope scope(task);
     {
       Region outer("outer");
+      ScopedLabels labels({{"route", "/checkout"}});
       Region inner("inner");
       TraceLog("cat", "hello");
     }
@@ -144,7 +146,10 @@ TEST(TraceTest, HoldsThreadsAnnotationsAndSamples) {
   // The worker: renamed, started with the creator's stack, exited.
   const testing::DecodedTrack* worker = t.Thread(worker_tid);
   ASSERT_NE(worker, nullptr);
-  EXPECT_EQ(worker->thread_name, "worker-1");
+  EXPECT_EQ(worker->thread_name, "worker-1");  // prctl's name, after pthread_setname_np's
+  bool first_name = false;
+  for (const testing::DecodedTrack& d : t.tracks) first_name |= d.uuid == worker->uuid && d.thread_name == "worker-0";
+  EXPECT_TRUE(first_name);
   uint64_t worker_track = worker->uuid;
   const DecodedEvent* started = One(t, tf::kEventThreadStart);
   ASSERT_NE(started, nullptr);
@@ -165,6 +170,8 @@ TEST(TraceTest, HoldsThreadsAnnotationsAndSamples) {
   EXPECT_EQ(outer->track, t.Thread(main_tid)->uuid);
   EXPECT_LE(outer->ts, inner->ts);
   EXPECT_EQ(outer->annotations.at(tf::kAnnotTask), id);
+  EXPECT_EQ(outer->annotations.count(tf::kAnnotLabels), 0u);
+  EXPECT_EQ(inner->annotations.at(tf::kAnnotLabels), R"({"route":"/checkout"})");
   EXPECT_EQ(work->track, worker_track);
   EXPECT_EQ(work->annotations.at(tf::kAnnotTask), id);
   ASSERT_EQ(work->flows.size(), 1u);
@@ -211,6 +218,28 @@ TEST(TraceTest, SecondStartFails) {
   EXPECT_FALSE(StopTrace().ok());
   close(fd);
   unlink(path.c_str());
+}
+
+// A thread's buffer is bounded (256 KiB, 4,096 region pairs): a burst of
+// 200,000 pairs in ~5 ms overflows it, and every pair is either recorded or
+// counted as dropped (an end is dropped with its begin; CPU samples dropped
+// meanwhile may add a few).
+TEST(TraceTest, BoundedBuffersCountWhatTheyDrop) {
+  constexpr int kPairs = 200000;
+  DecodedTrace t = TraceOf("burst", [] {
+    for (int i = 0; i < kPairs; ++i) Region r("burst");
+  });
+  const DecodedEvent* end = One(t, tf::kEventTraceEnd);
+  ASSERT_NE(end, nullptr);
+  int64_t dropped = std::stoll(end->annotations.at(tf::kAnnotDroppedEvents));
+  uint64_t track = t.Find("burst").empty() ? 0 : t.Find("burst")[0]->track;
+  int64_t ends = 0;
+  for (const DecodedEvent& e : t.events) ends += e.track == track && e.type == tf::pf::kTypeSliceEnd;
+  std::printf("%d region pairs: %lld recorded, %lld dropped\n", kPairs, static_cast<long long>(ends),
+              static_cast<long long>(dropped));
+  EXPECT_GT(dropped, 0);
+  EXPECT_GE(ends + dropped, kPairs);
+  EXPECT_LE(ends + dropped, kPairs + 100);
 }
 
 // Two threads spinning for 1 s on one CPU each run about half of it and wait
