@@ -201,8 +201,16 @@ class TracePipe {
     std::lock_guard lock(mu_);
     closed_ = true;
   }
+  // Ends the trace, once; the pipe's last owner does if the response was
+  // never streamed (a HEAD request, a server that dropped the response), so
+  // that the tracer is not left running for good.
+  void StopTrace() {
+    if (!std::exchange(stopped_, true)) (void)runtime::StopTracing();
+  }
+  ~TracePipe() { StopTrace(); }
 
  private:
+  bool stopped_ = false;  // by the request's thread only
   std::mutex mu_;
   std::condition_variable ready_;
   std::string pending_;
@@ -220,7 +228,11 @@ void Trace(const HttpRequest& req, HttpResponse& r) {
   sec = std::min(sec, 1e9);  // +Inf and the like: a deadline that still fits steady_clock
   Binary(r, "trace");
   auto pipe = std::make_shared<TracePipe>();
-  Status s = runtime::StartTracing([pipe](std::string_view bytes) { return pipe->Push(bytes); });
+  // The recorder's sink holds the pipe weakly: the response owns it.
+  Status s = runtime::StartTracing([weak = std::weak_ptr<TracePipe>(pipe)](std::string_view bytes) {
+    std::shared_ptr<TracePipe> p = weak.lock();
+    return p != nullptr && p->Push(bytes);
+  });
   if (!s.ok()) return ServeError(r, 500, "Could not enable tracing: " + s.message());
   r.stream = [pipe, sec](const std::function<bool(std::string_view)>& send) {
     auto deadline = std::chrono::steady_clock::now() +
@@ -232,7 +244,7 @@ void Trace(const HttpRequest& req, HttpResponse& r) {
         break;
       }
     }
-    (void)runtime::StopTracing();  // a write error means the client left: nothing to tell it
+    pipe->StopTrace();  // a write error means the client left: nothing to tell it
     std::string rest = pipe->Take(std::chrono::steady_clock::now());
     if (!rest.empty()) send(rest);
   };

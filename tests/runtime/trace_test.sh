@@ -38,6 +38,10 @@ expect_header http 'Content-Disposition: attachment; filename="trace"'
 decodes http "$tmp/http"
 grep -q 'name: "hash_server' "$tmp/http.txt" || fail "http: no thread named hash_server"
 grep -q perf_sample "$tmp/http.txt" || fail "http: no CPU samples"
+# A HEAD request gets the headers and no trace: the one it started ends with
+# the response, and the next request may trace.
+curl -sI "$base/trace?seconds=30" >"$tmp/head.h" || fail "head: curl failed"
+grep -qiF "Content-Disposition: attachment; filename=\"trace\"" "$tmp/head.h" || fail "head: headers $(cat "$tmp/head.h")"
 # seconds as Go's ParseFloat: unparsable is 1 s, and so is <= 0.
 for q in 'seconds=abc' 'seconds=-2' 'seconds=0.2'; do
   s=$(fetch q "$base/trace?$q"); expect_status "trace?$q" "$s" 200
