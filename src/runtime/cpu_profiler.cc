@@ -59,6 +59,17 @@ void CpuProfiler::SetRate(int hz) {
 
 Status CpuProfiler::Start(ProfileSink sink) {
   std::lock_guard lock(control_mu_);
+  if (active() && !sink_ && sink) {
+    // Sampling for a trace only: the profile takes the samples over from
+    // now, at the trace's rate.
+    sink_ = std::move(sink);
+    start_nanos_ = NowNanos();
+    std::lock_guard rlock(ThreadRegistry::Get().mu());
+    counts_.clear();
+    lost_ = 0;
+    g_orphan_lost.store(0);
+    return {};
+  }
   if (active()) return Status::Error("cpu profiling already in use");
   if (Status s = InstallSigprofHandler(); !s.ok()) return s;
   ThreadRegistry& registry = ThreadRegistry::Get();
@@ -212,6 +223,16 @@ void CpuProfiler::CollectorLoop() {
   }
 }
 
+Status CpuProfiler::StopIfUnclaimed() {
+  {
+    std::lock_guard lock(control_mu_);
+    if (!active() || sink_) return {};
+  }
+  // A Start between the check and this Stop may claim the samples: Stop
+  // then builds its profile, as the program asked.
+  return Stop();
+}
+
 Status CpuProfiler::Stop() {
   std::lock_guard lock(control_mu_);
   if (!active()) return Status::Error("cpu profiling is not running");
@@ -249,6 +270,7 @@ Status CpuProfiler::Stop() {
   }
   counts_.clear();
   ProfileSink sink = std::move(sink_);
+  sink_ = nullptr;
   return sink(bytes);
 }
 

@@ -416,7 +416,7 @@ Status Recorder::Stop() {
 
 Status Recorder::StopLocked() {
   g_wait_observers.fetch_and(~kWaitObserverTrace);
-  if (owns_cpu_profile_) (void)CpuProfiler::Get().Stop();
+  if (owns_cpu_profile_) (void)CpuProfiler::Get().StopIfUnclaimed();
   owns_cpu_profile_ = false;
   stop_.store(true);
   Kick();

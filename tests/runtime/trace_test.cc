@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -218,6 +219,22 @@ TEST(TraceTest, SecondStartFails) {
   EXPECT_FALSE(StopTrace().ok());
   close(fd);
   unlink(path.c_str());
+}
+
+// A trace samples the CPU through the CPU profiler; a profile the program
+// starts meanwhile takes the samples over and outlives the trace.
+TEST(TraceTest, CpuProfileStartedDuringATrace) {
+  std::ostringstream profile;
+  DecodedTrace t = TraceOf("profile", [&] {
+    Error e = StartCPUProfile(profile);
+    EXPECT_TRUE(e.ok()) << e.message;
+    SpinCpu(std::chrono::milliseconds(200));
+  });
+  EXPECT_GE(t.samples.size(), 10u);
+  SpinCpu(std::chrono::milliseconds(100));
+  Error e = StopCPUProfile();
+  EXPECT_TRUE(e.ok()) << e.message;
+  EXPECT_GT(profile.str().size(), 100u);
 }
 
 // A thread's buffer is bounded (256 KiB, 4,096 region pairs): a burst of
