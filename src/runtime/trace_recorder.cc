@@ -98,7 +98,6 @@ class Recorder {
   Status Stop();
   void ThreadRegisteredLocked(ThreadState* t, bool at_start) noexcept;
   void ThreadGoneLocked(ThreadState* t);
-  bool running() const { return running_; }
   void ResetInChild();
 
  private:
