@@ -6,12 +6,15 @@
 # come in with LD_PRELOAD. Runs are interleaved, REPS of each; the figure is
 # the median CPU seconds (user + sys, getrusage) for the fixed work, which a
 # shared machine disturbs less than wall time. Targets: <= 1% at 100 Hz,
-# <= 3% at 1 kHz, and no worse than gperftools; and a wall-clock profile
-# at 100 Hz (CPPROF_WALLPROFILE: a sampler thread signalling each running
-# thread every round). Then what loading the
+# <= 3% at 1 kHz, and no worse than gperftools; a wall-clock profile at
+# 100 Hz (CPPROF_WALLPROFILE: a sampler thread signalling each running
+# thread every round); and cpprof-trace, which traces the whole run
+# (CPPROF_TRACE: what /debug/pprof/trace records, CPU samples at 100 Hz
+# included, streamed to a file; target <= 2%). Then what loading the
 # profiler alone costs every program that starts under LD_PRELOAD: the wall
 # time of `env LD_PRELOAD=... /bin/true`, median of STARTS runs in rounds
-# (none, libcpprof, libprofiler), and handler_cost.
+# (none, libcpprof, libprofiler), handler_cost, and region_cost (ns per
+# trace Region pair, trace off and on, medians).
 # usage: bench/runtime_overhead.sh [BUILD_DIR (build)] [REPS (7)]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,12 +33,13 @@ trap 'rm -rf "$tmp"' EXIT
 echo "runtime overhead bench: $(date -u +%F) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "workload: $threads threads x $blocks blocks of 64 KiB, $reps interleaved runs per case, median CPU seconds"
 
-configs=(none cpprof@100 cpprof@1000 gperftools@100 gperftools@1000 wall@100)
+configs=(none cpprof@100 cpprof@1000 gperftools@100 gperftools@1000 wall@100 cpprof-trace)
 run() {  # config rep -> "cpu wall whole-process-cpu"
   local cfg=$1 out=$tmp/$1.$2.prof
   local -a env=()
   case $cfg in
     cpprof@*) env=(CPPROF_CPUPROFILE="$out" CPPROF_CPUPROFILE_HZ="${cfg#*@}" LD_PRELOAD="$libcpprof") ;;
+    cpprof-trace) env=(CPPROF_TRACE="$out" LD_PRELOAD="$libcpprof") ;;
     gperftools@*) env=(CPUPROFILE="$out" CPUPROFILE_FREQUENCY="${cfg#*@}" LD_PRELOAD="$gperf") ;;
     wall@*) env=(CPPROF_WALLPROFILE="$out" CPPROF_WALLPROFILE_HZ="${cfg#*@}" LD_PRELOAD="$libcpprof") ;;
   esac
@@ -59,7 +63,7 @@ for cfg in "${configs[@]}"; do
   # How much of the CPU time the profile accounts for (setitimer undercounts
   # multithreaded programs, golang/go#35057).
   sampled="-"
-  if [ "$cfg" != none ] && [ "${cfg%@*}" != wall ] && [ -x "$pprof" ]; then
+  if [ "$cfg" != none ] && [ "${cfg%@*}" != wall ] && [ "$cfg" != cpprof-trace ] && [ -x "$pprof" ]; then
     total=$("$pprof" -top "$tmp/$cfg.1.prof" 2>/dev/null | sed -n "s/^Showing nodes accounting for .* of \([0-9.]*\)\(m\?s\) total$/\1 \2/p")
     cpu1=$(sed -n 1p "$tmp/$cfg.times" | cut -d' ' -f1)
     [ -n "$total" ] && sampled=$(echo "$total $cpu1" | awk '{s = ($2 == "ms") ? $1 / 1000 : $1; printf "%.0f%%", 100 * s / $3}')
@@ -85,3 +89,5 @@ done
 echo
 echo
 "$build/bin/handler_cost"
+echo
+"$build/bin/region_cost"

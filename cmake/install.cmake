@@ -4,7 +4,7 @@
 #   bin/cpprof
 #   lib/libcpprof.so.0.1.0, libcpprof.so.0 (soname), libcpprof.so (link)
 #   lib/libcpprof_http.so        beside libcpprof, where ServeDebug loads it
-#   include/cpprof/              cpprof.h, http.h
+#   include/cpprof/              cpprof.h, http.h, trace.h
 #   lib/cmake/cpprof/            find_package(cpprof CONFIG) -> cpprof::cpprof
 #   lib/pkgconfig/cpprof.pc      pkg-config --cflags --libs cpprof
 #

@@ -6,7 +6,9 @@
 #ifndef CPPROF_HTTP_H_
 #define CPPROF_HTTP_H_
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,11 +27,19 @@ struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set (instead of body) for a response sent while it is produced,
+  // /debug/pprof/trace's: the server calls it once, after the headers, with
+  // `send`, which sends a piece of the body and returns false when the
+  // client is gone; it returns when the body is complete. A server must call
+  // it (one that cannot stream may pass a send that appends to a string):
+  // the trace it ends was started by HandleDebugRequest.
+  std::function<void(const std::function<bool(std::string_view)>& send)> stream;
 };
 
 // Serves one request; mount it under /debug/pprof/ in an application's own
 // server. Also answers /metrics (Prometheus text: process_* metrics and the
-// heap profiler's cpprof_heap_* figures). Blocks for the duration of profile?seconds=N and delta requests.
+// heap profiler's cpprof_heap_* figures). Blocks for the duration of profile?seconds=N and delta requests;
+// trace?seconds=N returns at once with a `stream` that lasts N seconds.
 CPPROF_EXPORT HttpResponse HandleDebugRequest(const HttpRequest& request) noexcept;
 
 // Starts a server thread on "host:port" (default 127.0.0.1:6060); port 0

@@ -15,6 +15,7 @@
 #include "runtime/leaf_caller.h"
 #include "runtime/profile_builder.h"
 #include "runtime/signal_handler.h"
+#include "runtime/trace_recorder.h"
 
 namespace cpprof::runtime {
 namespace {
@@ -58,6 +59,17 @@ void CpuProfiler::SetRate(int hz) {
 
 Status CpuProfiler::Start(ProfileSink sink) {
   std::lock_guard lock(control_mu_);
+  if (active() && !sink_ && sink) {
+    // Sampling for a trace only: the profile takes the samples over from
+    // now, at the trace's rate.
+    sink_ = std::move(sink);
+    start_nanos_ = NowNanos();
+    std::lock_guard rlock(ThreadRegistry::Get().mu());
+    counts_.clear();
+    lost_ = 0;
+    g_orphan_lost.store(0);
+    return {};
+  }
   if (active()) return Status::Error("cpu profiling already in use");
   if (Status s = InstallSigprofHandler(); !s.ok()) return s;
   ThreadRegistry& registry = ThreadRegistry::Get();
@@ -147,6 +159,7 @@ bool CpuProfiler::OnTimerSignal(void* ucontext, bool from_process_timer, int ove
       }
       uint32_t weight = 1 + static_cast<uint32_t>(std::clamp(overrun, 0, 1000));
       t->ring.load(std::memory_order_relaxed)->TryWrite(weight, labels, leaf_word, pcs, static_cast<size_t>(n));
+      TraceCpuSample(t, pcs, static_cast<size_t>(n));  // a running trace gets the sample too
     }
   }
   p->in_handler_.fetch_sub(1, std::memory_order_seq_cst);
@@ -210,6 +223,16 @@ void CpuProfiler::CollectorLoop() {
   }
 }
 
+Status CpuProfiler::StopIfUnclaimed() {
+  {
+    std::lock_guard lock(control_mu_);
+    if (!active() || sink_) return {};
+  }
+  // A Start between the check and this Stop may claim the samples: Stop
+  // then builds its profile, as the program asked.
+  return Stop();
+}
+
 Status CpuProfiler::Stop() {
   std::lock_guard lock(control_mu_);
   if (!active()) return Status::Error("cpu profiling is not running");
@@ -235,6 +258,10 @@ Status CpuProfiler::Stop() {
     registry.ForEachLocked([&](ThreadState* t) { delete t->ring.exchange(nullptr); });
     registry.ReapLocked();
   }
+  if (!sink_) {  // the samples only fed a trace (trace_recorder.h): no profile to build
+    counts_.clear();
+    return {};
+  }
   try {
     bytes = BuildAndEncode();
   } catch (...) {
@@ -243,6 +270,7 @@ Status CpuProfiler::Stop() {
   }
   counts_.clear();
   ProfileSink sink = std::move(sink_);
+  sink_ = nullptr;
   return sink(bytes);
 }
 

@@ -33,8 +33,13 @@ class CpuProfiler {
  public:
   static CpuProfiler& Get();
 
-  // Fails with "cpu profiling already in use" when one runs.
+  // Fails with "cpu profiling already in use" when one runs. A null sink:
+  // the samples only feed a running trace, and Stop builds no profile; a
+  // Start with a sink meanwhile claims them (the profile runs from then on,
+  // at the rate it was started with).
   Status Start(ProfileSink sink);
+  // Stops sampling started with a null sink that no Start claimed since.
+  Status StopIfUnclaimed();
   // Stops, builds and hands the profile to the sink; an error when none runs.
   Status Stop();
   void SetRate(int hz);

@@ -2,13 +2,17 @@
 // headers and messages (Go 1.19 net/http/pprof/pprof.go), served from a plain
 // (method, path, query, body) request so any server can mount it.
 // Tested by tests/runtime/http_test.sh (read by cpprof and by go tool pprof,
-// and garbage sent over a raw socket).
+// and garbage sent over a raw socket) and trace_test.sh (the trace).
 #include <malloc.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
+#include <condition_variable>
 #include <cstdlib>
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -24,6 +28,7 @@
 #include "runtime/profile_builder.h"
 #include "runtime/query.h"
 #include "runtime/wall_profiler.h"
+#include "runtime/trace_recorder.h"
 #include "symbolize/elf_symbolizer.h"
 
 namespace cpprof {
@@ -112,6 +117,10 @@ std::string Description(const std::string& name) {
     return "Wall-clock profile: every thread's stack, on CPU or off, with a state label. You can specify the "
            "duration in the seconds GET parameter.";
   }
+  if (name == "trace") {
+    return "A trace of execution of the current program. You can specify the duration in the seconds GET "
+           "parameter. After you get the trace file, use the go tool trace command to investigate the trace.";
+  }
   return "";
 }
 
@@ -126,6 +135,7 @@ void Index(HttpResponse& r) {
   for (const std::string& n : runtime::ProfileNames()) entries.push_back({n, runtime::ProfileCount(n)});
   entries.push_back({"cmdline", 0});
   entries.push_back({"profile", 0});
+  entries.push_back({"trace", 0});
   entries.push_back({"wall", 0});
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
   std::string& b = r.body;
@@ -193,6 +203,77 @@ void WallProfile(const HttpRequest& req, HttpResponse& r) {
   std::this_thread::sleep_for(std::chrono::seconds(sec));
   if (!runtime::WallProfiler::Get().Stop().ok()) return ServeError(r, 500, "Could not write wall-clock profile");
   r.body = std::move(bytes);
+}
+
+// The trace's bytes between the flusher, which pushes them, and the request's
+// thread, which sends them to the client.
+class TracePipe {
+ public:
+  // The sink's side; false once the client is gone.
+  bool Push(std::string_view bytes) {
+    std::lock_guard lock(mu_);
+    if (closed_) return false;
+    pending_.append(bytes);
+    ready_.notify_one();
+    return true;
+  }
+  // What arrived, waiting for some until `deadline`.
+  std::string Take(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(mu_);
+    ready_.wait_until(lock, deadline, [&] { return !pending_.empty(); });
+    return std::exchange(pending_, {});
+  }
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+  }
+  // Ends the trace, once; the pipe's last owner does if the response was
+  // never streamed (a HEAD request, a server that dropped the response), so
+  // that the tracer is not left running for good.
+  void StopTrace() {
+    if (!std::exchange(stopped_, true)) (void)runtime::StopTracing();
+  }
+  ~TracePipe() { StopTrace(); }
+
+ private:
+  bool stopped_ = false;  // by the request's thread only
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::string pending_;
+  bool closed_ = false;
+};
+
+// Go's Trace handler: seconds as ParseFloat (<= 0 or unparsable: 1), the
+// trace streamed while it records.
+void Trace(const HttpRequest& req, HttpResponse& r) {
+  SetHeader(r, "X-Content-Type-Options", "nosniff");
+  std::string arg = QueryValue(req.query, "seconds");
+  char* end = nullptr;
+  double sec = arg.empty() ? 0 : std::strtod(arg.c_str(), &end);
+  if (arg.empty() || *end != 0 || !(sec > 0) || std::isnan(sec)) sec = 1;
+  sec = std::min(sec, 1e9);  // +Inf and the like: a deadline that still fits steady_clock
+  Binary(r, "trace");
+  auto pipe = std::make_shared<TracePipe>();
+  // The recorder's sink holds the pipe weakly: the response owns it.
+  Status s = runtime::StartTracing([weak = std::weak_ptr<TracePipe>(pipe)](std::string_view bytes) {
+    std::shared_ptr<TracePipe> p = weak.lock();
+    return p != nullptr && p->Push(bytes);
+  });
+  if (!s.ok()) return ServeError(r, 500, "Could not enable tracing: " + s.message());
+  r.stream = [pipe, sec](const std::function<bool(std::string_view)>& send) {
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(sec));
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::string bytes = pipe->Take(deadline);
+      if (!bytes.empty() && !send(bytes)) {
+        pipe->Close();
+        break;
+      }
+    }
+    pipe->StopTrace();  // a write error means the client left: nothing to tell it
+    std::string rest = pipe->Take(std::chrono::steady_clock::now());
+    if (!rest.empty()) send(rest);
+  };
 }
 
 // strconv.ParseUint(word, 0, 64): 0x, 0o, 0b prefixes, a leading 0 for octal.
@@ -314,6 +395,8 @@ HttpResponse HandleDebugRequest(const HttpRequest& req) noexcept {
       CpuProfile(req, r);
     } else if (path == "/debug/pprof/wall") {
       WallProfile(req, r);
+    } else if (path == "/debug/pprof/trace") {
+      Trace(req, r);
     } else if (path == "/debug/pprof/symbol") {
       Symbol(req, r);
     } else if (path.starts_with(kPrefix) && path.size() > sizeof(kPrefix) - 1) {

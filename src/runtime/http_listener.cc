@@ -2,7 +2,7 @@
 // why it is a library of its own). Every request goes to HandleDebugRequest;
 // bad requests are answered by httplib or the handler and never reach the
 // host program.
-// Tested by tests/runtime/http_test.sh and preload_test.sh.
+// Tested by tests/runtime/http_test.sh, preload_test.sh and trace_test.sh (streaming).
 #include "runtime/http_listener.h"
 
 #include <httplib.h>
@@ -34,7 +34,13 @@ void ServeOrThrow(const httplib::Request& req, httplib::Response& res) {
       res.set_header(k, v);
     }
   }
-  res.set_content(std::move(out.body), content_type);
+  if (!out.stream) return res.set_content(std::move(out.body), content_type);
+  // Chunked: the trace goes out as it is recorded.
+  res.set_chunked_content_provider(content_type, [stream = std::move(out.stream)](size_t, httplib::DataSink& sink) {
+    stream([&sink](std::string_view bytes) { return sink.write(bytes.data(), bytes.size()); });
+    sink.done();
+    return true;
+  });
 }
 
 void Serve(const httplib::Request& req, httplib::Response& res) noexcept {

@@ -13,6 +13,10 @@
 //                             path.0001, .0002, ... (heap_series.h)
 //   CPPROF_MEMPROFILE_RATE=n  heap sampling: one sample per n bytes on
 //                             average (default 524288, 1 = all, 0 = off)
+//   CPPROF_TRACE=path         trace the whole run (cpprof/trace.h), streamed
+//                             to path while it runs, finished at exit
+//   CPPROF_TRACE_PERF=0       traces take scheduler waits from /proc's
+//                             counters only (read by the trace recorder)
 //   CPPROF_SYMBOLIZE=0        write addresses only (read by the profile builder)
 // A loader constructor is the only hook an LD_PRELOAD library gets; it only
 // reads the environment and starts what was asked, and the profile is written
@@ -30,10 +34,14 @@
 //      serve; each says so in one line on stderr.
 // A program that execs in place (env, nohup, `sh -c 'one command'`) keeps its
 // pid, so what it execs is still the owner.
-// Tested by tests/runtime/preload_test.sh.
+// Tested by tests/runtime/preload_test.sh and trace_test.sh.
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <string>
@@ -41,6 +49,7 @@
 
 #include "cpprof/cpprof.h"
 #include "cpprof/http.h"
+#include "cpprof/trace.h"
 #include "runtime/heap_series.h"
 #include "runtime/signal_safe.h"
 #include "runtime/thread_registry.h"
@@ -79,6 +88,28 @@ std::string& HeapProfilePath() {
 void WriteHeapAtExit() {
   StopHeapSeries();
   if (Error e = WriteHeapProfileFile(HeapProfilePath()); !e.ok()) LogError("CPPROF_HEAPPROFILE", e);
+}
+
+int g_trace_fd = -1;
+
+void StopTraceAtExit() {
+  if (Error e = StopTrace(); !e.ok()) LogError("CPPROF_TRACE", e);
+  close(g_trace_fd);
+}
+
+// Opens path and traces into it until exit.
+void TraceToFile(const std::string& path) {
+  g_trace_fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (g_trace_fd < 0) {
+    LogLine(("CPPROF_TRACE: open " + path + ": " + std::strerror(errno)).c_str());
+    return;
+  }
+  if (Error e = StartTrace(g_trace_fd); !e.ok()) {
+    LogError("CPPROF_TRACE", e);
+    close(g_trace_fd);
+    return;
+  }
+  atexit(StopTraceAtExit);
 }
 
 enum class Role { kLauncher, kOwner, kDescendant };
@@ -131,8 +162,9 @@ __attribute__((constructor)) void StartFromEnvironment() {
     const char* heap_interval = getenv("CPPROF_HEAPPROFILE_INTERVAL");
     const char* wall = getenv("CPPROF_WALLPROFILE");
     const char* wall_hz = getenv("CPPROF_WALLPROFILE_HZ");
+    const char* trace = getenv("CPPROF_TRACE");
     if (path == nullptr && http == nullptr && heap == nullptr && mem_rate == nullptr && heap_interval == nullptr &&
-        wall == nullptr)
+        wall == nullptr && trace == nullptr)
       return;
     std::string owner_pid;
     Role role = TakeRole(&owner_pid);
@@ -157,6 +189,7 @@ __attribute__((constructor)) void StartFromEnvironment() {
         LogError("CPPROF_WALLPROFILE", e);
       }
     }
+    if (trace != nullptr && *trace != 0) TraceToFile(OwnPath("CPPROF_TRACE", trace, role, owner_pid));
     if (heap != nullptr && *heap != 0) {
       HeapProfilePath() = OwnPath("CPPROF_HEAPPROFILE", heap, role, owner_pid);
       atexit(WriteHeapAtExit);

@@ -13,6 +13,7 @@
 
 #include "runtime/cpu_profiler.h"
 #include "runtime/heap_sampler.h"
+#include "runtime/trace_recorder.h"
 
 namespace cpprof::runtime {
 namespace {
@@ -60,6 +61,7 @@ void ParentAfterFork() { ThreadRegistry::Get().mu().unlock(); }
 void ChildAfterFork() {
   CpuProfiler::Get().ResetInChild();
   ThreadRegistry::Get().ResetInChild();
+  TraceResetInChild();
 }
 
 }  // namespace
@@ -136,8 +138,10 @@ void ThreadRegistry::RegisterNewThread(const LabelSetData* labels, bool internal
     if (exit_key_ok_) pthread_setspecific(exit_key_, t);
     if (internal) {
       BlockSigprof();
+      TraceThreadGoneLocked(t);  // found by a rescan before it registered: not the host's
     } else {
       CpuProfiler::Get().ThreadStartedLocked(t);
+      TraceThreadRegisteredLocked(t);
     }
   } catch (...) {
   }
@@ -151,29 +155,35 @@ void ThreadRegistry::MarkSelfInternal() noexcept {
   std::lock_guard lock(mu_);
   t->internal = true;
   CpuProfiler::Get().ThreadExitingLocked(t);
+  TraceThreadGoneLocked(t);
 }
 
 void ThreadRegistry::OnThreadExit(void* state) { Get().Unregister(static_cast<ThreadState*>(state)); }
 
 void ThreadRegistry::Unregister(ThreadState* t) {
+  TraceThreadExiting(t);
   // Blocked first, so no SIGPROF can reach the handler after the state is
   // gone; a pending one is discarded when the thread exits.
   BlockSigprof();
   std::lock_guard lock(mu_);
   CpuProfiler::Get().ThreadExitingLocked(t);
+  TraceThreadGoneLocked(t);
   if (by_tid_ != nullptr && static_cast<size_t>(t->tid) < by_tid_size_) {
     ThreadState* expected = t;
     by_tid_[t->tid].compare_exchange_strong(expected, nullptr);
   }
   tls_self = nullptr;
   t->exited = true;
-  if (t->ring.load(std::memory_order_relaxed) == nullptr) ReapLocked();
+  if (t->ring.load(std::memory_order_relaxed) == nullptr && t->trace.load(std::memory_order_relaxed) == nullptr) {
+    ReapLocked();
+  }
 }
 
 void ThreadRegistry::ReapLocked() {
   auto dead = [&](ThreadState* t) {
     if (!t->exited) return false;
     if (t->ring.load(std::memory_order_relaxed) != nullptr) return false;
+    if (t->trace.load(std::memory_order_relaxed) != nullptr) return false;  // the trace flusher drains it first
     if (by_tid_ != nullptr && static_cast<size_t>(t->tid) < by_tid_size_) {
       ThreadState* expected = t;
       by_tid_[t->tid].compare_exchange_strong(expected, nullptr);
@@ -197,6 +207,7 @@ void ThreadRegistry::RescanForeignThreadsLocked() {
   for (ThreadState* t : threads_) {
     if (!t->foreign || t->exited || std::binary_search(live.begin(), live.end(), t->tid)) continue;
     CpuProfiler::Get().ThreadExitingLocked(t);
+    TraceThreadGoneLocked(t);
     ThreadState* expected = t;
     if (by_tid_ != nullptr && static_cast<size_t>(t->tid) < by_tid_size_) {
       by_tid_[t->tid].compare_exchange_strong(expected, nullptr);
@@ -206,7 +217,9 @@ void ThreadRegistry::RescanForeignThreadsLocked() {
   for (pid_t tid : live) {
     if (Find(tid) != nullptr) continue;
     ThreadState* t = RegisterLocked(tid, true);
-    if (t != nullptr) CpuProfiler::Get().ThreadStartedLocked(t);
+    if (t == nullptr) continue;
+    CpuProfiler::Get().ThreadStartedLocked(t);
+    TraceThreadRegisteredLocked(t);
   }
   ReapLocked();
 }

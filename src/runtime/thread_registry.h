@@ -27,6 +27,8 @@
 
 namespace cpprof::runtime {
 
+struct TraceThread;  // trace_recorder.cc
+
 struct ThreadState {
   pid_t tid = 0;
   bool foreign = false;   // found in /proc, not registered by itself
@@ -35,8 +37,9 @@ struct ThreadState {
   std::atomic<uintptr_t> stack_lo{0};
   std::atomic<uintptr_t> stack_hi{0};
   std::atomic<const LabelSetData*> labels{nullptr};
-  std::atomic<SampleRing*> ring{nullptr};  // only while a CPU profile runs
-  std::atomic<int> timer{-1};              // kernel POSIX timer id, -1 if none
+  std::atomic<SampleRing*> ring{nullptr};    // only while a CPU profile runs
+  std::atomic<int> timer{-1};                // kernel POSIX timer id, -1 if none
+  std::atomic<TraceThread*> trace{nullptr};  // from its first trace until drained after exit
 
   // Wait hooks and wall-clock profiler (wait_state.h): the hooked call the
   // thread is blocked in, published by the thread while a wall profile runs.

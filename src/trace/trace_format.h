@@ -87,6 +87,9 @@ inline constexpr char kAnnotParentTask[] = "parent_task";
 inline constexpr char kAnnotMessage[] = "message";
 inline constexpr char kAnnotCall[] = "call";
 inline constexpr char kAnnotObject[] = "object";
+// Added by the recorder: a region begin's thread labels (ScopedLabels), as
+// {"key":"value", ...}, when the thread has any.
+inline constexpr char kAnnotLabels[] = "labels";
 
 // Where scheduler waits came from: per-thread perf context-switch records
 // (slices of kStateSched), or only /proc's run-delay counters.

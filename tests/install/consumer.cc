@@ -7,6 +7,7 @@
 
 #include <cpprof/cpprof.h>
 #include <cpprof/http.h>
+#include <cpprof/trace.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -27,6 +28,7 @@ double ThreadCpuSeconds() {
 // 0.2 s of this thread's CPU time (not wall time), so the profile has its
 // ~100 samples at 500 Hz however loaded the machine is.
 __attribute__((noinline)) uint64_t SpinInConsumer() {
+  cpprof::Region region("spin");  // trace.h's inline fast path links against the installed library
   uint64_t h = 14695981039346656037ull;
   double end = ThreadCpuSeconds() + 0.2;
   while (ThreadCpuSeconds() < end) {

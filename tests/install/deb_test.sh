@@ -29,7 +29,7 @@ case $lib in
 esac
 for want in "./usr/bin/cpprof" "./$lib/libcpprof.so.$version" "./$lib/libcpprof.so.$major -> libcpprof.so.$version" \
     "./$lib/libcpprof.so -> libcpprof.so.$major" "./$lib/libcpprof_http.so" "./usr/include/cpprof/cpprof.h" \
-    "./usr/include/cpprof/http.h" "./$lib/cmake/cpprof/cpprofConfig.cmake" "./$lib/cmake/cpprof/cpprofConfigVersion.cmake" \
+    "./usr/include/cpprof/http.h" "./usr/include/cpprof/trace.h" "./$lib/cmake/cpprof/cpprofConfig.cmake" "./$lib/cmake/cpprof/cpprofConfigVersion.cmake" \
     "./$lib/cmake/cpprof/cpprofTargets.cmake" "./$lib/pkgconfig/cpprof.pc"; do
   grep -qxF "$want" "$tmp/contents" || fail "the package lacks $want"
 done

@@ -26,6 +26,7 @@ sort >"$tmp/expected" <<LIST
 bin/cpprof
 include/cpprof/cpprof.h
 include/cpprof/http.h
+include/cpprof/trace.h
 $libdir/cmake/cpprof/cpprofConfig.cmake
 $libdir/cmake/cpprof/cpprofConfigVersion.cmake
 $libdir/cmake/cpprof/cpprofTargets-release.cmake

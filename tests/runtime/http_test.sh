@@ -12,7 +12,8 @@ start_server "$server" 2
 s=$(fetch index "$base/"); expect_status index "$s" 200
 expect_header index "Content-Type: text/html; charset=utf-8"
 expect_header index "X-Content-Type-Options: nosniff"
-for n in goroutine threads threadcreate hash_server.blocks cmdline profile; do expect_body index "?debug=1'>$n</a>"; done
+for n in goroutine threads threadcreate hash_server.blocks cmdline profile trace; do expect_body index "?debug=1'>$n</a>"; done
+expect_body index "<li><div class=profile-name>trace: </div> A trace of execution of the current program. You can specify the duration in the seconds GET parameter. After you get the trace file, use the go tool trace command to investigate the trace.</li>"
 expect_body index '<a href="goroutine?debug=2">full goroutine stack dump</a>'
 
 s=$(fetch cmdline "$base/cmdline"); expect_status cmdline "$s" 200

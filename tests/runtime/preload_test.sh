@@ -26,7 +26,7 @@ both_read() {  # file, text that -top must show
 # that a host's own libraries could bind to by accident (std:: templates,
 # etext; see src/runtime/exports.map).
 extra=$(nm -D --defined-only "$lib" | awk '{print $3}' | grep -v '^_ZNK\?6cpprof' | grep -vxE \
-  'malloc|free|calloc|realloc|reallocarray|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|malloc_usable_size|pthread_create|pthread_(mutex|rwlock)_(lock|rdlock|wrlock|unlock)|pthread_cond_(wait|timedwait|clockwait)|dlclose|__(de)?register_frame|recv(from|msg)?|send(to|msg)?|accept4?|connect|p?poll|epoll_p?wait|p?select|(p?read|p?write)(64)?|readv|writev|fsync|fdatasync|open(at)?(64)?|waitpid|wait4|(clock_)?nanosleep|u?sleep|pthread_join|sem_(wait|timedwait|clockwait)|__(read|recv|recvfrom|pread|pread64|poll|ppoll)_chk|__open(at)?(64)?_2')
+  'malloc|free|calloc|realloc|reallocarray|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|malloc_usable_size|pthread_create|pthread_setname_np|prctl|pthread_(mutex|rwlock)_(lock|rdlock|wrlock|unlock)|pthread_cond_(wait|timedwait|clockwait)|dlclose|__(de)?register_frame|recv(from|msg)?|send(to|msg)?|accept4?|connect|p?poll|epoll_p?wait|p?select|(p?read|p?write)(64)?|readv|writev|fsync|fdatasync|open(at)?(64)?|waitpid|wait4|(clock_)?nanosleep|u?sleep|pthread_join|sem_(wait|timedwait|clockwait)|__(read|recv|recvfrom|pread|pread64|poll|ppoll)_chk|__open(at)?(64)?_2')
 [ -z "$extra" ] || fail "libcpprof exports more than its API and interposed functions: $(echo $extra)"
 
 CPPROF_CPUPROFILE=$tmp/w.pb.gz CPPROF_CPUPROFILE_HZ=500 LD_PRELOAD=$lib "$workload" 2 300 >/dev/null ||

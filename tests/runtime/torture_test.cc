@@ -7,7 +7,9 @@
 // mutexes and a condition variable (mutex and block profiling on, every
 // event), and has its own SIGPROF handler (installed before cpprof's, so
 // cpprof forwards to it). Thread dumps and heap, mutex and block profiles
-// are written meanwhile. Passes when nothing crashes or deadlocks (a
+// are written meanwhile, and an execution trace (trace_recorder.cc) records
+// all of it, the churned threads' regions and logs too; it must decode
+// against Perfetto's schema and hold the churned threads. Passes when nothing crashes or deadlocks (a
 // watchdog fails a run when a thread stops making progress), every child
 // exits 0, no allocation was lost or corrupted, no locked update was lost,
 // the application's handler saw its own signals, and the profiles parse and
@@ -43,7 +45,9 @@
 #include <vector>
 
 #include "cpprof/cpprof.h"
+#include "cpprof/trace.h"
 #include "profile/codec.h"
+#include "runtime/trace_decoder.h"
 
 namespace {
 
@@ -323,8 +327,10 @@ void ThreadChurn(std::atomic<long>* count) {
     std::vector<std::thread> batch;
     for (int i = 0; i < 10; ++i) {
       batch.emplace_back([] {
+        cpprof::Region region("churn");
         volatile uint64_t x = 0;
         for (int j = 0; j < 20000; ++j) x = x + j;
+        cpprof::TraceLog("churn", "done");
       });
     }
     for (auto& t : batch) t.join();
@@ -439,6 +445,9 @@ int main(int argc, char** argv) {
     watchdog.join();
     return 1;
   }
+  FILE* trace_file = std::tmpfile();
+  if (trace_file == nullptr) Fail("tmpfile for the trace");
+  if (cpprof::Error e = cpprof::StartTrace(fileno(trace_file)); !e.ok()) Fail(("StartTrace: " + e.message).c_str());
   SetPhase("work");
   std::vector<std::thread> workers;
   workers.emplace_back(Exceptions, &g_count[kExceptions]);
@@ -485,6 +494,31 @@ int main(int argc, char** argv) {
   if (g_storm_counts[0] + g_storm_counts[1] + g_storm_counts[2] != lock_ops) Fail("a locked update was lost");
   cpprof::SetMutexProfileFraction(0);
   cpprof::SetBlockProfileRate(0);
+  SetPhase("StopTrace");
+  if (cpprof::Error e = cpprof::StopTrace(); !e.ok()) Fail(("StopTrace: " + e.message).c_str());
+  SetPhase("checking the trace");
+  size_t trace_starts = 0, trace_regions = 0, trace_bytes = 0;
+  if (trace_file != nullptr) {
+    std::string bytes;
+    char buf[1 << 16];
+    std::rewind(trace_file);
+    for (size_t n; (n = std::fread(buf, 1, sizeof(buf), trace_file)) > 0;) bytes.append(buf, n);
+    trace_bytes = bytes.size();
+    char path[] = "/tmp/torture_trace_XXXXXX";
+    int fd = mkstemp(path);
+    if (fd >= 0 && write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) &&
+        !cpprof::testing::ProtocDecodes(path, "/dev/null")) {
+      Fail("the trace does not decode against Perfetto's schema");
+    }
+    if (fd >= 0) close(fd);
+    unlink(path);
+    cpprof::testing::DecodedTrace t = cpprof::testing::DecodeTrace(bytes);
+    trace_starts = t.Find("thread start").size();
+    trace_regions = t.Find("churn").size();
+    if (t.Find("trace end").size() != 1) Fail("the trace has no end");
+    if (trace_starts < 100) Fail("the trace holds fewer than 100 thread starts");
+    std::fclose(trace_file);
+  }
   SetPhase("StopCPUProfile");
   double stop_start = elapsed();
   if (cpprof::Error e = cpprof::StopCPUProfile(); !e.ok()) Fail(e.message.c_str());
@@ -523,11 +557,11 @@ int main(int argc, char** argv) {
       "stacks, %.2f s sampled of "
       "%.2f s CPU; wall: work until %.1f s (longest dump %.1f s, heap %.1f s, mutex %.1f s, block %.1f s), join until "
       "%.1f s, "
-      "stop %.1f-%.1f s, end %.1f s; %ld failure(s)\n",
+      "stop %.1f-%.1f s, end %.1f s; trace: %zu bytes, %zu thread starts, %zu regions; %ld failure(s)\n",
       seconds, g_count[kExceptions].load(), g_count[kDlopens].load(), g_count[kForks].load(), g_count[kThreads].load(),
       g_count[kMallocs].load(), lock_ops, app_raised, g_app_signals.load(), dumps, p.ok() ? p->samples.size() : 0,
       sampled, cpu, work_end, longest[0], longest[1], longest[2], longest[3], stop_start, stop_start, stop_end,
-      elapsed(), g_failures.load());
+      elapsed(), trace_bytes, trace_starts, trace_regions, g_failures.load());
   g_done = true;
   watchdog.join();
   return g_failures.load() == 0 ? 0 : 1;
