@@ -263,25 +263,38 @@ std::string TraceEncoder::Symbol(uintptr_t addr) {
   SymbolizedAddress sym;
   Lookup(addr, &sym);
   // At a function's entry the outermost frame is the function itself.
-  return sym.frames.empty() ? Hex(addr) : Demangled(sym.frames.back().function);
+  return sym.frames.empty() ? UnsymbolizedName(addr) : Demangled(sym.frames.back().function);
+}
+
+int TraceEncoder::ModuleOf(uint64_t addr) const {
+  for (size_t i = 0; i < modules_.size(); ++i) {
+    for (const ModuleSegment& s : modules_[i].exec_segments) {
+      if (s.start <= addr && addr < s.limit) return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+// An address without a symbol (a local function of a stripped library, such
+// as libstdc++'s std::thread routine) as its module and offset,
+// "libstdc++.so.6+0xd4490": the same in every run, unlike the address.
+std::string TraceEncoder::UnsymbolizedName(uint64_t addr) const {
+  int module = ModuleOf(addr);
+  if (module < 0) return Hex(addr);
+  const Module& m = modules_[module];
+  std::string_view base = m.name;
+  base = base.substr(base.rfind('/') + 1);
+  return std::string(base) + "+" + Hex(addr - m.bias);
 }
 
 void TraceEncoder::Lookup(uint64_t addr, SymbolizedAddress* sym) {
-  auto in_module = [&](uint64_t a) -> int {
-    for (size_t i = 0; i < modules_.size(); ++i) {
-      for (const ModuleSegment& s : modules_[i].exec_segments) {
-        if (s.start <= a && a < s.limit) return static_cast<int>(i);
-      }
-    }
-    return -1;
-  };
-  int module = in_module(addr);
+  int module = ModuleOf(addr);
   if (module < 0 && !modules_reloaded_) {  // a library loaded since: once per flush
     modules_reloaded_ = true;
     modules_ = LoadedModules();
     symbolizer_ = std::make_unique<ElfSymbolizer>();
     module_added_.assign(modules_.size(), false);
-    module = in_module(addr);
+    module = ModuleOf(addr);
   }
   sym->frames.clear();
   if (module < 0) return;
@@ -328,7 +341,7 @@ std::vector<uint64_t> TraceEncoder::Frames(uintptr_t pc) {
     ids.push_back(it->second);
   };
   if (sym.frames.empty()) {
-    frame(Hex(addr), "", 0);
+    frame(UnsymbolizedName(addr), "", 0);
   } else {
     for (size_t i = sym.frames.size(); i-- > 0;) {
       const SymbolFrame& f = sym.frames[i];

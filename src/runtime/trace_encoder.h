@@ -104,6 +104,8 @@ class TraceEncoder {
                         const std::string& s);
   std::string Symbol(uintptr_t addr);
   void Lookup(uint64_t addr, SymbolizedAddress* sym);
+  int ModuleOf(uint64_t addr) const;
+  std::string UnsymbolizedName(uint64_t addr) const;
   void FlushInterned();
 
   trace::PerfettoWriter writer_;

@@ -93,11 +93,15 @@ class ProfileBuilder {
   }
 
   // Go keys functions by name and file, locations by PC; trace frames have
-  // no PC, so a location is a distinct (function, file, line).
+  // no PC, so a location is a distinct (function, file, line). No system
+  // name, as in Go's: the trace's names are demangled already, and a
+  // function whose name equals its system name is demangled again by
+  // readers (pprof's demangler strips "(anonymous namespace)" from such a
+  // name, so -diff_base against /debug/pprof/block would not match).
   uint32_t Location(StrId function_name, StrId file, uint32_t line) {
     auto [f, new_function] =
         functions_.emplace(std::pair(function_name, file), static_cast<uint32_t>(p_.functions.size()));
-    if (new_function) p_.functions.push_back({p_.functions.size() + 1, function_name, function_name, file, 0});
+    if (new_function) p_.functions.push_back({p_.functions.size() + 1, function_name, 0, file, 0});
     auto [l, new_location] = locations_.emplace(std::pair(f->second, line), static_cast<uint32_t>(p_.locations.size()));
     if (new_location) {
       p_.locations.push_back({p_.locations.size() + 1, 0, 0, static_cast<uint32_t>(p_.lines.size()), 1, false});

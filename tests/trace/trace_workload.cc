@@ -1,0 +1,126 @@
+// The known answers of tests/trace/known_answers_test.sh: a program whose
+// threads wait in known ways for known times while it traces itself.
+//
+//   sleeper    10 x 100 ms in SleepTenTimes                -> sleep   ~1 s
+//   receiver   recv on a socketpair in WaitForMessage,
+//              the peer sends after 300 ms                 -> network ~300 ms
+//   spinner-a, spinner-b  pinned to one CPU, spinning
+//              1 s each in SpinPinned                      -> sched   ~0.5 s each
+//   holder, waiter  a std::mutex held 20 x 20 ms by the
+//              holder while the waiter takes it in
+//              ContendedLock                               -> sync (and the block profile)
+//
+// Usage: trace_workload TRACE_FILE BLOCK_PROFILE_FILE
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cpprof/cpprof.h>
+#include <cpprof/trace.h>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+void Name(const char* name) { pthread_setname_np(pthread_self(), name); }
+
+__attribute__((noinline)) void SleepTenTimes() {
+  Name("sleeper");
+  for (int i = 0; i < 10; i++) std::this_thread::sleep_for(100ms);
+}
+
+__attribute__((noinline)) void WaitForMessage(int fd) {
+  Name("receiver");
+  char byte;
+  if (recv(fd, &byte, 1, 0) != 1) perror("recv");
+}
+
+void SendAfter300ms(int fd) {
+  std::this_thread::sleep_for(300ms);
+  if (send(fd, "x", 1, 0) != 1) perror("send");
+}
+
+__attribute__((noinline)) void SpinPinned(const char* name, int cpu) {
+  Name(name);
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  sched_setaffinity(0, sizeof(set), &set);
+  auto end = std::chrono::steady_clock::now() + 1s;
+  volatile uint64_t n = 0;
+  while (std::chrono::steady_clock::now() < end) n = n + 1;
+}
+
+std::mutex g_mu;
+
+void HoldLock() {
+  Name("holder");
+  for (int i = 0; i < 20; i++) {
+    {
+      std::lock_guard lock(g_mu);
+      std::this_thread::sleep_for(20ms);
+    }
+    std::this_thread::sleep_for(2ms);
+  }
+}
+
+__attribute__((noinline)) void ContendedLock() {
+  Name("waiter");
+  for (int i = 0; i < 20; i++) {
+    std::lock_guard lock(g_mu);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: trace_workload TRACE_FILE BLOCK_PROFILE_FILE\n");
+    return 2;
+  }
+  int fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    perror(argv[1]);
+    return 1;
+  }
+  cpprof::SetBlockProfileRate(1);
+  if (cpprof::Error e = cpprof::StartTrace(fd); !e.ok()) {
+    fprintf(stderr, "StartTrace: %s\n", e.message.c_str());
+    return 1;
+  }
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) {
+    perror("socketpair");
+    return 1;
+  }
+  int cpu = sched_getcpu();
+  std::vector<std::thread> threads;
+  threads.emplace_back(SleepTenTimes);
+  threads.emplace_back(WaitForMessage, pair[0]);
+  threads.emplace_back(SendAfter300ms, pair[1]);
+  threads.emplace_back(SpinPinned, "spinner-a", cpu);
+  threads.emplace_back(SpinPinned, "spinner-b", cpu);
+  threads.emplace_back(HoldLock);
+  std::this_thread::sleep_for(5ms);  // the holder goes first (a bias, not a readiness wait: either order works)
+  threads.emplace_back(ContendedLock);
+  for (std::thread& t : threads) t.join();
+  if (cpprof::Error e = cpprof::StopTrace(); !e.ok()) {
+    fprintf(stderr, "StopTrace: %s\n", e.message.c_str());
+    return 1;
+  }
+  close(fd);
+  std::ofstream block(argv[2], std::ios::binary);
+  if (cpprof::Error e = cpprof::Lookup("block")->WriteTo(block, 0); !e.ok()) {
+    fprintf(stderr, "block profile: %s\n", e.message.c_str());
+    return 1;
+  }
+  return 0;
+}
