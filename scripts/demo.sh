@@ -4,11 +4,13 @@
 # print `cpprof -top` of it and stop the server. Then the leak hunt over time
 # on a live program: examples/growing_server, `cpprof -leaks` over 8 heap
 # snapshots names the leak, where `-base` of the first and the last names its
-# cache. Then the analysis side on bundled profiles.
+# cache. Then an execution trace of examples/leaky_server: its thread table and
+# its lock waits as a profile. Then the analysis side on bundled profiles.
 set -euo pipefail
 cpprof=${1:-build/bin/cpprof}
 server=$(dirname "$cpprof")/hash_server
 growing=$(dirname "$cpprof")/growing_server
+leaky=$(dirname "$cpprof")/leaky_server
 dir=$(cd "$(dirname "$0")/.." && pwd)/examples/profiles
 run() { echo; echo "\$ cpprof $*"; "$cpprof" "$@"; }
 
@@ -47,6 +49,25 @@ echo; echo "# The first and the last of those snapshots compared with -base rank
 echo "\$ cpprof -top -nodecount=3 -base first.pb.gz last.pb.gz"
 "$cpprof" -top -nodecount=3 -base "${snapshots[0]}" "${snapshots[-1]}" | tail -4
 echo; echo "# (growing_server stopped)"
+
+echo
+# Where threads wait, not only where they burn CPU: a 2 s execution trace of
+# examples/leaky_server (a worker waiting for the lock a reporter holds while
+# it sleeps), its thread table and the lock waits as a profile.
+coproc LEAKY { exec "$leaky" "$address"; }
+trap 'kill ${LEAKY_PID:-} 2>/dev/null || true; wait ${LEAKY_PID:-} 2>/dev/null || true; rm -rf "$tmp"' EXIT
+read -r banner <&"${LEAKY[0]}" && port=$(port_of "$banner") || { echo "leaky_server did not start"; exit 1; }
+echo "$banner"
+echo "\$ curl -s -o trace.pftrace 'http://127.0.0.1:$port/debug/pprof/trace?seconds=2'"
+curl -sf -o "$tmp/trace.pftrace" "http://127.0.0.1:$port/debug/pprof/trace?seconds=2"
+kill $LEAKY_PID
+wait $LEAKY_PID 2>/dev/null || true
+echo; echo "\$ cpprof trace trace.pftrace"
+"$cpprof" trace "$tmp/trace.pftrace"
+echo; echo "\$ cpprof trace -pprof=sync -output=sync.pb.gz trace.pftrace && cpprof -top -nodecount=6 sync.pb.gz"
+"$cpprof" trace -pprof=sync -output="$tmp/sync.pb.gz" "$tmp/trace.pftrace"
+"$cpprof" -top -nodecount=6 "$tmp/sync.pb.gz"
+echo; echo "# (leaky_server stopped; open trace.pftrace in https://ui.perfetto.dev, or: cpprof trace -http=: trace.pftrace)"
 
 run -top -nodecount=10 "$dir/cpu.pb.gz"
 run -top -nodecount=10 "$dir/heap-after.pb.gz"

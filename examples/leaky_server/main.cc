@@ -7,6 +7,7 @@
 //
 // usage: leaky_server [host:port (default 127.0.0.1:6060)]
 // Runs until stdin is closed or SIGTERM/SIGINT arrives.
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -42,6 +43,7 @@ __attribute__((noinline)) size_t ReportHistory() {
 }
 
 void Reporter() {
+  pthread_setname_np(pthread_self(), "reporter");  // names group threads in `cpprof trace`
   size_t sink = 0;
   while (!g_stop.load(std::memory_order_relaxed)) {
     sink += ReportHistory();
@@ -60,6 +62,7 @@ __attribute__((noinline)) size_t ParseRequest(int id) {
 }
 
 void Worker() {
+  pthread_setname_np(pthread_self(), "worker");
   size_t sink = 0;
   for (int id = 0; !g_stop.load(std::memory_order_relaxed); ++id) {
     sink += ParseRequest(id);
@@ -89,6 +92,7 @@ int main(int argc, char** argv) {
   std::printf("leaky_server: serving http://%s/debug/pprof/\n", cpprof::DebugAddress().c_str());
   std::fflush(stdout);
   std::thread([] {
+    pthread_setname_np(pthread_self(), "stdin-watch");
     char c;
     while (read(0, &c, 1) > 0) {
     }

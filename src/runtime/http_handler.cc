@@ -27,8 +27,8 @@
 #include "runtime/named_profiles.h"
 #include "runtime/profile_builder.h"
 #include "runtime/query.h"
-#include "runtime/wall_profiler.h"
 #include "runtime/trace_recorder.h"
+#include "runtime/wall_profiler.h"
 #include "symbolize/elf_symbolizer.h"
 
 namespace cpprof {

@@ -40,7 +40,7 @@ void* Trampoline(void* p) {
   {
     NoSamplingScope scope;
     delete static_cast<StartArgs*>(p);
-    ThreadRegistry::Get().RegisterNewThread(args.labels, args.internal);
+    ThreadRegistry::Get().RegisterNewThread(args.labels, args.internal, args.fn);
     if (!args.internal) TraceThreadStarted(args.origin);
   }
   return args.fn(args.arg);

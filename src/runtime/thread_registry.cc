@@ -119,7 +119,8 @@ ThreadState* ThreadRegistry::Self() noexcept {
   return tls_self;
 }
 
-void ThreadRegistry::RegisterNewThread(const LabelSetData* labels, bool internal) noexcept {
+void ThreadRegistry::RegisterNewThread(const LabelSetData* labels, bool internal,
+                                       void* (*start_routine)(void*)) noexcept {
   pid_t tid = CurrentTid();
   StackBounds b = OwnStackBounds();
   std::lock_guard lock(mu_);
@@ -134,6 +135,8 @@ void ThreadRegistry::RegisterNewThread(const LabelSetData* labels, bool internal
     t->stack_lo.store(b.lo, std::memory_order_relaxed);
     t->stack_hi.store(b.hi, std::memory_order_relaxed);
     t->labels.store(labels, std::memory_order_relaxed);
+    t->start_routine = reinterpret_cast<uintptr_t>(start_routine);
+    t->started_ns = MonotonicNanos();
     tls_self = t;
     if (exit_key_ok_) pthread_setspecific(exit_key_, t);
     if (internal) {

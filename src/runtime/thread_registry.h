@@ -40,6 +40,11 @@ struct ThreadState {
   std::atomic<SampleRing*> ring{nullptr};    // only while a CPU profile runs
   std::atomic<int> timer{-1};                // kernel POSIX timer id, -1 if none
   std::atomic<TraceThread*> trace{nullptr};  // from its first trace until drained after exit
+  // Of a thread created through pthread_create: its start routine and when
+  // it started (CLOCK_MONOTONIC), so that a trace begun later still groups
+  // it by start routine, as go tool trace groups goroutines. 0 if unknown.
+  uintptr_t start_routine = 0;
+  int64_t started_ns = 0;
 
   // Wait hooks and wall-clock profiler (wait_state.h): the hooked call the
   // thread is blocked in, published by the thread while a wall profile runs.
@@ -65,7 +70,7 @@ class ThreadRegistry {
 
   // Registers the calling thread, created by the interposed pthread_create
   // with the creator's labels; marks it internal when the creator was.
-  void RegisterNewThread(const LabelSetData* labels, bool internal) noexcept;
+  void RegisterNewThread(const LabelSetData* labels, bool internal, void* (*start_routine)(void*) = nullptr) noexcept;
   // Marks the calling thread as cpprof's own and blocks SIGPROF in it.
   void MarkSelfInternal() noexcept;
 

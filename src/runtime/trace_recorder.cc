@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +22,7 @@
 #include <unordered_map>
 
 #include "cpprof/trace.h"
+#include "runtime/blocked_call.h"
 #include "runtime/cpu_profiler.h"
 #include "runtime/sched_switch.h"
 #include "runtime/stack_walk.h"
@@ -47,6 +49,16 @@ struct TraceThread {
   bool described = false;
   bool exited = false;
   SchedSwitchReader sched;
+  // Preemptions read from sched's ring since the last flush: the ring is
+  // read every kSchedReadIntervalMs, five times a flush, so that its 8 KiB
+  // (341 switch records) hold a thread switching 17,000 times a second;
+  // read once a flush, a thread sleeping 2,000 times a second lost some.
+  std::vector<std::pair<int64_t, int64_t>> preemptions;
+  // The call the thread was blocked in when the trace started (no hook timed
+  // it): a wait from the trace's start to the thread's first event.
+  BlockedCall blocked_at_start;
+  int64_t blocked_since_ns = 0;  // 0: none, or closed
+  int64_t last_event_ns = 0;     // when its last recorded event ended
 };
 
 namespace {
@@ -55,6 +67,7 @@ using trace_internal::session;
 
 constexpr size_t kMemoryBudget = size_t{64} << 20;
 constexpr int kFlushIntervalMs = 100;  // as Go's profile writer; a trace is seconds long
+constexpr int kSchedReadIntervalMs = 20;
 constexpr size_t kMaxMessage = 4096;
 
 std::atomic<size_t> g_buffer_bytes{0};
@@ -104,6 +117,11 @@ class Recorder {
   void FlusherLoop();
   // Moves the buffers' records into batch_; final: also the end counters.
   void CollectLocked(bool final);
+  void EndBlockedAtStart(TraceThread* tt, size_t first_record,
+                         const std::vector<std::pair<int64_t, int64_t>>& preemptions, bool final);
+  void AddUntimedWait(TraceThread* tt, const BlockedCall& c, int64_t begin, int64_t end);
+  // Moves the perf rings' preemptions into the threads' lists.
+  void ReadSchedLocked();
   // Encodes batch_ and hands the bytes to the sink; false on a write error.
   bool EncodeAndWrite();
   void FreeLocked(ThreadState* t);
@@ -279,7 +297,22 @@ void Recorder::DescribeLocked(ThreadState* t, bool at_start) {
     int64_t cpu, delay;
     batch_.threads.push_back({tt->uuid, tt->tid, tt->name, false});
     tt->described = true;
-    if (ReadSchedstat(t->tid, &cpu, &delay)) batch_.counters.push_back({tt->uuid, MonotonicNanos(), cpu, delay});
+    if (t->start_routine != 0) {
+      // Its "thread start" (routine, no stack: none was kept), at the time
+      // it started, with the counters as they are now.
+      if (!ReadSchedstat(t->tid, &cpu, &delay)) cpu = delay = 0;
+      const uint64_t w[] = {static_cast<uint64_t>(t->started_ns), t->start_routine, static_cast<uint64_t>(cpu),
+                            static_cast<uint64_t>(delay)};
+      batch_.records.push_back({tt->uuid, tt->tid, kRecThreadStart, static_cast<uint32_t>(batch_.words.size()), 4});
+      batch_.words.insert(batch_.words.end(), std::begin(w), std::end(w));
+    } else if (ReadSchedstat(t->tid, &cpu, &delay)) {
+      batch_.counters.push_back({tt->uuid, MonotonicNanos(), cpu, delay});
+    }
+    // A server's threads idle in accept or epoll_wait for seconds: without
+    // this their whole trace would be "unknown".
+    tt->last_event_ns = MonotonicNanos();
+    if (t->tid != CurrentTid() && BlockedCallOf(t->tid, &tt->blocked_at_start))
+      tt->blocked_since_ns = tt->last_event_ns;
   } else if (t->foreign) {
     tt->name = ThreadName(t->tid);
   } else {
@@ -318,10 +351,10 @@ void Recorder::CollectLocked(bool final) {
   ThreadRegistry& registry = ThreadRegistry::Get();
   ticks_.Calibrate();
   bool rename = g_names_dirty.exchange(false);
-  std::vector<std::pair<int64_t, int64_t>> preemptions;
   registry.ForEachLocked([&](ThreadState* t) {
     TraceThread* tt = t->trace.load(std::memory_order_relaxed);
     if (tt == nullptr) return;
+    size_t records_before = batch_.records.size();
     if (!tt->described || (rename && !tt->exited)) {
       if (rename && !tt->exited) {
         std::string name = ThreadName(tt->tid);
@@ -341,9 +374,25 @@ void Recorder::CollectLocked(bool final) {
       });
       dropped_ += tt->buffer->TakeLost();
     }
-    preemptions.clear();
-    dropped_ += tt->sched.Read(&preemptions);
+    dropped_ += tt->sched.Read(&tt->preemptions);
+    const std::vector<std::pair<int64_t, int64_t>>& preemptions = tt->preemptions;
     for (const auto& [b, e] : preemptions) batch_.preemptions.push_back({tt->uuid, b, e});
+    for (size_t i = records_before; i < batch_.records.size(); ++i) {
+      const TraceBatch::Record& r = batch_.records[i];
+      const uint64_t* w = &batch_.words[r.offset];
+      tt->last_event_ns = std::max(tt->last_event_ns, static_cast<int64_t>(r.type == kRecWait ? w[1] : w[0]));
+    }
+    for (const auto& [unused, e] : preemptions) tt->last_event_ns = std::max(tt->last_event_ns, e);
+    if (tt->blocked_since_ns != 0) {
+      EndBlockedAtStart(tt, records_before, preemptions, final);
+    } else if (final && !tt->exited) {
+      // Blocked as the trace ends, in a call whose hook will record nothing
+      // now: a wait since its last event.
+      BlockedCall c;
+      if (tt->tid != CurrentTid() && BlockedCallOf(tt->tid, &c))
+        AddUntimedWait(tt, c, tt->last_event_ns, MonotonicNanos());
+    }
+    tt->preemptions.clear();
     if (final && !tt->exited) {
       int64_t cpu, delay;
       if (ReadSchedstat(tt->tid, &cpu, &delay)) batch_.counters.push_back({tt->uuid, MonotonicNanos(), cpu, delay});
@@ -362,6 +411,41 @@ void Recorder::CollectLocked(bool final) {
                    [&](const TraceBatch::Record& a, const TraceBatch::Record& b) {
                      return batch_.words[a.offset] < batch_.words[b.offset];
                    });
+}
+
+// The call a thread was blocked in at the trace's start ends before the
+// first thing it records (its next wait begins after it, a CPU sample or a
+// preemption means it ran), or with the trace.
+void Recorder::EndBlockedAtStart(TraceThread* tt, size_t first_record,
+                                 const std::vector<std::pair<int64_t, int64_t>>& preemptions, bool final) {
+  int64_t end = final || tt->exited ? MonotonicNanos() : 0;
+  for (size_t i = first_record; i < batch_.records.size(); ++i) {
+    int64_t ts = static_cast<int64_t>(batch_.words[batch_.records[i].offset]);
+    if (end == 0 || ts < end) end = ts;
+  }
+  for (const auto& [begin, unused] : preemptions) {
+    if (end == 0 || begin < end) end = begin;
+  }
+  if (end == 0) return;  // still blocked
+  AddUntimedWait(tt, tt->blocked_at_start, tt->blocked_since_ns, end);
+  tt->blocked_since_ns = 0;
+}
+
+// A wait /proc told of, written as the hooks' waits are but without a stack:
+// the thread was not signalled for one.
+void Recorder::AddUntimedWait(TraceThread* tt, const BlockedCall& c, int64_t begin, int64_t end) {
+  if (end <= begin) return;
+  const uint64_t w[] = {static_cast<uint64_t>(begin), static_cast<uint64_t>(end), static_cast<uint64_t>(c.kind),
+                        reinterpret_cast<uint64_t>(c.call), c.object};
+  batch_.records.push_back({tt->uuid, tt->tid, kRecWait, static_cast<uint32_t>(batch_.words.size()), 5});
+  batch_.words.insert(batch_.words.end(), std::begin(w), std::end(w));
+}
+
+void Recorder::ReadSchedLocked() {
+  ThreadRegistry::Get().ForEachLocked([&](ThreadState* t) {
+    TraceThread* tt = t->trace.load(std::memory_order_relaxed);
+    if (tt != nullptr) dropped_ += tt->sched.Read(&tt->preemptions);
+  });
 }
 
 bool Recorder::EncodeAndWrite() {
@@ -385,13 +469,20 @@ bool Recorder::EncodeAndWrite() {
 void Recorder::FlusherLoop() {
   ThreadRegistry& registry = ThreadRegistry::Get();
   registry.MarkSelfInternal();
+  auto next_flush = std::chrono::steady_clock::now() + std::chrono::milliseconds(kFlushIntervalMs);
   while (!stop_.load()) {
     pollfd p = {g_wake_fd, POLLIN, 0};
-    poll(&p, 1, kFlushIntervalMs);
+    bool kicked = poll(&p, 1, kSchedReadIntervalMs) > 0;
     uint64_t count;
-    (void)!read(g_wake_fd, &count, sizeof(count));
+    if (kicked) (void)!read(g_wake_fd, &count, sizeof(count));
     if (stop_.load()) break;
     try {
+      if (!kicked && std::chrono::steady_clock::now() < next_flush) {
+        std::lock_guard rlock(registry.mu());
+        ReadSchedLocked();
+        continue;
+      }
+      next_flush = std::chrono::steady_clock::now() + std::chrono::milliseconds(kFlushIntervalMs);
       {
         std::lock_guard rlock(registry.mu());
         CollectLocked(false);
@@ -534,7 +625,10 @@ void TraceLogMessage(std::string_view category, std::string_view message) {
 void TraceWait(WaitKind kind, const char* call, uint64_t object, int64_t start_ns, int64_t end_ns) noexcept {
   uint32_t s = session.load(std::memory_order_relaxed);
   if (s == 0) return;
-  ThreadState* t = ThreadRegistry::Get().SelfIfRegistered();
+  // By tid, not only through the thread's own pointer: a thread that never
+  // called into cpprof (the main thread, threads created before it loaded)
+  // is known from /proc alone, and its waits count as much.
+  ThreadState* t = ThreadRegistry::Get().Find(CurrentTid());
   TraceThread* tt = TraceOf(t);
   if (tt == nullptr) return;  // cpprof's own threads, and threads it has not seen yet
   uintptr_t pcs[kMaxStackDepth];

@@ -14,6 +14,7 @@
 
 #include "profile/codec.h"
 #include "profile/gzip.h"
+#include "runtime/blocked_call.h"
 #include "runtime/frame_rules.h"
 #include "runtime/heap_sampler.h"
 #include "runtime/profile_builder.h"
@@ -98,18 +99,9 @@ constexpr NoRestartCall kNoRestartCalls[] = {
 // (/proc/self/task/<tid>/syscall: its number first, "running" when on
 // CPU); null otherwise.
 const NoRestartCall* NoRestartCallOf(pid_t tid) {
-  char path[64];
-  std::snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", static_cast<int>(tid));
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return nullptr;
-  char buf[32];
-  ssize_t n = read(fd, buf, sizeof(buf) - 1);
-  close(fd);
-  if (n <= 0) return nullptr;
-  buf[n] = 0;
-  char* end = nullptr;
-  long nr = std::strtol(buf, &end, 10);
-  if (end == buf) return nullptr;
+  long nr = 0;
+  uint64_t arg0 = 0;
+  if (!SyscallOf(tid, &nr, &arg0)) return nullptr;
   for (const NoRestartCall& c : kNoRestartCalls) {
     if (c.nr == nr) return &c;
   }

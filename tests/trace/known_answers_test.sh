@@ -9,6 +9,8 @@
 #              (with perf context-switch records as the source)
 #   waiter     -pprof=sync at ContendedLock == the block profile recorded
 #              with SetBlockProfileRate(1) over the same run, within 5%
+#   idle-reader  blocked in read since before the trace: syscall all along,
+#              grouped under its start routine IdleReaderMain
 # Bounds are wide where other tests share the CPU (ctest -j): other work on
 # that CPU only adds to the spinners' scheduler wait.
 # usage: known_answers_test.sh CPPROF TRACE_WORKLOAD SOURCE_DIR
@@ -54,6 +56,13 @@ if grep -q "scheduler waits from perf_switch" "$tmp/summary.txt"; then
 else
   echo "note: no perf context-switch records here; the spinners' scheduler wait is not checked"
 fi
+
+# A thread blocked in read from before the trace to after it: its wait comes
+# from /proc (no hook saw it begin), its start routine from the registry.
+wall=$(col idle-reader WALL) sys=$(col idle-reader SYSCALL)
+awk -v w="$wall" -v s="$sys" 'BEGIN { exit !(w > 0.9 && s >= 0.95 * w) }' ||
+  bad "idle-reader: ${sys}s of syscall in ${wall}s, expected all of it"
+grep -q '^idle-reader .*IdleReaderMain' "$tmp/summary.txt" || bad "idle-reader's start routine is not IdleReaderMain"
 
 # -pprof=sync against the block profile: the same waits, timed by the same
 # hook, so the same total at ContendedLock.

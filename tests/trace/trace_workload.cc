@@ -9,6 +9,9 @@
 //   holder, waiter  a std::mutex held 20 x 20 ms by the
 //              holder while the waiter takes it in
 //              ContendedLock                               -> sync (and the block profile)
+//   idle-reader  started with pthread_create before the trace, blocked
+//              in read on a pipe until after it            -> syscall, the whole trace,
+//                                                             start routine IdleReaderMain
 //
 // Usage: trace_workload TRACE_FILE BLOCK_PROFILE_FILE
 #include <fcntl.h>
@@ -61,6 +64,15 @@ __attribute__((noinline)) void SpinPinned(const char* name, int cpu) {
 
 std::mutex g_mu;
 
+// Blocked before the trace starts and until after it ends: no hook times
+// this read, the recorder learns of it from /proc.
+void* IdleReaderMain(void* fd) {
+  Name("idle-reader");
+  char byte;
+  if (read(static_cast<int>(reinterpret_cast<intptr_t>(fd)), &byte, 1) != 1) perror("read");
+  return nullptr;
+}
+
 void HoldLock() {
   Name("holder");
   for (int i = 0; i < 20; i++) {
@@ -92,6 +104,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   cpprof::SetBlockProfileRate(1);
+  int idle[2];
+  pthread_t idle_reader;
+  if (pipe(idle) != 0 || pthread_create(&idle_reader, nullptr, IdleReaderMain,
+                                        reinterpret_cast<void*>(static_cast<intptr_t>(idle[0]))) != 0) {
+    perror("idle reader");
+    return 1;
+  }
+  std::this_thread::sleep_for(20ms);  // a bias toward the reader being in read at the start; the test allows either
   if (cpprof::Error e = cpprof::StartTrace(fd); !e.ok()) {
     fprintf(stderr, "StartTrace: %s\n", e.message.c_str());
     return 1;
@@ -117,6 +137,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   close(fd);
+  if (write(idle[1], "x", 1) != 1 || pthread_join(idle_reader, nullptr) != 0) perror("idle reader");
   std::ofstream block(argv[2], std::ios::binary);
   if (cpprof::Error e = cpprof::Lookup("block")->WriteTo(block, 0); !e.ok()) {
     fprintf(stderr, "block profile: %s\n", e.message.c_str());
