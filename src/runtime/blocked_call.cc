@@ -1,12 +1,13 @@
 #include "runtime/blocked_call.h"
 
-#include <fcntl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+#include "runtime/process_stat.h"
 
 namespace cpprof::runtime {
 namespace {
@@ -74,15 +75,8 @@ bool IsSocket(uint64_t fd) {
 }  // namespace
 
 bool SyscallOf(pid_t tid, long* nr, uint64_t* arg0) {
-  char path[64];
-  std::snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", static_cast<int>(tid));
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
   char buf[64];
-  ssize_t n = read(fd, buf, sizeof(buf) - 1);
-  close(fd);
-  if (n <= 0) return false;
-  buf[n] = 0;
+  if (ReadTaskFile(tid, "syscall", buf, sizeof(buf)) <= 0) return false;
   char* end = nullptr;
   *nr = std::strtol(buf, &end, 10);
   if (end == buf) return false;  // "running"

@@ -2,6 +2,7 @@
 // tests/runtime/leaks_test.sh (snapshots of two processes).
 #include "runtime/process_stat.h"
 
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -11,6 +12,18 @@
 #include <sstream>
 
 namespace cpprof::runtime {
+
+ssize_t ReadTaskFile(pid_t tid, const char* file, char* buf, size_t size) {
+  char path[64];
+  std::snprintf(path, sizeof(path), "/proc/self/task/%d/%s", static_cast<int>(tid), file);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, size - 1);
+  close(fd);
+  if (n < 0) return -1;
+  buf[n] = 0;
+  return n;
+}
 namespace {
 
 double BootTimeSeconds() {

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "runtime/process_stat.h"
+
 namespace cpprof::runtime {
 namespace {
 
@@ -105,15 +107,8 @@ void SchedSwitchReader::Close() {
 }
 
 bool ReadSchedstat(pid_t tid, int64_t* cpu_ns, int64_t* run_delay_ns) {
-  char path[64];
-  std::snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", static_cast<int>(tid));
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
   char buf[128];
-  ssize_t n = read(fd, buf, sizeof(buf) - 1);
-  close(fd);
-  if (n <= 0) return false;
-  buf[n] = 0;
+  if (ReadTaskFile(tid, "schedstat", buf, sizeof(buf)) <= 0) return false;
   long long cpu = 0, delay = 0;
   if (std::sscanf(buf, "%lld %lld", &cpu, &delay) != 2) return false;
   *cpu_ns = cpu;

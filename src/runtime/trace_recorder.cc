@@ -24,6 +24,7 @@
 #include "cpprof/trace.h"
 #include "runtime/blocked_call.h"
 #include "runtime/cpu_profiler.h"
+#include "runtime/process_stat.h"
 #include "runtime/sched_switch.h"
 #include "runtime/stack_walk.h"
 #include "runtime/thread_registry.h"
@@ -197,14 +198,8 @@ size_t PackBytes(std::string_view text, uint64_t* out, size_t max_words) {
 }
 
 std::string ThreadName(pid_t tid) {
-  char path[64];
-  std::snprintf(path, sizeof(path), "/proc/self/task/%d/comm", static_cast<int>(tid));
-  std::string name;
-  if (FILE* f = std::fopen(path, "r")) {
-    char buf[64];
-    if (std::fgets(buf, sizeof(buf), f) != nullptr) name = buf;
-    std::fclose(f);
-  }
+  char buf[64];
+  std::string name = ReadTaskFile(tid, "comm", buf, sizeof(buf)) > 0 ? buf : "";
   if (!name.empty() && name.back() == '\n') name.pop_back();
   return name;
 }

@@ -17,6 +17,7 @@
 #include "runtime/blocked_call.h"
 #include "runtime/frame_rules.h"
 #include "runtime/heap_sampler.h"
+#include "runtime/process_stat.h"
 #include "runtime/profile_builder.h"
 #include "runtime/signal_handler.h"
 #include "runtime/thread_dump.h"
@@ -32,15 +33,9 @@ constexpr int64_t kQuietNs = 1000000000;  // a thread that did not answer is not
 // The state letter of /proc/self/task/<tid>/stat ('?' when unreadable):
 // one open, read and close, about 6 us.
 char ProcStateLetter(pid_t tid) {
-  char path[64];
-  std::snprintf(path, sizeof(path), "/proc/self/task/%d/stat", static_cast<int>(tid));
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return '?';
   char buf[512];
-  ssize_t n = read(fd, buf, sizeof(buf) - 1);
-  close(fd);
+  ssize_t n = ReadTaskFile(tid, "stat", buf, sizeof(buf));
   if (n <= 0) return '?';
-  buf[n] = 0;
   // The name in parentheses may hold anything, ')' included: the state
   // follows the last one.
   const char* close_paren = nullptr;

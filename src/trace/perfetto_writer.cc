@@ -76,18 +76,14 @@ void PerfettoWriter::ThreadTrack(uint64_t uuid, int pid, int tid, std::string_vi
 }
 
 void PerfettoWriter::ChildTrack(uint64_t uuid, uint64_t parent_uuid, std::string_view name) {
-  protozero::pbf_writer trace(*out_);
-  protozero::pbf_writer packet(trace, pf::kTracePacket);
-  {
-    protozero::pbf_writer track(packet, pf::kTrackDescriptor);
-    track.add_uint64(pf::kTrackUuid, uuid);
-    track.add_string(pf::kTrackName, name.data(), name.size());
-    track.add_uint64(pf::kTrackParentUuid, parent_uuid);
-  }
-  SequenceFields(packet, pf::kSeqNeedsIncrementalState);
+  NamedTrack(uuid, parent_uuid, name, false);
 }
 
 void PerfettoWriter::TimeCounterTrack(uint64_t uuid, uint64_t parent_uuid, std::string_view name) {
+  NamedTrack(uuid, parent_uuid, name, true);
+}
+
+void PerfettoWriter::NamedTrack(uint64_t uuid, uint64_t parent_uuid, std::string_view name, bool time_counter) {
   protozero::pbf_writer trace(*out_);
   protozero::pbf_writer packet(trace, pf::kTracePacket);
   {
@@ -95,8 +91,10 @@ void PerfettoWriter::TimeCounterTrack(uint64_t uuid, uint64_t parent_uuid, std::
     track.add_uint64(pf::kTrackUuid, uuid);
     track.add_string(pf::kTrackName, name.data(), name.size());
     track.add_uint64(pf::kTrackParentUuid, parent_uuid);
-    protozero::pbf_writer counter(track, pf::kTrackCounter);
-    counter.add_uint32(pf::kCounterUnit, pf::kCounterUnitTimeNs);
+    if (time_counter) {
+      protozero::pbf_writer counter(track, pf::kTrackCounter);
+      counter.add_uint32(pf::kCounterUnit, pf::kCounterUnitTimeNs);
+    }
   }
   SequenceFields(packet, pf::kSeqNeedsIncrementalState);
 }

@@ -81,6 +81,8 @@ class PerfettoWriter {
   void CpuSample(uint64_t timestamp_ns, int pid, int tid, uint64_t callstack_iid);
 
  private:
+  void NamedTrack(uint64_t uuid, uint64_t parent_uuid, std::string_view name, bool time_counter);
+
   std::string* out_;
 };
 
