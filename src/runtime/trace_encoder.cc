@@ -152,101 +152,27 @@ void TraceEncoder::Preemption(const TraceBatch::Slice& s) {
   writer_.Event({.timestamp_ns = static_cast<uint64_t>(s.end), .track_uuid = track, .type = pf::kTypeSliceEnd});
 }
 
+// Each record's words: w[0] is its time (ns), then per type as trace_recorder.cc writes them.
 void TraceEncoder::Record(const TraceBatch::Record& r, const uint64_t* w, TypeNameFn type_name) {
   uint64_t ts = w[0];
   uint64_t thread = r.thread_uuid;
-  std::vector<Annotation> annotations;
   switch (r.type) {
-    case kRecRegionBegin: {
-      std::string type = type_name(static_cast<uint32_t>(w[1]));
-      uint64_t task = w[2];
-      std::string labels;
-      if (task != 0) annotations.push_back(Annotation::Uint(trace::kAnnotTask, task));
-      if (w[3] != 0) {
-        labels = FormatLabels(reinterpret_cast<const LabelSetData*>(w[3]));
-        annotations.push_back(Annotation::String(trace::kAnnotLabels, labels));
-      }
-      writer_.Event({.timestamp_ns = ts,
-                     .track_uuid = thread,
-                     .type = pf::kTypeSliceBegin,
-                     .name = type,
-                     .category = trace::kCategoryRegion,
-                     .annotations = annotations,
-                     .flow_ids = task != 0 ? std::span<const uint64_t>(&w[2], 1) : std::span<const uint64_t>()});
-      return;
-    }
+    case kRecRegionBegin: RegionBegin(thread, w, type_name); return;
     case kRecRegionEnd: writer_.Event({.timestamp_ns = ts, .track_uuid = thread, .type = pf::kTypeSliceEnd}); return;
-    case kRecLog: {
-      std::string category = type_name(static_cast<uint32_t>(w[1]));
-      annotations.push_back(Annotation::String(trace::kAnnotMessage, Bytes(w, 3)));
-      if (w[2] != 0) annotations.push_back(Annotation::Uint(trace::kAnnotTask, w[2]));
-      writer_.Event({.timestamp_ns = ts,
-                     .track_uuid = thread,
-                     .type = pf::kTypeInstant,
-                     .name = category,
-                     .category = trace::kCategoryLog,
-                     .annotations = annotations});
-      return;
-    }
-    case kRecTaskBegin: {
-      std::string type = type_name(static_cast<uint32_t>(w[3]));
-      uint64_t callstack = Callstack(w + 4, r.size - 4);
-      FlushInterned();
-      DescribeTask(w[1], type);
-      annotations.push_back(Annotation::Uint(trace::kAnnotTask, w[1]));
-      if (w[2] != 0) annotations.push_back(Annotation::Uint(trace::kAnnotParentTask, w[2]));
-      writer_.Event({.timestamp_ns = ts,
-                     .track_uuid = trace::TaskTrackUuid(w[1]),
-                     .type = pf::kTypeSliceBegin,
-                     .name = type,
-                     .category = trace::kCategoryTask,
-                     .annotations = annotations,
-                     .callstack_iid = callstack,
-                     .flow_ids = std::span<const uint64_t>(&w[1], 1)});
-      return;
-    }
+    case kRecLog: Log(thread, w, type_name); return;
+    case kRecTaskBegin: TaskBegin(w, r.size, type_name); return;
     case kRecTaskEnd:
       DescribeTask(w[1], type_name(static_cast<uint32_t>(w[2])));
       writer_.Event({.timestamp_ns = ts, .track_uuid = trace::TaskTrackUuid(w[1]), .type = pf::kTypeSliceEnd});
       return;
-    case kRecWait: {
-      uint64_t callstack = Callstack(w + 5, r.size - 5);
-      FlushInterned();
-      DescribeState(thread);
-      annotations.push_back(Annotation::String(trace::kAnnotCall, reinterpret_cast<const char*>(w[3])));
-      if (w[4] != 0) annotations.push_back(Annotation::Uint(trace::kAnnotObject, w[4]));
-      uint64_t track = trace::StateTrackUuid(thread);
-      writer_.Event({.timestamp_ns = ts,
-                     .track_uuid = track,
-                     .type = pf::kTypeSliceBegin,
-                     .name = WaitKindName(static_cast<WaitKind>(w[2])),
-                     .category = trace::kCategoryState,
-                     .annotations = annotations,
-                     .callstack_iid = callstack});
-      writer_.Event({.timestamp_ns = w[1], .track_uuid = track, .type = pf::kTypeSliceEnd});
-      return;
-    }
+    case kRecWait: Wait(thread, w, r.size); return;
     case kRecCpuSample: {
       uint64_t callstack = Callstack(w + 1, r.size - 1);
       FlushInterned();
       writer_.CpuSample(ts, getpid(), r.tid, callstack);
       return;
     }
-    case kRecThreadStart: {
-      std::string routine = Symbol(static_cast<uintptr_t>(w[1]));
-      uint64_t callstack = Callstack(w + 4, r.size - 4);
-      FlushInterned();
-      annotations.push_back(Annotation::String(trace::kAnnotStartRoutine, routine));
-      writer_.Event({.timestamp_ns = ts,
-                     .track_uuid = thread,
-                     .type = pf::kTypeInstant,
-                     .name = trace::kEventThreadStart,
-                     .category = trace::kCategoryThread,
-                     .annotations = annotations,
-                     .callstack_iid = callstack});
-      Counters({thread, static_cast<int64_t>(ts), static_cast<int64_t>(w[2]), static_cast<int64_t>(w[3])});
-      return;
-    }
+    case kRecThreadStart: ThreadStart(thread, w, r.size); return;
     case kRecThreadExit:
       writer_.Event({.timestamp_ns = ts,
                      .track_uuid = thread,
@@ -257,6 +183,91 @@ void TraceEncoder::Record(const TraceBatch::Record& r, const uint64_t* w, TypeNa
       return;
     case kRecThreadName: DescribeThread(thread, r.tid, std::string(Bytes(w, 1)), true); return;
   }
+}
+
+// {ts, type id, task, labels}
+void TraceEncoder::RegionBegin(uint64_t thread, const uint64_t* w, TypeNameFn type_name) {
+  std::string type = type_name(static_cast<uint32_t>(w[1]));
+  uint64_t task = w[2];
+  std::vector<Annotation> annotations;
+  std::string labels;
+  if (task != 0) annotations.push_back(Annotation::Uint(trace::kAnnotTask, task));
+  if (w[3] != 0) {
+    labels = FormatLabels(reinterpret_cast<const LabelSetData*>(w[3]));
+    annotations.push_back(Annotation::String(trace::kAnnotLabels, labels));
+  }
+  writer_.Event({.timestamp_ns = w[0],
+                 .track_uuid = thread,
+                 .type = pf::kTypeSliceBegin,
+                 .name = type,
+                 .category = trace::kCategoryRegion,
+                 .annotations = annotations,
+                 .flow_ids = task != 0 ? std::span<const uint64_t>(&w[2], 1) : std::span<const uint64_t>()});
+}
+
+// {ts, category id, task, message bytes...}
+void TraceEncoder::Log(uint64_t thread, const uint64_t* w, TypeNameFn type_name) {
+  std::string category = type_name(static_cast<uint32_t>(w[1]));
+  std::vector<Annotation> annotations = {Annotation::String(trace::kAnnotMessage, Bytes(w, 3))};
+  if (w[2] != 0) annotations.push_back(Annotation::Uint(trace::kAnnotTask, w[2]));
+  writer_.Event({.timestamp_ns = w[0],
+                 .track_uuid = thread,
+                 .type = pf::kTypeInstant,
+                 .name = category,
+                 .category = trace::kCategoryLog,
+                 .annotations = annotations});
+}
+
+// {ts, task, parent task, type id, pcs...}
+void TraceEncoder::TaskBegin(const uint64_t* w, size_t size, TypeNameFn type_name) {
+  std::string type = type_name(static_cast<uint32_t>(w[3]));
+  uint64_t callstack = Callstack(w + 4, size - 4);
+  FlushInterned();
+  DescribeTask(w[1], type);
+  std::vector<Annotation> annotations = {Annotation::Uint(trace::kAnnotTask, w[1])};
+  if (w[2] != 0) annotations.push_back(Annotation::Uint(trace::kAnnotParentTask, w[2]));
+  writer_.Event({.timestamp_ns = w[0],
+                 .track_uuid = trace::TaskTrackUuid(w[1]),
+                 .type = pf::kTypeSliceBegin,
+                 .name = type,
+                 .category = trace::kCategoryTask,
+                 .annotations = annotations,
+                 .callstack_iid = callstack,
+                 .flow_ids = std::span<const uint64_t>(&w[1], 1)});
+}
+
+// {start, end, kind, call, object, pcs...}
+void TraceEncoder::Wait(uint64_t thread, const uint64_t* w, size_t size) {
+  uint64_t callstack = Callstack(w + 5, size - 5);
+  FlushInterned();
+  DescribeState(thread);
+  std::vector<Annotation> annotations = {Annotation::String(trace::kAnnotCall, reinterpret_cast<const char*>(w[3]))};
+  if (w[4] != 0) annotations.push_back(Annotation::Uint(trace::kAnnotObject, w[4]));
+  uint64_t track = trace::StateTrackUuid(thread);
+  writer_.Event({.timestamp_ns = w[0],
+                 .track_uuid = track,
+                 .type = pf::kTypeSliceBegin,
+                 .name = WaitKindName(static_cast<WaitKind>(w[2])),
+                 .category = trace::kCategoryState,
+                 .annotations = annotations,
+                 .callstack_iid = callstack});
+  writer_.Event({.timestamp_ns = w[1], .track_uuid = track, .type = pf::kTypeSliceEnd});
+}
+
+// {ts, start routine, cpu ns, run delay ns, pcs...}
+void TraceEncoder::ThreadStart(uint64_t thread, const uint64_t* w, size_t size) {
+  std::string routine = Symbol(static_cast<uintptr_t>(w[1]));
+  uint64_t callstack = Callstack(w + 4, size - 4);
+  FlushInterned();
+  const Annotation annotations[] = {Annotation::String(trace::kAnnotStartRoutine, routine)};
+  writer_.Event({.timestamp_ns = w[0],
+                 .track_uuid = thread,
+                 .type = pf::kTypeInstant,
+                 .name = trace::kEventThreadStart,
+                 .category = trace::kCategoryThread,
+                 .annotations = annotations,
+                 .callstack_iid = callstack});
+  Counters({thread, static_cast<int64_t>(w[0]), static_cast<int64_t>(w[2]), static_cast<int64_t>(w[3])});
 }
 
 std::string TraceEncoder::Symbol(uintptr_t addr) {

@@ -93,6 +93,11 @@ class TraceEncoder {
 
  private:
   void Record(const TraceBatch::Record& r, const uint64_t* w, TypeNameFn type_name);
+  void RegionBegin(uint64_t thread, const uint64_t* w, TypeNameFn type_name);
+  void Log(uint64_t thread, const uint64_t* w, TypeNameFn type_name);
+  void TaskBegin(const uint64_t* w, size_t size, TypeNameFn type_name);
+  void Wait(uint64_t thread, const uint64_t* w, size_t size);
+  void ThreadStart(uint64_t thread, const uint64_t* w, size_t size);
   void Preemption(const TraceBatch::Slice& s);
   void DescribeThread(uint64_t uuid, pid_t tid, const std::string& name, bool rename);
   void DescribeState(uint64_t thread_uuid);
