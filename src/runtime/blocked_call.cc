@@ -1,11 +1,8 @@
 #include "runtime/blocked_call.h"
 
 #include <sys/syscall.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 
 #include "runtime/process_stat.h"
 
@@ -65,13 +62,6 @@ constexpr KnownCall kKnownCalls[] = {
     {SYS_futex, "futex", WaitKind::kSync, Object::kNone},
 };
 
-bool IsSocket(uint64_t fd) {
-  char path[48], target[16];
-  std::snprintf(path, sizeof(path), "/proc/self/fd/%llu", static_cast<unsigned long long>(fd));
-  ssize_t n = readlink(path, target, sizeof(target));
-  return n >= 7 && std::memcmp(target, "socket:", 7) == 0;
-}
-
 }  // namespace
 
 bool SyscallOf(pid_t tid, long* nr, uint64_t* arg0) {
@@ -90,7 +80,9 @@ bool BlockedCallOf(pid_t tid, BlockedCall* out) {
   if (!SyscallOf(tid, &nr, &arg0)) return false;
   for (const KnownCall& c : kKnownCalls) {
     if (c.nr != nr) continue;
-    out->kind = c.kind == WaitKind::kSyscall && c.object == Object::kFd && IsSocket(arg0) ? WaitKind::kNetwork : c.kind;
+    out->kind = c.kind == WaitKind::kSyscall && c.object == Object::kFd && IsSocket(static_cast<int>(arg0))
+                    ? WaitKind::kNetwork
+                    : c.kind;
     out->call = c.name;
     out->object = c.object == Object::kFd ? arg0 : 0;
     return true;

@@ -55,6 +55,11 @@ std::string_view Bytes(const uint64_t* w, size_t skip) {
 
 }  // namespace
 
+void TraceBatch::Add(uint64_t thread_uuid, pid_t tid, uint8_t type, const uint64_t* w, size_t n) {
+  records.push_back({thread_uuid, tid, type, static_cast<uint32_t>(words.size()), static_cast<uint32_t>(n)});
+  words.insert(words.end(), w, w + n);
+}
+
 void TraceBatch::Clear() {
   threads.clear();
   counters.clear();
@@ -82,7 +87,7 @@ void TraceEncoder::Begin(std::string_view sched_source) {
   if (!comm.empty() && comm.back() == '\n') comm.pop_back();
   writer_.ProcessTrack(getpid(), comm, args);
   const Annotation annotations[] = {Annotation::String(trace::kAnnotSchedSource, sched_source),
-                                    Annotation::Uint(trace::kAnnotWaitThreshold, WaitThresholdNs())};
+                                    Annotation::Uint(trace::kAnnotWaitThreshold, kWaitThresholdNs)};
   writer_.Event({.timestamp_ns = now,
                  .track_uuid = trace::kProcessTrackUuid,
                  .type = pf::kTypeInstant,

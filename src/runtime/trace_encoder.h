@@ -71,6 +71,8 @@ struct TraceBatch {
   std::vector<Record> records;
   std::vector<uint64_t> words;
   std::vector<Slice> preemptions;
+  // Appends a record of n words (w[0] its time in ns).
+  void Add(uint64_t thread_uuid, pid_t tid, uint8_t type, const uint64_t* w, size_t n);
   void Clear();
 };
 

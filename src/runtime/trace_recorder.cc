@@ -298,8 +298,7 @@ void Recorder::DescribeLocked(ThreadState* t, bool at_start) {
       if (!ReadSchedstat(t->tid, &cpu, &delay)) cpu = delay = 0;
       const uint64_t w[] = {static_cast<uint64_t>(t->started_ns), t->start_routine, static_cast<uint64_t>(cpu),
                             static_cast<uint64_t>(delay)};
-      batch_.records.push_back({tt->uuid, tt->tid, kRecThreadStart, static_cast<uint32_t>(batch_.words.size()), 4});
-      batch_.words.insert(batch_.words.end(), std::begin(w), std::end(w));
+      batch_.Add(tt->uuid, tt->tid, kRecThreadStart, w, std::size(w));
     } else if (ReadSchedstat(t->tid, &cpu, &delay)) {
       batch_.counters.push_back({tt->uuid, MonotonicNanos(), cpu, delay});
     }
@@ -361,9 +360,7 @@ void Recorder::CollectLocked(bool final) {
     if (tt->buffer != nullptr) {
       tt->buffer->Drain(session_, [&](uint8_t type, const uint64_t* w, size_t n) {
         if (n == 0) return;
-        batch_.records.push_back(
-            {tt->uuid, tt->tid, type, static_cast<uint32_t>(batch_.words.size()), static_cast<uint32_t>(n)});
-        batch_.words.insert(batch_.words.end(), w, w + n);
+        batch_.Add(tt->uuid, tt->tid, type, w, n);
         // Waits come timed by their hooks, in ns; the rest in ticks.
         if (type != kRecWait) batch_.words[batch_.records.back().offset] = ticks_.ToNanos(w[0]);
       });
@@ -432,8 +429,7 @@ void Recorder::AddUntimedWait(TraceThread* tt, const BlockedCall& c, int64_t beg
   if (end <= begin) return;
   const uint64_t w[] = {static_cast<uint64_t>(begin), static_cast<uint64_t>(end), static_cast<uint64_t>(c.kind),
                         reinterpret_cast<uint64_t>(c.call), c.object};
-  batch_.records.push_back({tt->uuid, tt->tid, kRecWait, static_cast<uint32_t>(batch_.words.size()), 5});
-  batch_.words.insert(batch_.words.end(), std::begin(w), std::end(w));
+  batch_.Add(tt->uuid, tt->tid, kRecWait, w, std::size(w));
 }
 
 void Recorder::ReadSchedLocked() {
@@ -617,17 +613,14 @@ void TraceLogMessage(std::string_view category, std::string_view message) {
   Write(SelfTrace(), kRecLog, s, w, 3, bytes, n);
 }
 
-void TraceWait(WaitKind kind, const char* call, uint64_t object, int64_t start_ns, int64_t end_ns) noexcept {
+void TraceWait(ThreadState* self, WaitKind kind, const char* call, uint64_t object, int64_t start_ns,
+               int64_t end_ns) noexcept {
   uint32_t s = session.load(std::memory_order_relaxed);
   if (s == 0) return;
-  // By tid, not only through the thread's own pointer: a thread that never
-  // called into cpprof (the main thread, threads created before it loaded)
-  // is known from /proc alone, and its waits count as much.
-  ThreadState* t = ThreadRegistry::Get().Find(CurrentTid());
-  TraceThread* tt = TraceOf(t);
+  TraceThread* tt = TraceOf(self);
   if (tt == nullptr) return;  // cpprof's own threads, and threads it has not seen yet
   uintptr_t pcs[kMaxStackDepth];
-  int n = CaptureStackOutsideRuntime(t->bounds(), pcs, kMaxStackDepth);
+  int n = CaptureStackOutsideRuntime(self->bounds(), pcs, kMaxStackDepth);
   const uint64_t w[] = {static_cast<uint64_t>(start_ns), static_cast<uint64_t>(end_ns), static_cast<uint64_t>(kind),
                         reinterpret_cast<uint64_t>(call), object};
   Write(tt, kRecWait, s, w, 5, reinterpret_cast<const uint64_t*>(pcs), static_cast<size_t>(n));

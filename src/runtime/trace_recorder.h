@@ -28,15 +28,17 @@ namespace cpprof::runtime {
 
 struct ThreadState;
 
-// Records a wait of the calling thread that has just ended: a state slice
-// [start_ns, end_ns] (CLOCK_MONOTONIC) with the calling thread's stack from
-// the first frame outside libcpprof (the caller of the interposed function).
+// Records a wait of the calling thread, whose entry is self, that has just
+// ended: a state slice [start_ns, end_ns] (CLOCK_MONOTONIC) with the calling
+// thread's stack from the first frame outside libcpprof (the caller of the
+// interposed function).
 // `call` is a string literal ("recv", "pthread_mutex_lock"); object is the
 // lock's address or the file descriptor (0: none). Called by the wait hooks
 // when g_wait_observers has kWaitObserverTrace; never blocks, never
 // allocates on the calling thread beyond its buffer, drops (and counts) the
 // event when the buffer is full.
-void TraceWait(WaitKind kind, const char* call, uint64_t object, int64_t start_ns, int64_t end_ns) noexcept;
+void TraceWait(ThreadState* self, WaitKind kind, const char* call, uint64_t object, int64_t start_ns,
+               int64_t end_ns) noexcept;
 
 // Receives the trace's bytes, in order, from the flusher thread; false when
 // they could not be written (the trace then stops recording).

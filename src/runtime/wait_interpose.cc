@@ -35,7 +35,6 @@
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -48,11 +47,6 @@
 
 namespace cpprof::runtime {
 namespace {
-
-bool IsSocket(int fd) {
-  struct stat st;
-  return fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
-}
 
 // Classifiers: called at most twice per observed call, never when no one
 // listens.

@@ -1,6 +1,8 @@
 // Tested by tests/runtime/wall_profile_test.cc and tests/runtime/wait_hooks_test.cc.
 #include "runtime/wait_state.h"
 
+#include <sys/stat.h>
+
 #include "runtime/thread_registry.h"
 #include "runtime/trace_recorder.h"
 #include "trace/trace_format.h"
@@ -19,6 +21,11 @@ const char* WaitKindName(WaitKind kind) {
     case WaitKind::kNone: break;
   }
   return "running";
+}
+
+bool IsSocket(int fd) {
+  struct stat st;
+  return fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
 void SetWaitObserver(uint32_t bit, bool on) {
@@ -73,8 +80,8 @@ void WriteSlot(CurrentWait& w, Write write) {
 }  // namespace
 
 WaitRecord BeginWait(uint32_t observers, WaitKind kind, const char* call, uint64_t object) {
-  WaitRecord r{observers, kind, call, object, 0, nullptr};
   ThreadState* self = (observers & kWaitObserverTimed) ? SelfState() : nullptr;
+  WaitRecord r{observers, kind, call, object, 0, self, nullptr};
   if (self != nullptr && self->internal) r.observers &= ~kWaitObserverTimed;
   if ((r.observers & kWaitObserverWall) && self != nullptr &&
       self->wait.kind.load(std::memory_order_relaxed) == WaitKind::kNone) {
@@ -101,9 +108,9 @@ void EndWait(const WaitRecord& w, int64_t end_ns, int64_t min_ns) {
   if (w.slot != nullptr) {
     WriteSlot(*w.slot, [&] { w.slot->kind.store(WaitKind::kNone, std::memory_order_relaxed); });
   }
-  if ((w.observers & kWaitObserverTrace) && end_ns - w.start_ns >= min_ns) {
+  if ((w.observers & kWaitObserverTrace) && w.self != nullptr && end_ns - w.start_ns >= min_ns) {
     HookScope scope;
-    TraceWait(w.kind, w.call, w.object, w.start_ns, end_ns);
+    TraceWait(w.self, w.kind, w.call, w.object, w.start_ns, end_ns);
   }
 }
 

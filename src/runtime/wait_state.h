@@ -16,6 +16,8 @@
 
 namespace cpprof::runtime {
 
+struct ThreadState;
+
 // go tool trace's blocking reasons, for native code. kNone: running, or in
 // a call no hook sees.
 enum class WaitKind : uint8_t {
@@ -28,6 +30,11 @@ enum class WaitKind : uint8_t {
 
 // The state's name in traces and `state` labels: trace_format.h's kState*.
 const char* WaitKindName(WaitKind kind);
+
+// Whether fd is a socket (fstat's S_IFSOCK, about 0.3 us): a wait on it is
+// network. Descriptors are the process's, so this also tells for another
+// thread's blocked call (blocked_call.cc).
+bool IsSocket(int fd);
 
 // Bits of g_wait_observers, the one word every hook loads. The lock hooks
 // act on any bit; the system-call hooks (wait_interpose.cc) only on
@@ -51,7 +58,6 @@ void SetWaitObserver(uint32_t bit, bool on);
 // block. The trace says this value in its start annotation
 // (wait_threshold_ns).
 inline constexpr int64_t kWaitThresholdNs = 5000;
-inline int64_t WaitThresholdNs() { return kWaitThresholdNs; }
 
 // Set while a hook does cpprof's own work (stack capture, recording), so
 // that the locks and system calls of that work go straight to the real
@@ -104,6 +110,7 @@ struct WaitRecord {
   const char* call = nullptr;
   uint64_t object = 0;
   int64_t start_ns = 0;
+  ThreadState* self = nullptr;  // the calling thread's entry, when timed
   CurrentWait* slot = nullptr;  // published for the wall profiler
 };
 
