@@ -169,40 +169,41 @@ void Cmdline(HttpResponse& r) {
   r.body = args;
 }
 
-void CpuProfile(const HttpRequest& req, HttpResponse& r) {
+// Go's Profile handler, for the CPU and the wall-clock profile: `seconds`
+// (default 30), the profile recorded that long between start(sink) and
+// stop(); enabling and writing name the profile in their 500s.
+template <typename Start, typename Stop>
+void TimedProfile(const HttpRequest& req, HttpResponse& r, const char* name, const std::string& enabling,
+                  const std::string& writing, Start start, Stop stop) {
   SetHeader(r, "X-Content-Type-Options", "nosniff");
   int64_t sec = IntOr(QueryValue(req.query, "seconds"), 0);
   if (sec <= 0) sec = 30;
-  Binary(r, "profile");
+  Binary(r, name);
   std::string bytes;
-  Status s = runtime::CpuProfiler::Get().Start([&bytes](const std::string& b) {
+  Status s = start([&bytes](const std::string& b) {
     bytes = b;
     return Status();
   });
-  if (!s.ok()) return ServeError(r, 500, "Could not enable CPU profiling: " + s.message());
+  if (!s.ok()) return ServeError(r, 500, "Could not enable " + enabling + ": " + s.message());
   std::this_thread::sleep_for(std::chrono::seconds(sec));
-  if (!runtime::CpuProfiler::Get().Stop().ok()) return ServeError(r, 500, "Could not write CPU profile");
+  if (!stop().ok()) return ServeError(r, 500, "Could not write " + writing);
   r.body = std::move(bytes);
 }
 
-// As CpuProfile, for the wall-clock profile; `hz` sets this profile's rate.
+void CpuProfile(const HttpRequest& req, HttpResponse& r) {
+  TimedProfile(
+      req, r, "profile", "CPU profiling", "CPU profile",
+      [](runtime::ProfileSink sink) { return runtime::CpuProfiler::Get().Start(std::move(sink)); },
+      [] { return runtime::CpuProfiler::Get().Stop(); });
+}
+
+// `hz` sets this profile's rate (0: the default; Start clamps the rest).
 void WallProfile(const HttpRequest& req, HttpResponse& r) {
-  SetHeader(r, "X-Content-Type-Options", "nosniff");
-  int64_t sec = IntOr(QueryValue(req.query, "seconds"), 0);
-  if (sec <= 0) sec = 30;
-  int64_t hz = IntOr(QueryValue(req.query, "hz"), 0);
-  Binary(r, "wall");
-  std::string bytes;
-  Status s = runtime::WallProfiler::Get().Start(
-      [&bytes](const std::string& b) {
-        bytes = b;
-        return Status();
-      },
-      static_cast<int>(std::clamp<int64_t>(hz, 0, 1000)));  // 0: the default rate; Start clamps the rest
-  if (!s.ok()) return ServeError(r, 500, "Could not enable wall-clock profiling: " + s.message());
-  std::this_thread::sleep_for(std::chrono::seconds(sec));
-  if (!runtime::WallProfiler::Get().Stop().ok()) return ServeError(r, 500, "Could not write wall-clock profile");
-  r.body = std::move(bytes);
+  int hz = static_cast<int>(std::clamp<int64_t>(IntOr(QueryValue(req.query, "hz"), 0), 0, 1000));
+  TimedProfile(
+      req, r, "wall", "wall-clock profiling", "wall-clock profile",
+      [hz](runtime::ProfileSink sink) { return runtime::WallProfiler::Get().Start(std::move(sink), hz); },
+      [] { return runtime::WallProfiler::Get().Stop(); });
 }
 
 // The trace's bytes between the flusher, which pushes them, and the request's
