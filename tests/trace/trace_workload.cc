@@ -3,7 +3,7 @@
 //
 //   sleeper    10 x 100 ms in SleepTenTimes                -> sleep   ~1 s
 //   receiver   recv on a socketpair in WaitForMessage,
-//              the peer sends after 300 ms                 -> network ~300 ms
+//              the peer sends 300 ms after it goes to recv -> network ~300 ms
 //   spinner-a, spinner-b  pinned to one CPU, spinning
 //              1 s each in SpinPinned                      -> sched   ~0.5 s each
 //   holder, waiter  a std::mutex held 20 x 20 ms by the
@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -40,13 +41,18 @@ __attribute__((noinline)) void SleepTenTimes() {
   for (int i = 0; i < 10; i++) std::this_thread::sleep_for(100ms);
 }
 
-__attribute__((noinline)) void WaitForMessage(int fd) {
+// The sender's 300 ms count from the receiver's going to recv (a promise:
+// futex waits, which no hook sees), so a late-starting receiver on a loaded
+// machine still waits the whole 300 ms.
+__attribute__((noinline)) void WaitForMessage(int fd, std::promise<void>* receiving) {
   Name("receiver");
+  receiving->set_value();
   char byte;
   if (recv(fd, &byte, 1, 0) != 1) perror("recv");
 }
 
-void SendAfter300ms(int fd) {
+void SendAfter300ms(int fd, std::future<void> receiving) {
+  receiving.wait();
   std::this_thread::sleep_for(300ms);
   if (send(fd, "x", 1, 0) != 1) perror("send");
 }
@@ -124,8 +130,9 @@ int main(int argc, char** argv) {
   int cpu = sched_getcpu();
   std::vector<std::thread> threads;
   threads.emplace_back(SleepTenTimes);
-  threads.emplace_back(WaitForMessage, pair[0]);
-  threads.emplace_back(SendAfter300ms, pair[1]);
+  std::promise<void> receiving;
+  threads.emplace_back(WaitForMessage, pair[0], &receiving);
+  threads.emplace_back(SendAfter300ms, pair[1], receiving.get_future());
   threads.emplace_back(SpinPinned, "spinner-a", cpu);
   threads.emplace_back(SpinPinned, "spinner-b", cpu);
   threads.emplace_back(HoldLock);
