@@ -31,7 +31,9 @@ Status PProf(const std::vector<std::string>& args, const WebUI& web, Ui& ui) {
   SetTools(cl.tools);
   if (cl.leaks.on) return RunLeaksSeries(cl, web, ui);
   std::vector<std::string> warnings;
-  Result<Profile> p = FetchProfiles(cl.source, warnings);
+  SourceOptions source = cl.source;
+  source.sums_only = cl.cmd != nullptr && ReadsOnlySums(cl.cmd->format);
+  Result<Profile> p = FetchProfiles(source, warnings);
   for (const std::string& w : warnings) ui.Err(w);
   if (!p.ok()) return p.status();
   if (cl.cmd != nullptr) return RunReport(*p, *cl.cmd, cl.cmd_param, cl.cfg, ui);

@@ -58,7 +58,8 @@ void LocateBinaries(Profile& p, const SourceOptions& s) {
   if (!s.build_id.empty()) p.mappings[0].build_id = p.strings.Intern(s.build_id);
 }
 
-Result<Profile> Combine(std::vector<Profile>& profiles) {
+Result<Profile> Combine(std::vector<Profile>& profiles, bool merge_one = true) {
+  if (profiles.size() == 1 && !merge_one && CompactKeepsMappings(profiles[0])) return std::move(profiles[0]);
   std::vector<Profile*> ptrs;
   for (Profile& p : profiles) ptrs.push_back(&p);
   if (Status s = ScaleToCommonUnits(ptrs); !s.ok()) return s;
@@ -119,7 +120,7 @@ Result<Profile> Grab(const std::vector<std::string>& sources, const SourceOption
   if (loaded.size() != sources.size()) {
     warnings.push_back(fmt::format("Fetched {} {} profiles out of {}", loaded.size(), what, sources.size()));
   }
-  return Combine(loaded);
+  return Combine(loaded, !s.sums_only || *remote || !s.bases.empty());
 }
 
 // -symbolize=[local|fastlocal|remote|none][:force][:demangle=...], as

@@ -372,6 +372,25 @@ void Compact(Profile& p) {
   }
 }
 
+bool CompactKeepsMappings(const Profile& p) {
+  std::vector<std::tuple<uint64_t, uint64_t, StrId>> keys;
+  for (const Mapping& m : p.mappings) keys.push_back(MappingKey(m));
+  std::sort(keys.begin(), keys.end());
+  if (std::adjacent_find(keys.begin(), keys.end()) != keys.end()) return false;
+  // Compact numbers mappings in order of first use, the first one first.
+  size_t seen = 1;
+  for (size_t i = 0; i < p.samples.size() && seen < p.mappings.size(); ++i) {
+    if (IsZero(p.values_of(i))) continue;
+    for (uint32_t loc : p.stack(p.samples[i])) {
+      uint32_t m = p.locations[loc].mapping;
+      if (m == kNone || m < seen) continue;
+      if (m != seen) return false;
+      ++seen;
+    }
+  }
+  return seen >= p.mappings.size();
+}
+
 Result<Profile> Merge(std::vector<Profile> profiles) {
   if (profiles.empty()) return Status::Error("no profiles to merge");
   for (size_t i = 1; i < profiles.size(); ++i) {

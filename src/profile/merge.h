@@ -23,6 +23,12 @@ Result<Profile> Merge(std::vector<Profile> profiles);
 // own its stack range, as after decoding (stacks are rewritten in place).
 void Compact(Profile& p);
 
+// True when Compact would leave p's mappings as they are: no two share a
+// merge key (which would move addresses to another mapping's base), and
+// samples use each, in their order (the symbolizer's messages come in it).
+// Stops reading stacks once every mapping has been seen.
+bool CompactKeepsMappings(const Profile& p);
+
 // Converts sample and period values of all profiles to their finest common
 // unit (pprof's measurement.ScaleProfiles), so that "ms" and "s" merge.
 Status ScaleToCommonUnits(std::span<Profile* const> profiles);

@@ -60,6 +60,14 @@ enum class ReportFormat {
   kSpeedscope
 };
 
+// The text, tree and graph reports read a profile through the sums of its
+// graph's nodes and edges alone, which neither the order of its locations
+// and samples nor duplicates among them change (nodes and edges are sorted
+// by value and name).
+inline bool ReadsOnlySums(ReportFormat f) {
+  return f == ReportFormat::kText || f == ReportFormat::kTree || f == ReportFormat::kDot;
+}
+
 struct ReportOptions {
   ReportFormat format = ReportFormat::kText;
   bool cum_sort = false;

@@ -208,6 +208,36 @@ TEST(MergeTest, SumsEqualSamplesAndCancelsAgainstBase) {
   EXPECT_TRUE(diff->samples.empty());
 }
 
+// The text, tree and graph reports skip the merge of a single profile when
+// it would leave the mappings as they are (driver/fetch.cc).
+TEST(MergeTest, CompactKeepsMappingsOnlyWhenItWouldNotReorderOrMergeThem) {
+  auto S = [](Profile& p, const char* s) { return p.strings.Intern(s); };
+  auto two_mappings = [&](uint32_t first_used) {
+    Profile p = EveryField();
+    p.mappings.push_back({2, 0x600000, 0x700000, 0, S(p, "/lib/libc.so"), 0, true, true, true, true});
+    p.locations[0].mapping = first_used;
+    p.locations[1].mapping = 1 - first_used;
+    return p;
+  };
+  EXPECT_TRUE(CompactKeepsMappings(EveryField()));
+  EXPECT_TRUE(CompactKeepsMappings(two_mappings(0)));
+  // Samples use the third mapping before the second: the merge swaps them.
+  Profile later = two_mappings(0);
+  later.mappings.push_back({3, 0x800000, 0x900000, 0, S(later, "/lib/libm.so"), 0, true, true, true, true});
+  later.locations[0].mapping = 2;
+  EXPECT_FALSE(CompactKeepsMappings(later));
+  // A mapping no sample uses is dropped by the merge.
+  Profile unused = EveryField();
+  unused.mappings.push_back({2, 0x600000, 0x700000, 0, S(unused, "/lib/libc.so"), 0, true, true, true, true});
+  EXPECT_FALSE(CompactKeepsMappings(unused));
+  // Two mappings of the same file, size and offset become one.
+  Profile twice = two_mappings(0);
+  twice.mappings[1] = twice.mappings[0];
+  twice.mappings[1].start += 0x1000000;
+  twice.mappings[1].limit += 0x1000000;
+  EXPECT_FALSE(CompactKeepsMappings(twice));
+}
+
 TEST(FilterTest, AllFramesKeepsWhatDropFramesWouldPrune) {
   Profile p = EveryField();
   auto S = [&](const char* s) { return p.strings.Intern(s); };
