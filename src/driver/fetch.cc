@@ -85,9 +85,10 @@ Result<Profile> Grab(const std::vector<std::string>& sources, const SourceOption
       return;
     }
     DwarfUnwinder unwinder;  // per thread: it is not thread-safe
-    results[i] = ParseProfile(View(*data), &unwinder);
+    const bool perf_data = perf::IsPerfData(View(*data));
+    results[i] = ParseProfile(std::move(data).value(), &unwinder);
     if (!results[i].ok()) return;
-    if (kernel_symbols && perf::IsPerfData(View(*data))) SymbolizeKernel(*results[i], ReadRunningKernel);
+    if (kernel_symbols && perf_data) SymbolizeKernel(*results[i], ReadRunningKernel);
     LocateBinaries(*results[i], s);
     if (!url.empty()) {
       CollectMappingSources(*results[i], url, fetched[i]);

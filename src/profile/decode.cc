@@ -591,4 +591,13 @@ Result<Profile> ParseProfile(std::string_view bytes, const perf::UserStackUnwind
   return p;
 }
 
+Result<Profile> ParseProfile(Bytes bytes, const perf::UserStackUnwinder* unwinder) {
+  if (IsGzip(View(bytes))) {
+    Result<Bytes> r = Gunzip(View(bytes));
+    if (!r.ok()) return r.status().WithContext("decompressing profile");
+    bytes = std::move(r).value();
+  }
+  return ParseProfile(View(bytes), unwinder);
+}
+
 }  // namespace cpprof
