@@ -38,11 +38,13 @@ class ColumnAllocator {
   T* allocate(size_t n) {
     size_t bytes = n * sizeof(T);
     if (bytes < kHugePage) return std::allocator<T>().allocate(n);
-    // The kernel aligns anonymous mappings of 2 MiB and more to 2 MiB, so
-    // the whole block can be backed by huge pages.
-    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    // The kernel aligns anonymous mappings whose size is a multiple of 2 MiB
+    // to 2 MiB (Linux 6.18 no longer aligns others), so that the whole block
+    // can be backed by huge pages. Unaligned, the partial 2 MiB at each end
+    // took 4 KiB faults: 5,000 of -top's 16,000.
+    void* p = mmap(nullptr, MappedSize(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
-    madvise(p, bytes, MADV_HUGEPAGE);  // a hint: without THP, plain pages
+    madvise(p, MappedSize(bytes), MADV_HUGEPAGE);  // a hint: without THP, plain pages
     return static_cast<T*>(p);
   }
 
@@ -51,7 +53,7 @@ class ColumnAllocator {
     if (bytes < kHugePage) {
       std::allocator<T>().deallocate(p, n);
     } else {
-      munmap(p, bytes);
+      munmap(p, MappedSize(bytes));
     }
   }
 
@@ -71,6 +73,7 @@ class ColumnAllocator {
 
  private:
   static constexpr size_t kHugePage = size_t{2} << 20;
+  static size_t MappedSize(size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
 };
 
 template <typename T>

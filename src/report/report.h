@@ -140,6 +140,8 @@ class Report {
   Profile& profile() { return p_; }
   const Profile& profile() const { return p_; }
   GraphCache& graphs() { return graphs_ != nullptr ? *graphs_ : own_graphs_; }
+  // Whether graphs() outlives the report (the shell's or the web UI's).
+  bool shares_graphs() const { return graphs_ != nullptr; }
   const ReportOptions& options() const { return o_; }
   ReportOptions& mutable_options() { return o_; }
   int64_t total() const { return total_; }
