@@ -517,7 +517,7 @@ class Decoder {
   }
 
   Profile& p_;
-  std::vector<std::string_view> raw_strings_;
+  Column<std::string_view> raw_strings_;
   std::vector<StrId> string_ids_;
   struct Span {
     uint32_t offset, size;
@@ -526,8 +526,8 @@ class Decoder {
 
   std::string_view data_;
   Column<Span> sample_spans_;  // each sample's bytes in data_
-  std::vector<RawLocation> raw_locations_;
-  std::vector<uint64_t> line_function_ids_;
+  Column<RawLocation> raw_locations_;
+  Column<uint64_t> line_function_ids_;
   IdIndex mappings_, functions_, locations_;
   bool bad_string_ = false;
 };

@@ -305,9 +305,9 @@ class Compactor {
 
   Profile& p_;
   std::vector<Mapping> old_mappings_;
-  std::vector<Location> old_locations_;
-  std::vector<Line> old_lines_;
-  std::vector<Function> old_functions_;
+  Column<Location> old_locations_;
+  Column<Line> old_lines_;
+  Column<Function> old_functions_;
   std::vector<MappingRef> mapping_of_;
   std::vector<uint32_t> location_of_;
   std::vector<uint32_t> function_of_;

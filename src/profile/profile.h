@@ -95,9 +95,9 @@ struct Profile {
   Column<uint32_t> stacks;  // location indices
   Column<Label> labels;
   std::vector<Mapping> mappings;
-  std::vector<Location> locations;
-  std::vector<Line> lines;
-  std::vector<Function> functions;
+  Column<Location> locations;
+  Column<Line> lines;
+  Column<Function> functions;
   StrId drop_frames = 0;
   StrId keep_frames = 0;
   int64_t time_nanos = 0;

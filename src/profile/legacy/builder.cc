@@ -100,7 +100,7 @@ void ProfileBuilder::Finish() {
 // Locations in order of first use by a sample, ids 1..N; unused ones go.
 void ProfileBuilder::RemapLocations() {
   std::vector<uint32_t> new_index(p_.locations.size(), kNone);
-  std::vector<cpprof::Location> kept;
+  Column<cpprof::Location> kept;
   for (const Sample& s : p_.samples) {
     for (uint32_t& loc : p_.stack(s)) {
       if (new_index[loc] == kNone) {
@@ -118,7 +118,7 @@ void ProfileBuilder::RemapLocations() {
 // Functions in order of first use by a location, ids 1..N.
 void ProfileBuilder::RemapFunctions() {
   std::vector<uint32_t> new_index(p_.functions.size(), kNone);
-  std::vector<Function> kept;
+  Column<Function> kept;
   for (const cpprof::Location& l : p_.locations) {
     for (Line& ln : p_.lines_of(l)) {
       if (new_index[ln.function] == kNone) {
