@@ -136,8 +136,8 @@ struct GraphBuilder::Accumulator {
   struct Rest {  // per sample (flat) or with -mean only
     int64_t cum_div = 0, flat = 0, flat_div = 0;
   };
-  std::vector<Sums> sums;
-  std::vector<Rest> rest;
+  Column<Sums> sums;
+  Column<Rest> rest;
   std::vector<Edge> edges;
   std::vector<uint32_t> edge_stamp;
   std::vector<uint64_t> edge_table_keys;
@@ -154,9 +154,9 @@ struct GraphBuilder::Accumulator {
     uint32_t stamp = kNone;
     bool used = false, residual = false, is_inline = true;
   };
-  std::vector<EdgeSlot> edge_slots;
+  Column<EdgeSlot> edge_slots;
   std::vector<uint32_t> slots_used;                // in order of first use
-  std::vector<std::pair<uint32_t, NodeTag>> tags;  // (node, tag)
+  Column<std::pair<uint32_t, NodeTag>> tags;  // (node, tag)
   std::unordered_map<TagKey, uint32_t, TagKeyHash> tag_index;
   std::vector<uint32_t> label_tag_slots;  // dense (node row x label group), when it fits
 
@@ -538,6 +538,7 @@ std::vector<uint32_t> GraphBuilder::KeptCodes() const {
 
 void GraphBuilder::CollectDenseEdges(Accumulator& part) const {
   size_t columns = edge_column_nodes_.size();
+  part.edges.reserve(part.edges.size() + part.slots_used.size());
   for (uint32_t slot : part.slots_used) {
     const Accumulator::EdgeSlot& e = part.edge_slots[slot];
     part.edges.push_back(Edge{.src = row_nodes_[slot / columns],

@@ -231,9 +231,9 @@ class GraphBuilder {
   // Tags: per sample a label group and numeric tags, computed once.
   std::vector<std::string> group_names_;  // [0] = "" (no labels)
   std::vector<std::string> tag_names_;
-  std::vector<uint32_t> sample_group_;
-  std::vector<uint32_t> sample_num_begin_;                 // per sample + 1, into sample_nums_
-  std::vector<std::pair<uint32_t, int64_t>> sample_nums_;  // (tag name, value)
+  Column<uint32_t> sample_group_;
+  Column<uint32_t> sample_num_begin_;                      // per sample + 1, into sample_nums_
+  Column<std::pair<uint32_t, int64_t>> sample_nums_;  // (tag name, value)
 };
 
 // The node identities of a profile's frames, as pprof's nodeInfo. A
