@@ -138,7 +138,7 @@ struct GraphBuilder::Accumulator {
   };
   Column<Sums> sums;
   Column<Rest> rest;
-  std::vector<Edge> edges;
+  Column<Edge> edges;
   std::vector<uint32_t> edge_stamp;
   std::vector<uint64_t> edge_table_keys;
   std::vector<uint32_t> edge_table;

@@ -110,8 +110,8 @@ class GraphBuilder {
   // What a graph-mode Build computed, to put back instead of walking the
   // samples again for the same build (report's GraphCache).
   struct Built {
-    std::vector<Node> nodes;
-    std::vector<Edge> edges;
+    Column<Node> nodes;
+    Column<Edge> edges;
     std::vector<NodeTag> tags;
   };
   Built Save() const { return {nodes_, edges_, tags_}; }
@@ -119,10 +119,10 @@ class GraphBuilder {
 
   const Profile& profile() const { return p_; }
   const GraphOptions& options() const { return options_; }
-  std::vector<Node>& nodes() { return nodes_; }
-  const std::vector<Node>& nodes() const { return nodes_; }
-  std::vector<Edge>& edges() { return edges_; }
-  const std::vector<Edge>& edges() const { return edges_; }
+  Column<Node>& nodes() { return nodes_; }
+  const Column<Node>& nodes() const { return nodes_; }
+  Column<Edge>& edges() { return edges_; }
+  const Column<Edge>& edges() const { return edges_; }
   const std::vector<NodeTag>& tags() const { return tags_; }
   const std::string& group_name(uint32_t group) const { return group_names_[group]; }
   const std::string& tag_name(const NodeTag& t) const {
@@ -215,8 +215,8 @@ class GraphBuilder {
   static constexpr uint32_t kDroppedLocation = 0xC0000000u;
   std::vector<uint32_t> loc_code_;
   std::vector<uint8_t> inlined_;  // per info: 1 for a line some location inlines into the next
-  std::vector<Node> nodes_;       // graph mode: one per info; tree mode: one per context
-  std::vector<Edge> edges_;
+  Column<Node> nodes_;            // graph mode: one per info; tree mode: one per context
+  Column<Edge> edges_;
   std::vector<NodeTag> tags_;
   // A graph build numbers the kept nodes 0..kept_count_-1 (kNone: dropped),
   // for the dense edge and tag tables; a call tree leaves it empty.
