@@ -155,7 +155,7 @@ struct GraphBuilder::Accumulator {
     bool used = false, residual = false, is_inline = true;
   };
   Column<EdgeSlot> edge_slots;
-  std::vector<uint32_t> slots_used;                // in order of first use
+  std::vector<uint32_t> slots_used;           // in order of first use
   Column<std::pair<uint32_t, NodeTag>> tags;  // (node, tag)
   std::unordered_map<TagKey, uint32_t, TagKeyHash> tag_index;
   std::vector<uint32_t> label_tag_slots;  // dense (node row x label group), when it fits
@@ -182,7 +182,11 @@ struct GraphBuilder::Accumulator {
     edge_stamp.push_back(kNone);
     return static_cast<uint32_t>(edges.size() - 1);
   }
-  void AddToSlot(EdgeSlot* slots, size_t slot, uint32_t si, int64_t w, int64_t dw, bool residual, bool outermost) {
+  // Inlined into the walks: as a call it was 11% of -dot's CPU, and -dot
+  // took 1.185 s against 1.11 s inlined (-top 0.785 against 0.75 s; medians
+  // of 6 and 8 runs).
+  __attribute__((always_inline)) void AddToSlot(EdgeSlot* slots, size_t slot, uint32_t si, int64_t w, int64_t dw,
+                                                bool residual, bool outermost) {
     EdgeSlot& e = slots[slot];
     if (e.stamp == si) return;
     if (!e.used) {

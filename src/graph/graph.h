@@ -232,7 +232,7 @@ class GraphBuilder {
   std::vector<std::string> group_names_;  // [0] = "" (no labels)
   std::vector<std::string> tag_names_;
   Column<uint32_t> sample_group_;
-  Column<uint32_t> sample_num_begin_;                      // per sample + 1, into sample_nums_
+  Column<uint32_t> sample_num_begin_;                 // per sample + 1, into sample_nums_
   Column<std::pair<uint32_t, int64_t>> sample_nums_;  // (tag name, value)
 };
 

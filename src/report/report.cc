@@ -218,7 +218,8 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
 
   // First step: the complete graph, to find the nodes of low cum weight. Values
   // only, except for a tree; edges come with the graph that is kept (see Build).
-  t.nodes = tree ? g.Build({}, EdgeSet::kAll) : BuildThrough(r.graphs().values, r.shares_graphs() ? 1 : 0, g, {}, EdgeSet::kNone);
+  t.nodes = tree ? g.Build({}, EdgeSet::kAll)
+                 : BuildThrough(r.graphs().values, r.shares_graphs() ? 1 : 0, g, {}, EdgeSet::kNone);
   int64_t total = 0;
   for (uint32_t n : t.nodes) total += g.nodes()[n].flat;
   int64_t node_cutoff = Abs64(static_cast<int64_t>(static_cast<double>(total) * o.node_fraction));
@@ -254,8 +255,8 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
   // Final step: trim low frequency tags and edges, and remove the redundant
   // edges that clutter the arrows. The text report first gets its one rebuild.
   if (text) {
-    t.nodes = BuildThrough(r.graphs().inline_edges, r.shares_graphs() ? GraphCache::kInlineEdgeBuilds : 0, g,
-                           text_kept, EdgeSet::kIntoInlined);
+    t.nodes = BuildThrough(r.graphs().inline_edges, r.shares_graphs() ? GraphCache::kInlineEdgeBuilds : 0, g, text_kept,
+                           EdgeSet::kIntoInlined);
     g.Sort(t.nodes, order);
   }
   g.TrimLowFrequencyTags(t.nodes, node_cutoff);
