@@ -290,7 +290,7 @@ __attribute__((always_inline)) inline void GraphBuilder::WalkStack(const uint32_
 
 std::vector<uint32_t> GraphBuilder::Build(const std::vector<bool>& kept, EdgeSet edges) {
   std::vector<Accumulator> parts = options_.call_tree ? BuildTree() : BuildGraph(kept, edges);
-  Merge(parts);
+  Merge(parts, !options_.call_tree && edges == EdgeSet::kAllOfFewer);
   names_.resize(nodes_.size());
   for (uint32_t e = 0; e < edges_.size(); ++e) {
     nodes_[edges_[e].src].out.push_back(e);
@@ -314,7 +314,7 @@ void GraphBuilder::Restore(const Built& built) {
   names_.resize(nodes_.size());
 }
 
-void GraphBuilder::Merge(std::vector<Accumulator>& parts) {
+void GraphBuilder::Merge(std::vector<Accumulator>& parts, bool keep_tags) {
   for (uint32_t n = 0; n < nodes_.size(); ++n) {
     Node& node = nodes_[n];
     for (const Accumulator& part : parts) {
@@ -325,17 +325,11 @@ void GraphBuilder::Merge(std::vector<Accumulator>& parts) {
     }
   }
   edges_ = std::move(parts[0].edges);
-  tags_.clear();
-  for (auto& [node, tag] : parts[0].tags) {
-    nodes_[node].tags.push_back(static_cast<uint32_t>(tags_.size()));
-    tags_.push_back(tag);
-  }
-  if (parts.size() == 1) return;
   std::unordered_map<uint64_t, uint32_t> edge_index;
-  for (uint32_t e = 0; e < edges_.size(); ++e) edge_index.emplace((uint64_t{edges_[e].src} << 32) | edges_[e].dest, e);
-  std::unordered_map<TagKey, uint32_t, TagKeyHash> tag_index;
-  for (uint32_t t = 0; t < tags_.size(); ++t) {
-    tag_index.emplace(TagKey{parts[0].tags[t].first, tags_[t].group, tags_[t].name}, t);
+  if (parts.size() > 1) {
+    for (uint32_t e = 0; e < edges_.size(); ++e) {
+      edge_index.emplace((uint64_t{edges_[e].src} << 32) | edges_[e].dest, e);
+    }
   }
   for (size_t i = 1; i < parts.size(); ++i) {
     for (const Edge& e : parts[i].edges) {
@@ -350,7 +344,15 @@ void GraphBuilder::Merge(std::vector<Accumulator>& parts) {
       to.residual |= e.residual;
       to.is_inline &= e.is_inline;
     }
-    for (const auto& [node, tag] : parts[i].tags) {
+  }
+  if (!keep_tags) MergeTags(parts);
+}
+
+void GraphBuilder::MergeTags(const std::vector<Accumulator>& parts) {
+  tags_.clear();
+  std::unordered_map<TagKey, uint32_t, TagKeyHash> tag_index;
+  for (const Accumulator& part : parts) {
+    for (const auto& [node, tag] : part.tags) {
       auto [it, inserted] = tag_index.emplace(TagKey{node, tag.group, tag.name}, static_cast<uint32_t>(tags_.size()));
       if (inserted) {
         nodes_[node].tags.push_back(it->second);
@@ -437,8 +439,9 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
   bool tags = options_.collect_tags && edges == EdgeSet::kAll;
   std::vector<Accumulator> parts = NewAccumulators(edges, tags);
   std::vector<uint32_t> kept_codes = kept.empty() ? std::vector<uint32_t>() : KeptCodes();
-  WalkMode mode{
-      .codes = kept.empty() ? loc_code_.data() : kept_codes.data(), .tags = tags, .all_edges = edges == EdgeSet::kAll};
+  WalkMode mode{.codes = kept.empty() ? loc_code_.data() : kept_codes.data(),
+                .tags = tags,
+                .all_edges = edges != EdgeSet::kIntoInlined};
   // One specialisation per pass that reports make (values; values and
   // edges; edges into inlined callees), with and without dropped nodes, as
   // RE2's DFA specialises InlinedSearchLoop. Tested per frame at run time
@@ -450,7 +453,7 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
     if (edges == EdgeSet::kNone) {
       all_kept ? WalkSamples<true, false, true>(part, mode, first, last)
                : WalkSamples<true, false, false>(part, mode, first, last);
-    } else if (edges == EdgeSet::kIntoInlined) {
+    } else if (edges == EdgeSet::kIntoInlined || edges == EdgeSet::kAllOfFewer) {
       all_kept ? WalkSamples<false, true, true>(part, mode, first, last)
                : WalkSamples<false, true, false>(part, mode, first, last);
     } else {
@@ -468,11 +471,12 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
 void GraphBuilder::ResetNodes(EdgeSet edges) {
   nodes_.resize(infos_.size());
   for (uint32_t n = 0; n < infos_.size(); ++n) {
-    // kIntoInlined keeps the last build's node values (see EdgeSet).
-    if (edges == EdgeSet::kIntoInlined) {
+    // kIntoInlined and kAllOfFewer keep the last build's node values, and
+    // kAllOfFewer its tags (see EdgeSet).
+    if (edges == EdgeSet::kIntoInlined || edges == EdgeSet::kAllOfFewer) {
       nodes_[n].in.clear();
       nodes_[n].out.clear();
-      nodes_[n].tags.clear();
+      if (edges == EdgeSet::kIntoInlined) nodes_[n].tags.clear();
     } else {
       nodes_[n] = Node(infos_[n]);
     }
@@ -493,7 +497,7 @@ void GraphBuilder::NumberKeptNodes(const std::vector<bool>& kept, EdgeSet edges)
   for (uint32_t n = 0; n < nodes_.size(); ++n) {
     if (compact_[n] == kNone) continue;
     row_nodes_.push_back(n);
-    if (edges == EdgeSet::kAll || inlined_[n]) {
+    if (edges == EdgeSet::kAll || edges == EdgeSet::kAllOfFewer || inlined_[n]) {
       edge_columns_[n] = static_cast<uint32_t>(edge_column_nodes_.size());
       edge_column_nodes_.push_back(n);
     }

@@ -212,8 +212,10 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
   bool text = o.format == ReportFormat::kText;
   TrimmedGraph t;
   std::vector<bool> text_kept;  // empty: every node
-  auto rebuild = [&](const std::vector<bool>& kept) {
-    return text ? KeepTextNodes(t.nodes, kept, &text_kept) : g.Build(kept);
+  // The first step's rebuild keeps fewer nodes than the values-only build
+  // before it; the second step's keeps fewer than the first step's.
+  auto rebuild = [&](const std::vector<bool>& kept, EdgeSet edges) {
+    return text ? KeepTextNodes(t.nodes, kept, &text_kept) : g.Build(kept, edges);
   };
 
   // First step: the complete graph, to find the nodes of low cum weight. Values
@@ -228,7 +230,7 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
   if (tree) {
     if (!kept.empty()) g.TrimTree(t.nodes, kept);
   } else {
-    t.nodes = rebuild(kept);  // even with every node kept: the first build had no edges
+    t.nodes = rebuild(kept, EdgeSet::kAll);  // even with every node kept: the first build had no edges
   }
   t.orig_count = static_cast<int>(t.nodes.size());
 
@@ -246,7 +248,7 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
       if (tree) {
         g.TrimTree(t.nodes, first);
       } else {
-        t.nodes = rebuild(first);
+        t.nodes = rebuild(first, EdgeSet::kAllOfFewer);
       }
       g.Sort(t.nodes, order);
     }
