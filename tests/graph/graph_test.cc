@@ -1,7 +1,8 @@
 // Tests src/graph/graph.cc (known node values and edges of a hand-made
 // profile, residual edges across dropped nodes, the pass that records only
-// edges into inlined callees; a build split over threads equals a
-// single-thread build, node for node, edge for edge, tag for tag) and
+// edges into inlined callees, and the one that builds edges alone for fewer
+// nodes; a build split over threads equals a single-thread build, node for
+// node, edge for edge, tag for tag) and
 // src/graph/names.cc (ShortenFunctionName, with cases from pprof's
 // graph_test.go).
 #include <gtest/gtest.h>
@@ -114,6 +115,25 @@ TEST(GraphTest, ThreadedBuildEqualsSingleThreadBuild) {
     EXPECT_EQ(Dump(single, {}, EdgeSet::kAll), Dump(split, {}, EdgeSet::kAll)) << threads << " threads";
     EXPECT_EQ(Dump(single, {}, EdgeSet::kNone), Dump(split, {}, EdgeSet::kNone)) << threads << " threads, values only";
     EXPECT_EQ(Dump(single, kept, EdgeSet::kAll), Dump(split, kept, EdgeSet::kAll)) << threads << " threads, kept nodes";
+  }
+}
+
+// -dot's second step: edges alone for fewer nodes, values and tags kept
+// from the build before (EdgeSet::kAllOfFewer), equal to a full build.
+TEST(GraphTest, AllOfFewerEqualsAFullBuildOfFewerNodes) {
+  Profile p = Load("cpu.pb.gz");
+  GraphOptions options;
+  options.collect_tags = true;
+  GraphBuilder g(p, options);
+  g.Build();
+  std::vector<bool> half(g.nodes().size(), false), quarter = half;
+  for (size_t i = 0; i < half.size(); i += 2) half[i] = true;
+  for (size_t i = 0; i < quarter.size(); i += 4) quarter[i] = true;
+  for (int threads : {1, 2}) {
+    options.threads_for_testing = threads;
+    GraphBuilder fewer(p, options), full(p, options);
+    fewer.Build(half, EdgeSet::kAll);
+    EXPECT_EQ(Dump(fewer, quarter, EdgeSet::kAllOfFewer), Dump(full, quarter, EdgeSet::kAll)) << threads << " threads";
   }
 }
 
