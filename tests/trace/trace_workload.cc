@@ -79,19 +79,25 @@ void* IdleReaderMain(void* fd) {
   return nullptr;
 }
 
-void HoldLock() {
+// The holder tells the waiter once it holds the lock: a waiter that ran
+// first took its 20 locks before the holder's first and never waited
+// (seen once under ctest -j2). The first hold is the longest, so that the
+// waiter still finds the lock held when it is woken late.
+void HoldLock(std::promise<void>* holding) {
   Name("holder");
   for (int i = 0; i < 20; i++) {
     {
       std::lock_guard lock(g_mu);
-      std::this_thread::sleep_for(20ms);
+      if (i == 0) holding->set_value();
+      std::this_thread::sleep_for(i == 0 ? 100ms : 20ms);
     }
     std::this_thread::sleep_for(2ms);
   }
 }
 
-__attribute__((noinline)) void ContendedLock() {
+__attribute__((noinline)) void ContendedLock(std::future<void> holding) {
   Name("waiter");
+  holding.wait();
   for (int i = 0; i < 20; i++) {
     std::lock_guard lock(g_mu);
   }
@@ -135,9 +141,9 @@ int main(int argc, char** argv) {
   threads.emplace_back(SendAfter300ms, pair[1], receiving.get_future());
   threads.emplace_back(SpinPinned, "spinner-a", cpu);
   threads.emplace_back(SpinPinned, "spinner-b", cpu);
-  threads.emplace_back(HoldLock);
-  std::this_thread::sleep_for(5ms);  // the holder goes first (a bias, not a readiness wait: either order works)
-  threads.emplace_back(ContendedLock);
+  std::promise<void> holding;
+  threads.emplace_back(HoldLock, &holding);
+  threads.emplace_back(ContendedLock, holding.get_future());
   for (std::thread& t : threads) t.join();
   if (cpprof::Error e = cpprof::StopTrace(); !e.ok()) {
     fprintf(stderr, "StopTrace: %s\n", e.message.c_str());
