@@ -562,16 +562,8 @@ Result<Profile> ParsePerfText(std::string_view bytes) {
   return legacy::Unrecognized();
 }
 
-}  // namespace
-
-Result<Profile> ParseProfile(std::string_view bytes, const perf::UserStackUnwinder* unwinder) {
-  Bytes inflated;
-  if (IsGzip(bytes)) {
-    Result<Bytes> r = Gunzip(bytes);
-    if (!r.ok()) return r.status().WithContext("decompressing profile");
-    inflated = std::move(r).value();
-    bytes = View(inflated);
-  }
+// ParseProfile after inflating.
+Result<Profile> ParseUncompressed(std::string_view bytes, const perf::UserStackUnwinder* unwinder) {
   // pprof finds perf.data by its magic (and converts it with perf_to_profile).
   Result<Profile> p = perf::IsPerfData(bytes) ? perf::ParsePerfData(bytes, unwinder) : DecodeProfile(bytes);
   if (!p.ok() && perf::IsPerfData(bytes)) return p.status().WithContext("parsing profile");
@@ -591,13 +583,19 @@ Result<Profile> ParseProfile(std::string_view bytes, const perf::UserStackUnwind
   return p;
 }
 
+}  // namespace
+
+Result<Profile> ParseProfile(std::string_view bytes, const perf::UserStackUnwinder* unwinder) {
+  return ParseProfile(Bytes(bytes.begin(), bytes.end()), unwinder);
+}
+
 Result<Profile> ParseProfile(Bytes bytes, const perf::UserStackUnwinder* unwinder) {
   if (IsGzip(View(bytes))) {
     Result<Bytes> r = Gunzip(View(bytes));
     if (!r.ok()) return r.status().WithContext("decompressing profile");
-    bytes = std::move(r).value();
+    bytes = std::move(r).value();  // frees the compressed bytes before decoding allocates
   }
-  return ParseProfile(View(bytes), unwinder);
+  return ParseUncompressed(View(bytes), unwinder);
 }
 
 }  // namespace cpprof
