@@ -4,10 +4,14 @@
 // go tool pprof is killed past a memory cap (it would take the machine) or a
 // time limit, and the report says how far it got. cpprof runs 3 times, each
 // in a fresh browser context; the medians are set against zcat's time on the
-// same file (median of 3), issue 14's floor.
+// same file (median of 3), issue 14's floor. Each run opens its browser page,
+// then waits for chromium to go idle before it starts the server: a new page
+// keeps 1.6-1.9 of 2 cores busy for about 1.2 s, which slowed every stage of
+// cpprof's start by 1.5-2x (serving 0.55 s on an idle machine, 1.07 s beside a
+// new page) while zcat had the machine to itself.
 // usage: node bench/web.mjs CPPROF PROFILE [MEMORY_CAP_MB=4096] [LIMIT_S=120]
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 
@@ -27,6 +31,7 @@ function rssMb(pid) {
 }
 
 async function measure(name, command, args, page, paintUrl, painted) {
+  await browserIdle();
   const start = Date.now();
   const proc = spawn(command, args, { env: { ...process.env, TZ: 'UTC' }, detached: true });
   let peak = 0, killed = null, err = '';
@@ -73,6 +78,43 @@ async function measure(name, command, args, page, paintUrl, painted) {
   return { serving: url ? serving : null, paint };
 }
 
+// Waits (up to 5 s) until this script's child processes (chromium's, when no
+// server runs) use under 10% of a core over 200 ms; their CPU time is read
+// from /proc (utime + stime, 100 ticks a second).
+function childrenOf(pid) {
+  const children = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(/\s+/)) {
+        if (child) children.push(Number(child));
+      }
+    }
+  } catch (e) { /* exited */ }
+  return children;
+}
+function childTicks() {
+  let ticks = 0;
+  for (let pending = childrenOf(process.pid); pending.length > 0;) {
+    const pid = pending.pop();
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch (e) { /* exited */ }
+    pending.push(...childrenOf(pid));
+  }
+  return ticks;
+}
+async function browserIdle() {
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  for (const deadline = Date.now() + 5000; Date.now() < deadline;) {
+    const before = childTicks();
+    await sleep(200);
+    const used = childTicks() - before;  // negative when a process exited: not idle yet
+    if (used >= 0 && used < 2) return;
+  }
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function zcatSeconds() {
   const t = process.hrtime.bigint();
@@ -92,6 +134,7 @@ const browser = await chromium.launch({
 try {
   const runs = [], zcat = [];
   for (let i = 0; i < 3; i++) {
+    await browserIdle();
     zcat.push(zcatSeconds());
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     runs.push(await measure('cpprof -http', cpprof, ['-http=127.0.0.1:0', '-no_browser', profile], await context.newPage(),
