@@ -56,6 +56,15 @@ class HttplibListener : public HttpListener {
   HttplibListener() {
     // Request bodies are symbol lists at most; 1 MiB bounds a hostile one.
     http_.set_payload_max_length(1 << 20);
+    // Debian's cpp-httplib (0.11, built with brotli) compresses text
+    // responses for a browser with brotli at quality 11, in the host's
+    // process: seconds of CPU for a big goroutine?debug=2 dump. net/http/pprof
+    // compresses nothing, and neither does this server. The request is
+    // httplib's own, non-const object, handed to this handler as const.
+    http_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+      const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
     http_.Get(".*", Serve);
     http_.Post(".*", Serve);
     http_.Put(".*", Serve);  // net/http/pprof answers every method the same way

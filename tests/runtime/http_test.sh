@@ -56,6 +56,9 @@ expect_body threadcreate.1 "main"
 s=$(fetch dump "$base/goroutine?debug=2"); expect_status dump "$s" 200
 expect_body dump '"hash_server" ['
 grep -q "^Worker\|::Worker\|Worker(" "$tmp/dump" || fail "goroutine?debug=2 lacks the workers' stacks"
+# As net/http/pprof, uncompressed even for a browser that takes brotli.
+s=$(fetch dump_br "$base/goroutine?debug=2" -H 'Accept-Encoding: gzip, deflate, br'); expect_status dump_br "$s" 200
+! grep -qi "^Content-Encoding" "$tmp/dump_br.h" || fail "goroutine?debug=2 came compressed: $(grep -i "^Content-Encoding" "$tmp/dump_br.h")"
 
 s=$(fetch delta "$base/goroutine?seconds=1"); expect_status delta "$s" 200
 expect_header delta 'Content-Disposition: attachment; filename="goroutine-delta"'

@@ -271,6 +271,11 @@ try {
   check('traversal is 404', (await status('/../../etc/passwd')) === 404);
   check('huge parameter', [200, 400, 414].includes(await status('/ui/data/top?f=' + 'a'.repeat(100000))));
   check('still serving', (await status('/ui/data/header')) === 200);
+  // Responses go out as they are, as pprof's do, even to a client that takes
+  // brotli: Debian's cpp-httplib would spend ~0.6 s on a big flame graph.
+  const plain = await fetch(url + '/ui/data/flamegraph', { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+  check('responses not compressed', plain.status === 200 && !plain.headers.has('content-encoding'),
+    plain.headers.get('content-encoding'));
 
   // pprof's URLs open their views.
   for (const u of pprofUrls) {
