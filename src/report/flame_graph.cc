@@ -7,12 +7,14 @@
 // node 0 is the root ("root", the total). Paths worth less than 1/100000 of
 // the total are folded into their parent: they would be under a pixel wide
 // at any zoom a person uses, and a 1M-sample profile has millions of them.
+// Tested by tests/report/flame_graph_test.cc and tests/web/ui_test.mjs.
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
+#include "profile/column.h"
 #include "report/report.h"
 #include "util/json.h"
 
@@ -43,7 +45,14 @@ struct Cursor {
 // samples under a tree node are grouped by their next frame, and a group
 // worth less than min_value stops there, folded into its parent. Deep,
 // rarely shared paths, most of the 31M frames of a 1M-sample profile, are
-// never visited.
+// never visited (8.5M cursors over 17 levels on the benchmark profile).
+//
+// A level's groups split into the next level's by a stable counting sort on
+// the graph node: cursors stay in sample order, so each step's read of the
+// stack pool moves forward through it, prefetched a few cursors ahead. With
+// std::sort by node instead, the reads jumped about the 124 MB pool: the
+// tree took 640-680 ms (180 of them sorting) of a 0.8-1.1 s flame graph
+// request, and takes 250-350 ms this way.
 std::vector<TreeNode> BuildTree(const Profile& p, const GraphBuilder& g, const std::vector<int64_t>& weight,
                                 int64_t min_value) {
   std::vector<TreeNode> tree = {{kNone, kNone, 0}};
@@ -58,18 +67,13 @@ std::vector<TreeNode> BuildTree(const Profile& p, const GraphBuilder& g, const s
     if (k == kNone) k = static_cast<uint32_t>(lines.size() - 1);
     return Cursor{frame, leaf, k, lines[k], w};
   };
-  // The cursor on the line below (toward the leaf) this one, if any.
-  auto step = [&](const Cursor& c, Cursor* next) {
-    if (c.k > 0) {
-      *next = at(c.frame, c.leaf, c.weight, c.k - 1);
-    } else if (c.frame != c.leaf) {
-      *next = at(c.frame - 1, c.leaf, c.weight);
-    } else {
-      return false;  // the leaf: this path ends here
-    }
-    return true;
+  // Whether a cursor has a line below it (toward the leaf), and that line's.
+  auto has_next = [](const Cursor& c) { return c.k > 0 || c.frame != c.leaf; };
+  auto next_of = [&](const Cursor& c) {
+    return c.k > 0 ? at(c.frame, c.leaf, c.weight, c.k - 1) : at(c.frame - 1, c.leaf, c.weight);
   };
-  std::vector<Cursor> level;
+  Column<Cursor> level;
+  level.reserve(p.samples.size());
   for (uint32_t si = 0; si < p.samples.size(); ++si) {
     if (weight[si] == 0) continue;
     tree[0].value += weight[si];
@@ -78,33 +82,53 @@ std::vector<TreeNode> BuildTree(const Profile& p, const GraphBuilder& g, const s
     level.push_back(at(s.stack_begin + s.stack_size - 1, s.stack_begin, weight[si]));
   }
   std::vector<Group> groups = {{0, 0, level.size()}};
-  // Two levels' buffers, swapped: fresh pages for each level's cursors
-  // (24 MB at the top) cost more page faults than the walk itself.
-  std::vector<Cursor> next;
-  next.reserve(level.size());
+  // Two levels' buffers (24 MB each at the top), swapped: fresh pages for
+  // each level's cursors cost more page faults than the walk itself.
+  Column<Cursor> next(level.size());
   std::vector<Group> next_groups;
+  // Per graph node, within the group at hand: its value, how many of its
+  // cursors go on, and where the next of them goes in `next` (kNone: the
+  // node's group is folded into its parent). `seen` holds the group's stamp.
+  std::vector<int64_t> value(g.info_count());
+  std::vector<size_t> count(g.info_count()), place(g.info_count());
+  std::vector<uint32_t> seen(g.info_count(), kNone), nodes;
+  uint32_t stamp = 0;  // counts groups: fewer than the tree's nodes
+  // How far ahead the stack pool is prefetched: about one cache miss's
+  // latency of steps. (The step reads frame - 1, on the same cache line as
+  // frame 15 times in 16.)
+  constexpr size_t kPrefetch = 16;
   while (!groups.empty()) {
-    next.clear();
+    size_t filled = 0;
     next_groups.clear();
     for (const Group& group : groups) {
-      auto begin = level.begin() + static_cast<ptrdiff_t>(group.begin);
-      auto end = level.begin() + static_cast<ptrdiff_t>(group.end);
-      std::sort(begin, end, [](const Cursor& a, const Cursor& b) { return a.node < b.node; });
-      for (auto run = begin; run != end;) {
-        auto run_end = run;
-        int64_t value = 0;
-        for (; run_end != end && run_end->node == run->node; ++run_end) value += run_end->weight;
-        if (std::abs(value) > min_value) {
-          uint32_t child = static_cast<uint32_t>(tree.size());
-          tree.push_back({run->node, group.node, value});
-          size_t first = next.size();
-          Cursor c;
-          for (auto e = run; e != run_end; ++e) {
-            if (step(*e, &c)) next.push_back(c);
-          }
-          if (next.size() > first) next_groups.push_back({child, first, next.size()});
+      ++stamp;
+      nodes.clear();
+      for (size_t i = group.begin; i < group.end; ++i) {
+        const Cursor& c = level[i];
+        if (seen[c.node] != stamp) {
+          seen[c.node] = stamp;
+          value[c.node] = 0;
+          count[c.node] = 0;
+          nodes.push_back(c.node);
         }
-        run = run_end;
+        value[c.node] += c.weight;
+        count[c.node] += has_next(c);
+      }
+      std::sort(nodes.begin(), nodes.end());
+      for (uint32_t node : nodes) {
+        place[node] = kNone;
+        if (std::abs(value[node]) <= min_value) continue;
+        uint32_t child = static_cast<uint32_t>(tree.size());
+        tree.push_back({node, group.node, value[node]});
+        if (count[node] == 0) continue;
+        place[node] = filled;
+        next_groups.push_back({child, filled, filled + count[node]});
+        filled += count[node];
+      }
+      for (size_t i = group.begin; i < group.end; ++i) {
+        if (i + kPrefetch < group.end) __builtin_prefetch(&p.stacks[level[i + kPrefetch].frame]);
+        const Cursor& c = level[i];
+        if (place[c.node] != kNone && has_next(c)) next[place[c.node]++] = next_of(c);
       }
     }
     level.swap(next);
