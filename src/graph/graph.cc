@@ -427,12 +427,14 @@ void GraphBuilder::WalkSamples(Accumulator& part, const WalkMode& mode, uint32_t
         residual = true;
         return;
       }
-      if constexpr (kSums) {
+      if (kSums || sample_tags) {  // without sums, the stamp counts tags once a sample
         Accumulator::Sums& sum = sums[n];
         if (sum.stamp != si) {
           sum.stamp = si;
-          sum.cum += w;
-          if (dw != 0) part.rest[n].cum_div += dw;
+          if constexpr (kSums) {
+            sum.cum += w;
+            if (dw != 0) part.rest[n].cum_div += dw;
+          }
           if (sample_tags) part.AddTags(*this, n, si, w, dw, false);
         }
       }
@@ -451,9 +453,11 @@ void GraphBuilder::WalkSamples(Accumulator& part, const WalkMode& mode, uint32_t
     };
     const uint32_t* const leaf = stacks + samples[si].stack_begin;
     WalkStack<kAllKept>(leaf, leaf + samples[si].stack_size, mode.codes, visit);
-    if (kSums && parent != kNone && !residual) {
-      part.rest[parent].flat += w;
-      part.rest[parent].flat_div += dw;
+    if (parent != kNone && !residual) {
+      if constexpr (kSums) {
+        part.rest[parent].flat += w;
+        part.rest[parent].flat_div += dw;
+      }
       if (sample_tags) part.AddTags(*this, parent, si, w, dw, true);
     }
   }
@@ -462,7 +466,7 @@ void GraphBuilder::WalkSamples(Accumulator& part, const WalkMode& mode, uint32_t
 std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vector<bool>& kept, EdgeSet edges) {
   ResetNodes(edges);
   NumberKeptNodes(kept, edges);
-  bool tags = options_.collect_tags && edges == EdgeSet::kAll;
+  bool tags = options_.collect_tags && (edges == EdgeSet::kAll || edges == EdgeSet::kAllAndTags);
   std::vector<Accumulator> parts = NewAccumulators(edges, tags);
   std::vector<uint32_t> kept_codes = kept.empty() ? std::vector<uint32_t>() : KeptCodes();
   WalkMode mode{.codes = kept.empty() ? loc_code_.data() : kept_codes.data(),
@@ -479,7 +483,7 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
     if (edges == EdgeSet::kNone) {
       all_kept ? WalkSamples<true, false, true>(part, mode, first, last)
                : WalkSamples<true, false, false>(part, mode, first, last);
-    } else if (edges == EdgeSet::kIntoInlined || edges == EdgeSet::kAllOfFewer) {
+    } else if (edges != EdgeSet::kAll) {  // edges (and tags), over the last build's values
       all_kept ? WalkSamples<false, true, true>(part, mode, first, last)
                : WalkSamples<false, true, false>(part, mode, first, last);
     } else {
@@ -497,12 +501,12 @@ std::vector<GraphBuilder::Accumulator> GraphBuilder::BuildGraph(const std::vecto
 void GraphBuilder::ResetNodes(EdgeSet edges) {
   nodes_.resize(infos_.size());
   for (uint32_t n = 0; n < infos_.size(); ++n) {
-    // kIntoInlined and kAllOfFewer keep the last build's node values, and
+    // All but kNone and kAll keep the last build's node values, and
     // kAllOfFewer its tags (see EdgeSet).
-    if (edges == EdgeSet::kIntoInlined || edges == EdgeSet::kAllOfFewer) {
+    if (edges != EdgeSet::kNone && edges != EdgeSet::kAll) {
       nodes_[n].in.clear();
       nodes_[n].out.clear();
-      if (edges == EdgeSet::kIntoInlined) nodes_[n].tags.clear();
+      if (edges != EdgeSet::kAllOfFewer) nodes_[n].tags.clear();
     } else {
       nodes_[n] = Node(infos_[n]);
     }
@@ -523,7 +527,7 @@ void GraphBuilder::NumberKeptNodes(const std::vector<bool>& kept, EdgeSet edges)
   for (uint32_t n = 0; n < nodes_.size(); ++n) {
     if (compact_[n] == kNone) continue;
     row_nodes_.push_back(n);
-    if (edges == EdgeSet::kAll || edges == EdgeSet::kAllOfFewer || inlined_[n]) {
+    if (edges != EdgeSet::kIntoInlined || inlined_[n]) {
       edge_columns_[n] = static_cast<uint32_t>(edge_column_nodes_.size());
       edge_column_nodes_.push_back(n);
     }

@@ -230,7 +230,9 @@ TrimmedGraph NewTrimmedGraph(Report& r, GraphBuilder& g) {
   if (tree) {
     if (!kept.empty()) g.TrimTree(t.nodes, kept);
   } else {
-    t.nodes = rebuild(kept, EdgeSet::kAll);  // even with every node kept: the first build had no edges
+    // Even with every node kept: the first build had no edges. Its values
+    // are those of the kept nodes.
+    t.nodes = rebuild(kept, EdgeSet::kAllAndTags);
   }
   t.orig_count = static_cast<int>(t.nodes.size());
 

@@ -118,9 +118,11 @@ TEST(GraphTest, ThreadedBuildEqualsSingleThreadBuild) {
   }
 }
 
-// -dot's second step: edges alone for fewer nodes, values and tags kept
-// from the build before (EdgeSet::kAllOfFewer), equal to a full build.
-TEST(GraphTest, AllOfFewerEqualsAFullBuildOfFewerNodes) {
+// -dot's two steps after its values-only build: edges and tags for the kept
+// nodes, values kept (EdgeSet::kAllAndTags), then edges alone for fewer
+// nodes, values and tags kept (EdgeSet::kAllOfFewer); each equal to a full
+// build of the same nodes.
+TEST(GraphTest, AllAndTagsThenAllOfFewerEqualFullBuilds) {
   Profile p = Load("cpu.pb.gz");
   GraphOptions options;
   options.collect_tags = true;
@@ -131,9 +133,10 @@ TEST(GraphTest, AllOfFewerEqualsAFullBuildOfFewerNodes) {
   for (size_t i = 0; i < quarter.size(); i += 4) quarter[i] = true;
   for (int threads : {1, 2}) {
     options.threads_for_testing = threads;
-    GraphBuilder fewer(p, options), full(p, options);
-    fewer.Build(half, EdgeSet::kAll);
-    EXPECT_EQ(Dump(fewer, quarter, EdgeSet::kAllOfFewer), Dump(full, quarter, EdgeSet::kAll)) << threads << " threads";
+    GraphBuilder steps(p, options), full(p, options);
+    steps.Build({}, EdgeSet::kNone);
+    EXPECT_EQ(Dump(steps, half, EdgeSet::kAllAndTags), Dump(full, half, EdgeSet::kAll)) << threads << " threads";
+    EXPECT_EQ(Dump(steps, quarter, EdgeSet::kAllOfFewer), Dump(full, quarter, EdgeSet::kAll)) << threads << " threads";
   }
 }
 
