@@ -265,6 +265,9 @@ class Decoder {
     if (raw_strings_.empty() || !raw_strings_[0].empty()) {
       throw DecodeError{"string_table[0] must be ''"};
     }
+    size_t bytes = 0;
+    for (std::string_view raw : raw_strings_) bytes += raw.size();
+    p_.strings.Reserve(raw_strings_.size(), bytes);
     string_ids_.resize(raw_strings_.size());
     for (size_t i = 0; i < raw_strings_.size(); ++i) string_ids_[i] = p_.strings.Intern(raw_strings_[i]);
   }
