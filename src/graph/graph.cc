@@ -187,7 +187,7 @@ struct GraphBuilder::Accumulator {
   };
   static_assert(sizeof(EdgeSlot) == 16);
   Column<EdgeSlot> edge_slots;
-  Column<int64_t> edge_slot_divs;  // with -mean only
+  Column<int64_t> edge_slot_divs;             // with -mean only
   std::vector<uint32_t> slots_used;           // in order of first use
   Column<std::pair<uint32_t, NodeTag>> tags;  // (node, tag)
   std::unordered_map<TagKey, uint32_t, TagKeyHash> tag_index;

@@ -38,20 +38,20 @@ Status ListenAndServe(httplib::Server& server, const std::string& address, bool 
     if (*end != '\0' || v < 0 || v > 65535) return Status::Error(fmt::format("invalid -http port \"{}\"", port_text));
     port = static_cast<int>(v);
   }
-  server.set_pre_routing_handler([loopback_only = IsLoopbackHost(host)](const httplib::Request& req,
-                                                                       httplib::Response& res) {
-    // Debian's cpp-httplib (0.11, built with brotli) compresses every text,
-    // JSON and SVG response for a browser, with brotli at quality 11: 0.6 s
-    // of CPU for the 405 KB flame graph of bench/run.sh's profile, which goes
-    // over loopback in a millisecond. pprof's server (Go's net/http)
-    // compresses nothing, and neither does this one. The request is httplib's
-    // own, non-const object, handed to this handler as const.
-    const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
-    if (!loopback_only || IsLoopbackPeer(req.remote_addr)) return httplib::Server::HandlerResponse::Unhandled;
-    res.status = 403;
-    res.set_content("forbidden: the web UI only answers this machine\n", "text/plain");
-    return httplib::Server::HandlerResponse::Handled;
-  });
+  server.set_pre_routing_handler(
+      [loopback_only = IsLoopbackHost(host)](const httplib::Request& req, httplib::Response& res) {
+        // Debian's cpp-httplib (0.11, built with brotli) compresses every text,
+        // JSON and SVG response for a browser, with brotli at quality 11: 0.6 s
+        // of CPU for the 405 KB flame graph of bench/run.sh's profile, which goes
+        // over loopback in a millisecond. pprof's server (Go's net/http)
+        // compresses nothing, and neither does this one. The request is httplib's
+        // own, non-const object, handed to this handler as const.
+        const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
+        if (!loopback_only || IsLoopbackPeer(req.remote_addr)) return httplib::Server::HandlerResponse::Unhandled;
+        res.status = 403;
+        res.set_content("forbidden: the web UI only answers this machine\n", "text/plain");
+        return httplib::Server::HandlerResponse::Handled;
+      });
   if (port == 0) {
     port = server.bind_to_any_port(host);
   } else if (!server.bind_to_port(host, port)) {
